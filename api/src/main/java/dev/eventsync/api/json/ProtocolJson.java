@@ -1,0 +1,145 @@
+package dev.eventsync.api.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.PageInfo;
+import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.StoredEvent;
+import dev.eventsync.api.SyncError;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON codec of the protocol model, in LiveStore's wire shapes (sync-cf 0.4):
+ * {@link Event} as {@code {"name","args","seqNum","parentSeqNum","clientId","sessionId"}},
+ * {@link PullPage} as a {@code PullResponse}, {@link PageInfo}, {@link PullCursor} and {@link SyncError}
+ * as LiveStore's tagged errors.
+ *
+ * <p>{@code args} is copied as raw text in both directions: what a client sent is what other clients
+ * receive, byte for byte, whitespace and escapes included. One {@link ObjectMapper} is configured here,
+ * once; callers get immutable {@link ObjectReader}s and {@link ObjectWriter}s from it.
+ */
+public final class ProtocolJson {
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            // the raw source must be reachable from parser locations to copy args byte for byte
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addModule(new SimpleModule("eventsync-protocol")
+                    .addSerializer(Event.class, new ProtocolSerializers.EventSerializer())
+                    .addDeserializer(Event.class, new ProtocolDeserializers.EventDeserializer())
+                    .addSerializer(StoredEvent.class, new ProtocolSerializers.StoredEventSerializer())
+                    .addDeserializer(StoredEvent.class, new ProtocolDeserializers.StoredEventDeserializer())
+                    .addSerializer(PageInfo.class, new ProtocolSerializers.PageInfoSerializer())
+                    .addDeserializer(PageInfo.class, new ProtocolDeserializers.PageInfoDeserializer())
+                    .addSerializer(PullPage.class, new ProtocolSerializers.PullPageSerializer())
+                    .addDeserializer(PullPage.class, new ProtocolDeserializers.PullPageDeserializer())
+                    .addSerializer(PullCursor.class, new ProtocolSerializers.PullCursorSerializer())
+                    .addDeserializer(PullCursor.class, new ProtocolDeserializers.PullCursorDeserializer())
+                    .addSerializer(SyncError.class, new ProtocolSerializers.SyncErrorSerializer())
+                    .addDeserializer(SyncError.class, new ProtocolDeserializers.SyncErrorDeserializer()))
+            .build();
+
+    private static final ObjectReader READER = MAPPER.reader();
+    private static final ObjectWriter WRITER = MAPPER.writer();
+
+    private ProtocolJson() {
+    }
+
+    /** A reader of the configured mapper; immutable and thread-safe. */
+    public static ObjectReader reader() {
+        return READER;
+    }
+
+    /** A reader for one type, for example {@code readerFor(Event.class)}. */
+    public static ObjectReader readerFor(Class<?> type) {
+        return READER.forType(type);
+    }
+
+    /** A writer of the configured mapper; immutable and thread-safe. */
+    public static ObjectWriter writer() {
+        return WRITER;
+    }
+
+    /** The JSON text of {@code value}. */
+    public static String write(Object value) {
+        try {
+            return WRITER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses {@code json} as {@code type}; a malformed document fails with an {@link IOException}. */
+    public static <T> T read(String json, Class<T> type) throws IOException {
+        return READER.forType(type).readValue(json);
+    }
+
+    /** Parses {@code json} as a tree. */
+    public static JsonNode readTree(String json) throws IOException {
+        return READER.readTree(json);
+    }
+
+    /** A tree as a typed value, for example the {@code batch} array of a request as events. */
+    public static <T> T treeToValue(JsonNode node, Class<T> type) throws IOException {
+        return READER.forType(type).readValue(READER.treeAsTokens(node));
+    }
+
+    /** The number of UTF-8 bytes of {@code event}'s JSON encoding. */
+    public static long encodedSize(Event event) {
+        CountingOutputStream out = new CountingOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            ProtocolSerializers.writeEvent(g, event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.count;
+    }
+
+    /** Whether {@code text} is exactly one well-formed JSON value (surrounding whitespace allowed). */
+    public static boolean isValidJson(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() == null) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static final class CountingOutputStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+}

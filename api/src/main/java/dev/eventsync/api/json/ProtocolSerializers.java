@@ -1,0 +1,217 @@
+package dev.eventsync.api.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.PageInfo;
+import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.StoredEvent;
+import dev.eventsync.api.SyncError;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Writers of the wire shapes; see {@link ProtocolJson}. */
+final class ProtocolSerializers {
+
+    /** JavaScript's {@code Date.toISOString()} form: milliseconds, UTC, {@code Z}. */
+    static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    static final String SYNC_METADATA_TAG = "SyncMessage.SyncMetadata";
+
+    private ProtocolSerializers() {
+    }
+
+    static void writeEvent(JsonGenerator g, Event e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", e.name());
+        if (e.args().isPresent()) {
+            g.writeFieldName("args");
+            g.writeRawValue(e.args().get());
+        }
+        g.writeNumberField("seqNum", e.seqNum());
+        g.writeNumberField("parentSeqNum", e.parentSeqNum());
+        g.writeStringField("clientId", e.clientId());
+        g.writeStringField("sessionId", e.sessionId());
+        g.writeEndObject();
+    }
+
+    static void writeStoredEvent(JsonGenerator g, StoredEvent e) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("eventEncoded");
+        writeEvent(g, e.event());
+        g.writeObjectFieldStart("metadata");
+        g.writeStringField("_tag", "Some");
+        g.writeObjectFieldStart("value");
+        g.writeStringField("_tag", SYNC_METADATA_TAG);
+        g.writeStringField("createdAt", formatInstant(e.createdAt()));
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    static String formatInstant(Instant instant) {
+        return ISO_MILLIS.format(instant);
+    }
+
+    static void writePageInfo(JsonGenerator g, PageInfo info) throws IOException {
+        g.writeStartObject();
+        if (info instanceof PageInfo.MoreKnown known) {
+            g.writeStringField("_tag", "MoreKnown");
+            g.writeNumberField("remaining", known.remaining());
+        } else if (info instanceof PageInfo.MoreUnknown) {
+            g.writeStringField("_tag", "MoreUnknown");
+        } else {
+            g.writeStringField("_tag", "NoMore");
+        }
+        g.writeEndObject();
+    }
+
+    static final class EventSerializer extends StdSerializer<Event> {
+        private static final long serialVersionUID = 1L;
+
+        EventSerializer() {
+            super(Event.class);
+        }
+
+        @Override
+        public void serialize(Event value, JsonGenerator g, SerializerProvider provider) throws IOException {
+            writeEvent(g, value);
+        }
+    }
+
+    static final class StoredEventSerializer extends StdSerializer<StoredEvent> {
+        private static final long serialVersionUID = 1L;
+
+        StoredEventSerializer() {
+            super(StoredEvent.class);
+        }
+
+        @Override
+        public void serialize(StoredEvent value, JsonGenerator g, SerializerProvider provider) throws IOException {
+            writeStoredEvent(g, value);
+        }
+    }
+
+    static final class PageInfoSerializer extends StdSerializer<PageInfo> {
+        private static final long serialVersionUID = 1L;
+
+        PageInfoSerializer() {
+            super(PageInfo.class);
+        }
+
+        @Override
+        public void serialize(PageInfo value, JsonGenerator g, SerializerProvider provider) throws IOException {
+            writePageInfo(g, value);
+        }
+    }
+
+    static final class PullPageSerializer extends StdSerializer<PullPage> {
+        private static final long serialVersionUID = 1L;
+
+        PullPageSerializer() {
+            super(PullPage.class);
+        }
+
+        @Override
+        public void serialize(PullPage page, JsonGenerator g, SerializerProvider provider) throws IOException {
+            g.writeStartObject();
+            g.writeArrayFieldStart("batch");
+            for (StoredEvent e : page.batch()) {
+                writeStoredEvent(g, e);
+            }
+            g.writeEndArray();
+            g.writeFieldName("pageInfo");
+            writePageInfo(g, page.pageInfo());
+            g.writeStringField("backendId", page.backendId());
+            g.writeEndObject();
+        }
+    }
+
+    static final class PullCursorSerializer extends StdSerializer<PullCursor> {
+        private static final long serialVersionUID = 1L;
+
+        PullCursorSerializer() {
+            super(PullCursor.class);
+        }
+
+        @Override
+        public void serialize(PullCursor cursor, JsonGenerator g, SerializerProvider provider) throws IOException {
+            g.writeStartObject();
+            if (cursor.backendId().isPresent()) {
+                g.writeStringField("backendId", cursor.backendId().get());
+            }
+            g.writeNumberField("eventSequenceNumber", cursor.eventSequenceNumber());
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * LiveStore's error shapes. ServerAhead and BackendIdMismatch have their own tags; the others are
+     * {@code UnknownError} with the message as {@code note} and, in {@code payload}, the typed fields
+     * so that an Eventsync client can restore the exact error.
+     */
+    static final class SyncErrorSerializer extends StdSerializer<SyncError> {
+        private static final long serialVersionUID = 1L;
+
+        SyncErrorSerializer() {
+            super(SyncError.class);
+        }
+
+        @Override
+        public void serialize(SyncError error, JsonGenerator g, SerializerProvider provider) throws IOException {
+            g.writeStartObject();
+            if (error instanceof SyncError.ServerAhead e) {
+                g.writeStringField("_tag", "ServerAheadError");
+                g.writeNumberField("minimumExpectedNum", e.minimumExpectedNum());
+                g.writeNumberField("providedNum", e.providedNum());
+            } else if (error instanceof SyncError.BackendIdMismatch e) {
+                g.writeStringField("_tag", "BackendIdMismatchError");
+                g.writeStringField("expected", e.expected());
+                g.writeStringField("received", e.received());
+            } else {
+                g.writeStringField("_tag", "UnknownError");
+                g.writeObjectFieldStart("cause");
+                g.writeStringField("name", "EventsyncError");
+                g.writeStringField("message", error.message());
+                g.writeEndObject();
+                g.writeStringField("note", error.message());
+                g.writeObjectFieldStart("payload");
+                g.writeStringField("eventsyncError", error.code());
+                writeTypedFields(g, error);
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+
+        private static void writeTypedFields(JsonGenerator g, SyncError error) throws IOException {
+            if (error instanceof SyncError.InvalidBatch e) {
+                g.writeNumberField("index", e.index());
+                g.writeStringField("reason", e.reason());
+            } else if (error instanceof SyncError.InvalidCursor e) {
+                g.writeStringField("reason", e.reason());
+            } else if (error instanceof SyncError.InvalidRequest e) {
+                g.writeStringField("reason", e.reason());
+            } else if (error instanceof SyncError.LimitExceeded e) {
+                g.writeStringField("limit", e.limit());
+                g.writeNumberField("allowed", e.allowed());
+                g.writeNumberField("actual", e.actual());
+            } else if (error instanceof SyncError.Unauthorized e) {
+                g.writeStringField("reason", e.reason());
+            } else if (error instanceof SyncError.Rejected e) {
+                g.writeNumberField("index", e.index());
+                g.writeNumberField("seqNum", e.seqNum());
+                g.writeStringField("eventName", e.eventName());
+                g.writeStringField("reason", e.reason());
+            } else if (error instanceof SyncError.Unavailable e) {
+                g.writeStringField("reason", e.reason());
+            } else if (error instanceof SyncError.Unknown e) {
+                g.writeStringField("reason", e.reason());
+            }
+        }
+    }
+}

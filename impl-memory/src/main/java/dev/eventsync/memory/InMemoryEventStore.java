@@ -1,0 +1,150 @@
+package dev.eventsync.memory;
+
+import dev.eventsync.api.Event;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.StoredEvent;
+import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.EventStore;
+import dev.eventsync.spi.storage.StoreInfo;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The reference storage: every store's log in memory, lost when the process ends.
+ *
+ * <p>Each store is an immutable snapshot (an array of events plus its size and backendId) behind a
+ * {@code volatile} reference in a {@link ConcurrentHashMap}. An append builds the next snapshot and
+ * publishes it with one atomic {@code compute}, after checking the head inside it: readers see either
+ * the old or the new snapshot, never part of a batch, and never wait for an append. Appends reuse a
+ * shared, doubling array (events beyond a snapshot's size are invisible to it), so appending is
+ * amortised O(batch size).
+ */
+public final class InMemoryEventStore implements EventStore {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ConcurrentMap<StoreId, Log> logs = new ConcurrentHashMap<>();
+
+    /** An immutable view: the first {@code size} slots of {@code events} (later slots may be written). */
+    private record Log(String backendId, StoredEvent[] events, int size) {
+
+        long head() {
+            return size == 0 ? 0 : events[size - 1].seqNum();
+        }
+
+        /** Index of the first event with seqNum > after (binary search: seqNums ascend). */
+        int firstAfter(long after) {
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (events[mid].seqNum() <= after) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+
+    private Log log(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        return logs.computeIfAbsent(store, s -> new Log(newBackendId(), new StoredEvent[16], 0));
+    }
+
+    @Override
+    public long head(StoreId store) {
+        return log(store).head();
+    }
+
+    @Override
+    public String backendId(StoreId store) {
+        return log(store).backendId();
+    }
+
+    @Override
+    public AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(createdAt, "createdAt");
+        log(store);
+        AppendResult[] result = new AppendResult[1];
+        logs.compute(store, (s, current) -> {
+            long head = current.head();
+            if (head != expectedHead) {
+                result[0] = new AppendResult.HeadMismatch(head);
+                return current;
+            }
+            if (batch.isEmpty()) {
+                result[0] = new AppendResult.Appended(head);
+                return current;
+            }
+            StoredEvent[] events = current.events();
+            int newSize = current.size() + batch.size();
+            if (newSize > events.length) {
+                events = Arrays.copyOf(events, Math.max(newSize, events.length * 2));
+            }
+            int i = current.size();
+            for (Event e : batch) {
+                events[i++] = new StoredEvent(e, createdAt);
+            }
+            result[0] = new AppendResult.Appended(batch.get(batch.size() - 1).seqNum());
+            return new Log(current.backendId(), events, newSize);
+        });
+        return result[0];
+    }
+
+    @Override
+    public List<StoredEvent> read(StoreId store, long after, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        Log log = log(store);
+        int from = log.firstAfter(after);
+        int to = (int) Math.min(log.size(), (long) from + limit);
+        return List.of(Arrays.copyOfRange(log.events(), from, to));
+    }
+
+    @Override
+    public long countAfter(StoreId store, long after) {
+        Log log = log(store);
+        return log.size() - log.firstAfter(after);
+    }
+
+    @Override
+    public List<StoreInfo> stores() {
+        List<StoreInfo> infos = new ArrayList<>();
+        logs.forEach((id, log) -> infos.add(new StoreInfo(id, log.backendId(), log.head(), log.size())));
+        infos.sort(Comparator.comparing(StoreInfo::storeId));
+        return infos;
+    }
+
+    @Override
+    public void reset(StoreId store) {
+        logs.put(store, new Log(newBackendId(), new StoredEvent[16], 0));
+    }
+
+    @Override
+    public void checkHealth() {
+        // memory is always there
+    }
+
+    @Override
+    public void close() {
+        logs.clear();
+    }
+
+    private static String newBackendId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

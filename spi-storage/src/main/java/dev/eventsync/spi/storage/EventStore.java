@@ -1,0 +1,93 @@
+package dev.eventsync.spi.storage;
+
+import dev.eventsync.api.Event;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.StoredEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The storage SPI: durable, per-store, totally ordered event logs. This Javadoc is the contract; the
+ * storage compatibility kit ({@code EventStoreCompatibilityKit}) checks it.
+ *
+ * <h2>The contract</h2>
+ * <ul>
+ *   <li><b>Stores are independent.</b> Nothing done to one store is visible in another. A store exists
+ *       once it is first used; an unknown store is empty with head {@code 0}.</li>
+ *   <li><b>head</b> is the seqNum of the store's last event, {@code 0} when the store is empty.</li>
+ *   <li><b>backendId</b> is a random identifier (at least 64 bits of entropy) created when the store is
+ *       first used and stable after that, across restarts for a durable store, until {@link #reset}.</li>
+ *   <li><b>append is conditional and atomic.</b> {@link #append} adds the whole batch if and only if the
+ *       store's head equals {@code expectedHead} at the moment of the append, and then the head becomes
+ *       the batch's last seqNum. Otherwise it adds nothing and reports the actual head. The check is made
+ *       inside the storage's own atomic operation (a database transaction with a row lock, a
+ *       compare-and-set), so it stays correct when several processes share the storage. No reader ever
+ *       sees part of a batch, and a failed append (an exception) leaves nothing behind.</li>
+ *   <li><b>read</b> returns the events with {@code seqNum > after}, ascending, at most {@code limit},
+ *       exactly as appended: {@code args} byte for byte, and the accept time.</li>
+ *   <li><b>countAfter</b> is the exact number of events with {@code seqNum > after} at the time of the
+ *       call.</li>
+ * </ul>
+ *
+ * <h2>What the engine relies on</h2>
+ * <ul>
+ *   <li>Every method may be called concurrently from many threads, for the same and for different
+ *       stores. Reads never wait for appends to other stores, and should not wait for appends to the same
+ *       store beyond the append's own atomic step.</li>
+ *   <li>The engine checks the batch's shape before calling {@link #append} (non-empty, chained,
+ *       ascending, {@code batch[0].parentSeqNum == expectedHead}); the store needs only the head check.
+ *       On one node the engine never runs two appends to the same store at once; across nodes it may,
+ *       and the conditional append keeps the order.</li>
+ *   <li>Methods may block (they run on the engine's bounded storage executor, never on an I/O thread).
+ *       When the storage cannot be reached they throw {@link StorageUnavailableException}, which the
+ *       engine turns into the typed {@code Unavailable} error.</li>
+ * </ul>
+ */
+public interface EventStore extends AutoCloseable {
+
+    /** The seqNum of the store's last event, {@code 0} when it is empty. */
+    long head(StoreId store);
+
+    /** The store's backendId, created on first use and stable until {@link #reset}. */
+    String backendId(StoreId store);
+
+    /**
+     * Appends {@code batch} if and only if the store's head is {@code expectedHead}, atomically.
+     *
+     * @param createdAt the accept time recorded with every event of the batch
+     * @return {@link AppendResult.Appended} with the new head, or {@link AppendResult.HeadMismatch} with
+     *         the actual head when the store has moved on (nothing was appended)
+     */
+    AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt);
+
+    /** Up to {@code limit} events with {@code seqNum > after}, in ascending order. */
+    List<StoredEvent> read(StoreId store, long after, int limit);
+
+    /** The number of events with {@code seqNum > after}. */
+    long countAfter(StoreId store, long after);
+
+    /** The stores that have a backendId, with their heads and sizes, in store id order. */
+    List<StoreInfo> stores();
+
+    /**
+     * Forgets a store's events and gives it a new backendId, so that clients holding the old history
+     * detect the reset ({@code BackendIdMismatch}).
+     */
+    void reset(StoreId store);
+
+    /**
+     * The feed of appends made by <em>other</em> processes sharing this storage, for stores whose live
+     * pulls this process serves. Empty when the storage is private to one process.
+     */
+    default Optional<ChangeFeed> changeFeed() {
+        return Optional.empty();
+    }
+
+    /** Throws {@link StorageUnavailableException} when the storage cannot serve requests now. */
+    void checkHealth();
+
+    /** Releases connections and files. */
+    @Override
+    void close();
+}
