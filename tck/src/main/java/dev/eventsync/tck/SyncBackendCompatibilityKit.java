@@ -253,7 +253,7 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ LiveStore suite
 
     @Test
-    void required_P_LS_01_clientCanBeCreated() {
+    public void required_P_LS_01_clientCanBeCreated() {
         Trial t = Trial.fixed(Rule.P_LS_01);
         StoreId store = fresh("create");
         SyncBackend c = client(store);
@@ -263,7 +263,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_02_pingSucceeds() throws Exception {
+    public void required_P_LS_02_pingSucceeds() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_02);
         SyncBackend c = client(fresh("ping"));
         try {
@@ -275,7 +275,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_03_connectMakesClientConnected() throws Exception {
+    public void required_P_LS_03_connectMakesClientConnected() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_03);
         SyncBackend c = client(fresh("connect"));
         try {
@@ -292,7 +292,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_04_emptyStorePullIsOneNoMorePage() throws Exception {
+    public void required_P_LS_04_emptyStorePullIsOneNoMorePage() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_04);
         SyncBackend c = client(fresh("empty"));
         PullProbe probe = pullAll(t, c, Optional.empty());
@@ -305,7 +305,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_05_emptyStoreLivePullStartsWithNoMore() throws Exception {
+    public void required_P_LS_05_emptyStoreLivePullStartsWithNoMore() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_05);
         SyncBackend c = client(fresh("empty-live"));
         assumeLive(c);
@@ -318,7 +318,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_06_idleLivePullReceivesLaterEvent() throws Exception {
+    public void required_P_LS_06_idleLivePullReceivesLaterEvent() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_06);
         StoreId store = fresh("idle");
         SyncBackend c = client(store);
@@ -335,7 +335,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_07_pullFromLastEventIsEmptyNoMore() throws Exception {
+    public void required_P_LS_07_pullFromLastEventIsEmptyNoMore() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_07);
         SyncBackend c = client(fresh("cursor"));
         pushOk(t, c, chain(0, 1, "a"));
@@ -348,7 +348,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_08_concurrentPushesOnOneParentHaveOneWinner() throws Exception {
+    public void required_P_LS_08_concurrentPushesOnOneParentHaveOneWinner() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_08);
         StoreId store = fresh("admission");
         List<SyncBackend> racers = new ArrayList<>();
@@ -387,7 +387,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_09_dozensOfVeryLargeEventsComeBack() throws Exception {
+    public void required_P_LS_09_dozensOfVeryLargeEventsComeBack() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_09);
         SyncBackend c = client(fresh("large"));
         List<Event> all = new ArrayList<>();
@@ -403,7 +403,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_10_thousandsOfSmallEventsComeBackOverPages() throws Exception {
+    public void required_P_LS_10_thousandsOfSmallEventsComeBackOverPages() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_10);
         SyncBackend c = client(fresh("small"));
         List<Event> all = new ArrayList<>();
@@ -421,7 +421,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_11_batchVariationsOverPayloadLimitsComeBack() throws Exception {
+    public void required_P_LS_11_batchVariationsOverPayloadLimitsComeBack() throws Exception {
         long seed = KitSettings.seedOf(Rule.P_LS_11, 0);
         Trial t = new Trial(Rule.P_LS_11, OptionalLong.of(seed));
         Gen gen = new Gen(seed);
@@ -445,7 +445,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_12_nonLivePullReturnsEventsOfSeveralPushes() throws Exception {
+    public void required_P_LS_12_nonLivePullReturnsEventsOfSeveralPushes() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_12);
         SyncBackend c = client(fresh("multi"));
         pushOk(t, c, chain(0, 1, "a"));
@@ -454,7 +454,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_13_reconnectedClientResumesWithoutLossOrRepeat() throws Exception {
+    public void required_P_LS_13_reconnectedClientResumesWithoutLossOrRepeat() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_13);
         StoreId store = fresh("reconnect");
         SyncBackend first = client(store);
@@ -474,7 +474,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_14_remainingIsExact() throws Exception {
+    public void required_P_LS_14_remainingIsExact() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_14);
         SyncBackend c = client(fresh("remaining"));
         Assumptions.assumeTrue(c.supports().pageInfoKnown(), "the provider does not know remaining (supports().pageInfoKnown() is false)");
@@ -494,7 +494,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_15_gapFromRootIsAcceptedAndCancelStopsPull() throws Exception {
+    public void required_P_LS_15_gapFromRootIsAcceptedAndCancelStopsPull() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_15);
         SyncBackend c = client(fresh("take"));
         List<Event> all = new ArrayList<>();
@@ -520,7 +520,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_16_tenThousandEventsPageInOrder() throws Exception {
+    public void required_P_LS_16_tenThousandEventsPageInOrder() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_16);
         SyncBackend c = client(fresh("pagination"));
         List<Event> all = new ArrayList<>();
@@ -538,7 +538,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_17_backendIdMismatchCarriesBothIds() throws Exception {
+    public void required_P_LS_17_backendIdMismatchCarriesBothIds() throws Exception {
         Trial t = Trial.fixed(Rule.P_LS_17);
         SyncBackend c = client(fresh("mismatch"));
         String backendId = backendIdOf(t, c);
@@ -554,7 +554,7 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ push
 
     @Test
-    void required_P_PUSH_01_staleOrAheadParentGetsServerAhead() throws Exception {
+    public void required_P_PUSH_01_staleOrAheadParentGetsServerAhead() throws Exception {
         Trial t = Trial.fixed(Rule.P_PUSH_01);
         SyncBackend c = client(fresh("ahead"));
         pushOk(t, c, chain(0, 3, "a"));
@@ -567,7 +567,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_PUSH_02_ackedPushIsReadByEveryLaterPull() throws Exception {
+    public void required_P_PUSH_02_ackedPushIsReadByEveryLaterPull() throws Exception {
         Trial t = Trial.fixed(Rule.P_PUSH_02);
         StoreId store = fresh("ryw");
         SyncBackend a = client(store);
@@ -588,7 +588,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_PUSH_03_malformedBatchGetsInvalidBatch() throws Exception {
+    public void required_P_PUSH_03_malformedBatchGetsInvalidBatch() throws Exception {
         Trial t = Trial.fixed(Rule.P_PUSH_03);
         SyncBackend c = client(fresh("malformed"));
         List<Event> unchained = List.of(Event.of("a", null, 1, 0, "c", "s"), Event.of("a", null, 3, 2, "c", "s"));
@@ -602,7 +602,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_PUSH_04_emptyPushIsAckedAndChangesNothing() throws Exception {
+    public void required_P_PUSH_04_emptyPushIsAckedAndChangesNothing() throws Exception {
         Trial t = Trial.fixed(Rule.P_PUSH_04);
         SyncBackend c = client(fresh("emptypush"));
         t.checkEqual("an empty push on an empty store", new PushResult.Empty(0), pushOk(t, c, List.of()));
@@ -612,7 +612,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void optional_P_PUSH_05_retriedBatchIsAlreadyApplied() throws Exception {
+    public void optional_P_PUSH_05_retriedBatchIsAlreadyApplied() throws Exception {
         Trial t = Trial.fixed(Rule.P_PUSH_05);
         SyncBackend c = client(fresh("retry"));
         List<Event> batch = chain(0, 3, "a");
@@ -625,7 +625,7 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ backendId
 
     @Test
-    void required_P_BID_01_pushWithWrongBackendIdIsRefused() throws Exception {
+    public void required_P_BID_01_pushWithWrongBackendIdIsRefused() throws Exception {
         Trial t = Trial.fixed(Rule.P_BID_01);
         SyncBackend c = client(fresh("bidpush"));
         pushOk(t, c, chain(0, 1, "a"));
@@ -639,7 +639,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_BID_02_pullWithWrongBackendIdIsRefused() throws Exception {
+    public void required_P_BID_02_pullWithWrongBackendIdIsRefused() throws Exception {
         Trial t = Trial.fixed(Rule.P_BID_02);
         StoreId store = fresh("bidpull");
         SyncBackend c = client(store);
@@ -660,7 +660,7 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ limits, cursors, gaps, stores
 
     @Test
-    void required_P_LIMIT_01_pushOverLimitsIsRefused() throws Exception {
+    public void required_P_LIMIT_01_pushOverLimitsIsRefused() throws Exception {
         Trial t = Trial.fixed(Rule.P_LIMIT_01);
         SyncBackend c = client(fresh("pushlimits"));
         int max = limits().maxPushEvents();
@@ -680,7 +680,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIMIT_02_pullPagesRespectLimits() throws Exception {
+    public void required_P_LIMIT_02_pullPagesRespectLimits() throws Exception {
         Trial t = Trial.fixed(Rule.P_LIMIT_02);
         SyncBackend c = client(fresh("pulllimits"));
         List<Event> all = new ArrayList<>(chain(0, limits().maxPullEvents() * 2 + 3, "small"));
@@ -705,7 +705,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_CURSOR_01_impossibleCursorGetsInvalidCursor() throws Exception {
+    public void required_P_CURSOR_01_impossibleCursorGetsInvalidCursor() throws Exception {
         Trial t = Trial.fixed(Rule.P_CURSOR_01);
         SyncBackend c = client(fresh("badcursor"));
         pushOk(t, c, chain(0, 2, "a"));
@@ -718,7 +718,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_GAP_01_gapsAreAcceptedAndCursorsInGapsWork() throws Exception {
+    public void required_P_GAP_01_gapsAreAcceptedAndCursorsInGapsWork() throws Exception {
         Trial t = Trial.fixed(Rule.P_GAP_01);
         SyncBackend c = client(fresh("gaps"));
         pushOk(t, c, chain(0, 3, "a"));
@@ -733,7 +733,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_ISO_01_storesAreIndependent() throws Exception {
+    public void required_P_ISO_01_storesAreIndependent() throws Exception {
         Trial t = Trial.fixed(Rule.P_ISO_01);
         StoreId a = fresh("iso");
         StoreId b = StoreId.of(a.value() + "x");
@@ -754,7 +754,7 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ live
 
     @Test
-    void required_P_LIVE_01_switchFromBacklogToLiveHasNoGapOrDuplicate() throws Exception {
+    public void required_P_LIVE_01_switchFromBacklogToLiveHasNoGapOrDuplicate() throws Exception {
         Trial t = Trial.fixed(Rule.P_LIVE_01);
         StoreId store = fresh("switch");
         SyncBackend pusher = client(store);
@@ -799,7 +799,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_02_pusherReceivesItsOwnBatches() throws Exception {
+    public void required_P_LIVE_02_pusherReceivesItsOwnBatches() throws Exception {
         Trial t = Trial.fixed(Rule.P_LIVE_02);
         SyncBackend c = client(fresh("echo"));
         assumeLive(c);
@@ -810,7 +810,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_03_ackedBatchIsAlreadyHandedToLivePulls() throws Exception {
+    public void required_P_LIVE_03_ackedBatchIsAlreadyHandedToLivePulls() throws Exception {
         Trial t = Trial.fixed(Rule.P_LIVE_03);
         StoreId store = fresh("publish");
         SyncBackend pusher = client(store);
@@ -831,7 +831,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_04_manySubscribersSeeTheSameStream() throws Exception {
+    public void required_P_LIVE_04_manySubscribersSeeTheSameStream() throws Exception {
         Trial t = Trial.fixed(Rule.P_LIVE_04);
         StoreId store = fresh("fanout");
         SyncBackend pusher = client(store);
@@ -854,7 +854,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_05_slowSubscriberCatchesUpWithoutDelayingPushes() throws Exception {
+    public void required_P_LIVE_05_slowSubscriberCatchesUpWithoutDelayingPushes() throws Exception {
         Trial t = Trial.fixed(Rule.P_LIVE_05);
         StoreId store = fresh("slow");
         SyncBackend pusher = client(store);
@@ -871,7 +871,7 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_FLOW_01_demandAndCancelAreHonoured() throws Exception {
+    public void required_P_FLOW_01_demandAndCancelAreHonoured() throws Exception {
         Trial t = Trial.fixed(Rule.P_FLOW_01);
         StoreId store = fresh("demand");
         SyncBackend c = client(store);
@@ -905,7 +905,7 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ property
 
     @Test
-    void required_P_HIST_01_concurrentHistoriesAgreeWithOracle() throws Exception {
+    public void required_P_HIST_01_concurrentHistoriesAgreeWithOracle() throws Exception {
         SyncBackend probeClient = client(fresh("hist-caps"));
         boolean live = probeClient.supports().pullLive();
         for (int i = 0; i < tries(); i++) {
