@@ -249,7 +249,7 @@ final class WsSyncClient implements SyncBackend {
                 }
             });
             send(codec.request(op.id, SyncRpc.WS_PUSH, SyncRpc.encodePush(settings.storeId().value(),
-                    settings.payload(), op.batch, op.backendId), List.of()));
+                    settings.payload(), op.batch, op.backendId), PushResults.REQUEST_HEADERS));
         }, error -> {
             if (pushQueue.remove(op)) {
                 op.result.completeExceptionally(error);
@@ -263,10 +263,8 @@ final class WsSyncClient implements SyncBackend {
         pushInFlight = null;
         if (outcome instanceof ServerMessage.Failure failure) {
             op.result.completeExceptionally(new SyncErrorException(failure.error()));
-        } else if (op.batch.isEmpty()) {
-            op.result.complete(new PushResult.Empty(-1));
         } else {
-            op.result.complete(new PushResult.Appended(op.batch.get(op.batch.size() - 1).seqNum(), op.batch.size()));
+            op.result.complete(PushResults.of(((ServerMessage.Success) outcome).value(), op.batch));
         }
         pumpPushes();
     }
