@@ -48,10 +48,14 @@ final class HttpRpcExchange {
         this.metrics = metrics;
     }
 
+    /** The client went away: stop producing (called by the server's close handler of the response). */
+    void peerClosed() {
+        ended = true;
+    }
+
     void handle(String body) {
         response.putHeader("content-type", "application/json");
         response.setChunked(true);
-        response.closeHandler(v -> ended = true);
         ClientMessage message;
         try {
             message = codec.decodeClientMessage(body);
