@@ -212,15 +212,20 @@ final class WsSyncClient implements SyncBackend {
                 done.complete(null);
             }
         });
+        done.whenComplete((x, e) -> {
+            wsClient.close();
+            onClose.run();
+        });
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            return; // never block an event loop; the rest of the closing happens asynchronously
+        }
         try {
             done.get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("closing the WebSocket to {} did not finish cleanly: {}", url, e.toString());
+            LOG.debug("closing the client for {} did not finish in time: {}", url, e.toString());
         }
-        wsClient.close();
-        onClose.run();
     }
 
     // ---------------------------------------------------------------- pushes
