@@ -89,6 +89,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     private Server server;
     private final List<SyncBackend> clients = new CopyOnWriteArrayList<>();
+    private final List<Trial> trials = new CopyOnWriteArrayList<>();
 
     /** A fresh server (it may share a database with others: the kit uses fresh store ids). */
     protected abstract Server newServer() throws Exception;
@@ -128,14 +129,32 @@ public abstract class SyncBackendCompatibilityKit {
         server = Objects.requireNonNull(newServer(), "newServer() returned null");
     }
 
+    /**
+     * Closes the clients and the server, then fails the test if a subscriber or a racing thread recorded
+     * an error during it (errors on other threads are never only logged).
+     */
     @AfterEach
-    final void stopServer() {
+    final void stopServerAndAssertNoAsyncErrors() {
         try {
             clients.forEach(SyncBackend::close);
             clients.clear();
         } finally {
             server.close();
         }
+        List<Trial> done = List.copyOf(trials);
+        trials.clear();
+        for (Trial t : done) {
+            t.assertNoAsyncErrors();
+        }
+    }
+
+    private Trial trial(Rule rule) {
+        return register(Trial.fixed(rule));
+    }
+
+    private Trial register(Trial t) {
+        trials.add(t);
+        return t;
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -254,7 +273,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_01_clientCanBeCreated() {
-        Trial t = Trial.fixed(Rule.P_LS_01);
+        Trial t = trial(Rule.P_LS_01);
         StoreId store = fresh("create");
         SyncBackend c = client(store);
         t.step("client(" + store + ")");
@@ -264,7 +283,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_02_pingSucceeds() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_02);
+        Trial t = trial(Rule.P_LS_02);
         SyncBackend c = client(fresh("ping"));
         try {
             c.ping().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -276,7 +295,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_03_connectMakesClientConnected() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_03);
+        Trial t = trial(Rule.P_LS_03);
         SyncBackend c = client(fresh("connect"));
         try {
             c.connect().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -293,7 +312,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_04_emptyStorePullIsOneNoMorePage() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_04);
+        Trial t = trial(Rule.P_LS_04);
         SyncBackend c = client(fresh("empty"));
         PullProbe probe = pullAll(t, c, Optional.empty());
         t.check(probe.isCompleted(), "a pull of an empty store", "completion", probe);
@@ -306,7 +325,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_05_emptyStoreLivePullStartsWithNoMore() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_05);
+        Trial t = trial(Rule.P_LS_05);
         SyncBackend c = client(fresh("empty-live"));
         assumeLive(c);
         PullProbe probe = live(t, c, Optional.empty(), "live");
@@ -319,7 +338,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_06_idleLivePullReceivesLaterEvent() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_06);
+        Trial t = trial(Rule.P_LS_06);
         StoreId store = fresh("idle");
         SyncBackend c = client(store);
         assumeLive(c);
@@ -336,7 +355,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_07_pullFromLastEventIsEmptyNoMore() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_07);
+        Trial t = trial(Rule.P_LS_07);
         SyncBackend c = client(fresh("cursor"));
         pushOk(t, c, chain(0, 1, "a"));
         PullProbe first = pullAll(t, c, Optional.empty());
@@ -349,7 +368,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_08_concurrentPushesOnOneParentHaveOneWinner() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_08);
+        Trial t = trial(Rule.P_LS_08);
         StoreId store = fresh("admission");
         List<SyncBackend> racers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -388,7 +407,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_09_dozensOfVeryLargeEventsComeBack() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_09);
+        Trial t = trial(Rule.P_LS_09);
         SyncBackend c = client(fresh("large"));
         List<Event> all = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {
@@ -404,7 +423,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_10_thousandsOfSmallEventsComeBackOverPages() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_10);
+        Trial t = trial(Rule.P_LS_10);
         SyncBackend c = client(fresh("small"));
         List<Event> all = new ArrayList<>();
         for (int i = 1; i <= 1800; i++) {
@@ -423,7 +442,7 @@ public abstract class SyncBackendCompatibilityKit {
     @Test
     public void required_P_LS_11_batchVariationsOverPayloadLimitsComeBack() throws Exception {
         long seed = KitSettings.seedOf(Rule.P_LS_11, 0);
-        Trial t = new Trial(Rule.P_LS_11, OptionalLong.of(seed));
+        Trial t = register(new Trial(Rule.P_LS_11, OptionalLong.of(seed)));
         Gen gen = new Gen(seed);
         SyncBackend c = client(fresh("shapes"));
         boolean fewLarge = gen.chance(0.5);
@@ -446,7 +465,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_12_nonLivePullReturnsEventsOfSeveralPushes() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_12);
+        Trial t = trial(Rule.P_LS_12);
         SyncBackend c = client(fresh("multi"));
         pushOk(t, c, chain(0, 1, "a"));
         pushOk(t, c, chain(1, 1, "b"));
@@ -455,7 +474,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_13_reconnectedClientResumesWithoutLossOrRepeat() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_13);
+        Trial t = trial(Rule.P_LS_13);
         StoreId store = fresh("reconnect");
         SyncBackend first = client(store);
         assumeLive(first);
@@ -475,7 +494,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_14_remainingIsExact() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_14);
+        Trial t = trial(Rule.P_LS_14);
         SyncBackend c = client(fresh("remaining"));
         Assumptions.assumeTrue(c.supports().pageInfoKnown(), "the provider does not know remaining (supports().pageInfoKnown() is false)");
         int total = limits().maxPullEvents() * 2 + 7;
@@ -495,7 +514,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_15_gapFromRootIsAcceptedAndCancelStopsPull() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_15);
+        Trial t = trial(Rule.P_LS_15);
         SyncBackend c = client(fresh("take"));
         List<Event> all = new ArrayList<>();
         long previous = 0;
@@ -521,7 +540,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_16_tenThousandEventsPageInOrder() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_16);
+        Trial t = trial(Rule.P_LS_16);
         SyncBackend c = client(fresh("pagination"));
         List<Event> all = new ArrayList<>();
         long previous = 0;
@@ -539,7 +558,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LS_17_backendIdMismatchCarriesBothIds() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_17);
+        Trial t = trial(Rule.P_LS_17);
         SyncBackend c = client(fresh("mismatch"));
         String backendId = backendIdOf(t, c);
         PushOutcome outcome = push(t, c, chain(0, 1, "a"), Optional.of("not-" + backendId));
@@ -555,7 +574,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_PUSH_01_staleOrAheadParentGetsServerAhead() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_01);
+        Trial t = trial(Rule.P_PUSH_01);
         SyncBackend c = client(fresh("ahead"));
         pushOk(t, c, chain(0, 3, "a"));
         for (long parent : new long[] {1, 0, 7, 2}) {
@@ -568,7 +587,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_PUSH_02_ackedPushIsReadByEveryLaterPull() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_02);
+        Trial t = trial(Rule.P_PUSH_02);
         StoreId store = fresh("ryw");
         SyncBackend a = client(store);
         SyncBackend b = client(store);
@@ -589,7 +608,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_PUSH_03_malformedBatchGetsInvalidBatch() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_03);
+        Trial t = trial(Rule.P_PUSH_03);
         SyncBackend c = client(fresh("malformed"));
         List<Event> unchained = List.of(Event.of("a", null, 1, 0, "c", "s"), Event.of("a", null, 3, 2, "c", "s"));
         SyncError.InvalidBatch e1 = refused(t, push(t, c, unchained, Optional.empty()), SyncError.InvalidBatch.class, "an unchained batch");
@@ -603,7 +622,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_PUSH_04_emptyPushIsAckedAndChangesNothing() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_04);
+        Trial t = trial(Rule.P_PUSH_04);
         SyncBackend c = client(fresh("emptypush"));
         t.checkEqual("an empty push on an empty store", new PushResult.Empty(0), pushOk(t, c, List.of()));
         pushOk(t, c, chain(0, 2, "a"));
@@ -613,7 +632,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void optional_P_PUSH_05_retriedBatchIsAlreadyApplied() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_05);
+        Trial t = trial(Rule.P_PUSH_05);
         SyncBackend c = client(fresh("retry"));
         List<Event> batch = chain(0, 3, "a");
         pushOk(t, c, batch);
@@ -626,7 +645,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_BID_01_pushWithWrongBackendIdIsRefused() throws Exception {
-        Trial t = Trial.fixed(Rule.P_BID_01);
+        Trial t = trial(Rule.P_BID_01);
         SyncBackend c = client(fresh("bidpush"));
         pushOk(t, c, chain(0, 1, "a"));
         String backendId = backendIdOf(t, c);
@@ -640,7 +659,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_BID_02_pullWithWrongBackendIdIsRefused() throws Exception {
-        Trial t = Trial.fixed(Rule.P_BID_02);
+        Trial t = trial(Rule.P_BID_02);
         StoreId store = fresh("bidpull");
         SyncBackend c = client(store);
         pushAll(t, c, chain(0, limits().maxPullEvents() + 5, "a"));
@@ -661,7 +680,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LIMIT_01_pushOverLimitsIsRefused() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIMIT_01);
+        Trial t = trial(Rule.P_LIMIT_01);
         SyncBackend c = client(fresh("pushlimits"));
         int max = limits().maxPushEvents();
         SyncError.LimitExceeded tooMany = refused(t, push(t, c, chain(0, max + 1, "many"), Optional.empty()),
@@ -681,7 +700,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LIMIT_02_pullPagesRespectLimits() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIMIT_02);
+        Trial t = trial(Rule.P_LIMIT_02);
         SyncBackend c = client(fresh("pulllimits"));
         List<Event> all = new ArrayList<>(chain(0, limits().maxPullEvents() * 2 + 3, "small"));
         long previous = all.get(all.size() - 1).seqNum();
@@ -706,7 +725,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_CURSOR_01_impossibleCursorGetsInvalidCursor() throws Exception {
-        Trial t = Trial.fixed(Rule.P_CURSOR_01);
+        Trial t = trial(Rule.P_CURSOR_01);
         SyncBackend c = client(fresh("badcursor"));
         pushOk(t, c, chain(0, 2, "a"));
         for (long bad : new long[] {-1, 3, 1000}) {
@@ -719,7 +738,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_GAP_01_gapsAreAcceptedAndCursorsInGapsWork() throws Exception {
-        Trial t = Trial.fixed(Rule.P_GAP_01);
+        Trial t = trial(Rule.P_GAP_01);
         SyncBackend c = client(fresh("gaps"));
         pushOk(t, c, chain(0, 3, "a"));
         pushOk(t, c, List.of(Event.of("g", "{}", 10, 3, "c", "s"), Event.of("g", "{}", 20, 10, "c", "s")));
@@ -734,7 +753,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_ISO_01_storesAreIndependent() throws Exception {
-        Trial t = Trial.fixed(Rule.P_ISO_01);
+        Trial t = trial(Rule.P_ISO_01);
         StoreId a = fresh("iso");
         StoreId b = StoreId.of(a.value() + "x");
         SyncBackend ca = client(a);
@@ -755,7 +774,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LIVE_01_switchFromBacklogToLiveHasNoGapOrDuplicate() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_01);
+        Trial t = trial(Rule.P_LIVE_01);
         StoreId store = fresh("switch");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -800,7 +819,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LIVE_02_pusherReceivesItsOwnBatches() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_02);
+        Trial t = trial(Rule.P_LIVE_02);
         SyncBackend c = client(fresh("echo"));
         assumeLive(c);
         PullProbe own = live(t, c, Optional.empty(), "the pusher's live pull");
@@ -811,7 +830,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LIVE_03_ackedBatchIsAlreadyHandedToLivePulls() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_03);
+        Trial t = trial(Rule.P_LIVE_03);
         StoreId store = fresh("publish");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -832,7 +851,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LIVE_04_manySubscribersSeeTheSameStream() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_04);
+        Trial t = trial(Rule.P_LIVE_04);
         StoreId store = fresh("fanout");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -855,7 +874,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_LIVE_05_slowSubscriberCatchesUpWithoutDelayingPushes() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_05);
+        Trial t = trial(Rule.P_LIVE_05);
         StoreId store = fresh("slow");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -872,7 +891,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     @Test
     public void required_P_FLOW_01_demandAndCancelAreHonoured() throws Exception {
-        Trial t = Trial.fixed(Rule.P_FLOW_01);
+        Trial t = trial(Rule.P_FLOW_01);
         StoreId store = fresh("demand");
         SyncBackend c = client(store);
         pushAll(t, c, chain(0, limits().maxPullEvents() * 3 + 1, "d"));
