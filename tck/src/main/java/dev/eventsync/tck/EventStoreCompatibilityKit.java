@@ -73,7 +73,7 @@ public abstract class EventStoreCompatibilityKit {
 
     /** Tries per property rule: {@code -Deventsync.tck.tries} or this default. */
     protected int tries() {
-        return KitSettings.tries(20);
+        return KitSettings.tries(30);
     }
 
     @AfterEach

@@ -94,6 +94,14 @@ public abstract class SyncBackendCompatibilityKit {
     /** A fresh server (it may share a database with others: the kit uses fresh store ids). */
     protected abstract Server newServer() throws Exception;
 
+    /**
+     * A second node sharing {@code first}'s storage (multi-node deployments), or empty when the provider
+     * has no such setup, in which case P-NODE-01 is skipped with that reason. The kit closes it.
+     */
+    protected Optional<Server> newPeerNode(Server first) throws Exception {
+        return Optional.empty();
+    }
+
     /** The limits the server enforces. */
     protected SyncLimits limits() {
         return SyncLimits.DEFAULTS;
@@ -121,7 +129,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     /** Tries per property rule: {@code -Deventsync.tck.tries} or this default. */
     protected int tries() {
-        return KitSettings.tries(25);
+        return KitSettings.tries(100);
     }
 
     @BeforeEach
@@ -919,6 +927,85 @@ public abstract class SyncBackendCompatibilityKit {
             t.checkEqual("pages delivered to a cancelled live pull", 0, liveProbe.pagesAfterCancel());
         }
         t.assertNoAsyncErrors();
+    }
+
+    // ------------------------------------------------------------------------------------------ nodes
+
+    @Test
+    public void required_P_NODE_01_twoNodesOverOneStorageBehaveAsOne() throws Exception {
+        Optional<Server> peer = newPeerNode(server);
+        Assumptions.assumeTrue(peer.isPresent(), "the provider declares no multi-node setup (override newPeerNode())");
+        try (Server second = peer.get()) {
+            Trial t = trial(Rule.P_NODE_01);
+            StoreId store = fresh("nodes");
+            SyncBackend one = client(store);
+            SyncBackend two = second.client(store);
+            clients.add(two);
+            PullProbe onTwo = one.supports().pullLive() ? live(t, two, Optional.empty(), "live pull on node 2") : null;
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            long head = 0;
+            try {
+                for (int round = 0; round < 5; round++) {
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<PushOutcome>> racing = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        SyncBackend c = i % 2 == 0 ? client(store) : second.client(store);
+                        if (i % 2 == 1) {
+                            clients.add(c);
+                        }
+                        List<Event> batch = chain(head, 1 + i % 3, "n" + round + "-" + i);
+                        racing.add(pool.submit(() -> {
+                            go.await();
+                            return PushOutcome.call(() -> c.push(batch), timeout());
+                        }));
+                    }
+                    go.countDown();
+                    List<PushOutcome> outcomes = new ArrayList<>();
+                    for (Future<PushOutcome> f : racing) {
+                        outcomes.add(f.get(timeout().toMillis() * 2, TimeUnit.MILLISECONDS));
+                    }
+                    t.step("round " + round + ": 8 pushes on parent " + head + " through two nodes -> " + outcomes);
+                    List<PushResult> acked = outcomes.stream().filter(o -> o instanceof PushOutcome.Acked)
+                            .map(o -> ((PushOutcome.Acked) o).result()).toList();
+                    t.checkEqual("acked pushes on parent " + head + " across two nodes", 1, acked.size());
+                    long newHead = acked.get(0).head();
+                    for (PushOutcome o : outcomes) {
+                        if (!(o instanceof PushOutcome.Acked)) {
+                            t.checkEqual("a losing push's outcome", new PushOutcome.Refused(new SyncError.ServerAhead(newHead, head)), o);
+                        }
+                    }
+                    head = newHead;
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            List<Long> viaOne = seqNums(readAll(t, one));
+            t.checkEqual("the log read through node 2", viaOne, seqNums(readAll(t, two)));
+            if (onTwo != null) {
+                checkLiveStream(t, onTwo, viaOne);
+            }
+            for (int i = 0; i < Math.max(1, tries() / 5); i++) {
+                long seed = KitSettings.seedOf(Rule.P_NODE_01, i);
+                Gen gen = new Gen(seed);
+                List<ProtocolHistory.Step> program = ProtocolHistory.generate(gen, 4, gen.between(6, 30));
+                if (!one.supports().pullLive()) {
+                    program = program.stream().filter(s -> !(s.action() instanceof ProtocolHistory.OpenLive)).toList();
+                }
+                AtomicInteger next = new AtomicInteger();
+                Function<StoreId, SyncBackend> spread = id -> {
+                    SyncBackend c = next.getAndIncrement() % 2 == 0 ? client(id) : second.client(id);
+                    clients.add(c);
+                    return c;
+                };
+                Trial ht = register(new Trial(Rule.P_NODE_01, OptionalLong.of(seed)));
+                History history = ProtocolHistory.run(program, 4, spread, fresh("nodes-hist"), ht, timeout());
+                List<HistoryChecker.Violation> violations = HistoryChecker.check(history);
+                if (!violations.isEmpty()) {
+                    throw RuleViolation.of(Rule.P_NODE_01, violations.get(0).toString(), "a history the oracle accepts",
+                            violations.toString(), ProtocolHistory.describe(program), OptionalLong.empty(), OptionalLong.of(seed));
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------ property

@@ -203,8 +203,9 @@ public final class ProtocolHistory {
                 case STALE -> Math.max(0, state.knownHead - push.offset());
                 case AHEAD -> state.knownHead + push.offset();
             };
+            // the step index in the sessionId keeps every generated event unique, even with absent args
             List<Event> batch = new Gen(push.dataSeed()).chain(parent, push.count(), 2, "client-" + s.client(),
-                    "session-" + s.client(), "s" + s.index());
+                    "session-" + s.client() + "-" + s.index(), "s" + s.index());
             long invoked = clock.incrementAndGet();
             PushOutcome outcome = PushOutcome.call(() -> backend.push(batch), timeout);
             long responded = clock.incrementAndGet();
