@@ -1021,36 +1021,44 @@ public abstract class SyncBackendCompatibilityKit {
             if (!live) {
                 program = program.stream().filter(s -> !(s.action() instanceof ProtocolHistory.OpenLive)).toList();
             }
-            List<String> problems = runHistory(program, seed);
-            if (!problems.isEmpty()) {
-                AtomicInteger runs = new AtomicInteger();
+            HistoryRun run = runHistory(program, seed);
+            if (!run.problems().isEmpty()) {
                 Shrinker.Result<ProtocolHistory.Step> shrunk = Shrinker.shrink(program, candidate -> {
-                    runs.incrementAndGet();
                     try {
-                        return !runHistory(candidate, seed).isEmpty();
+                        return !runHistory(candidate, seed).problems().isEmpty();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return false;
                     }
                 }, 40);
-                List<String> minimalProblems = runHistory(shrunk.minimal(), seed);
-                List<ProtocolHistory.Step> shown = minimalProblems.isEmpty() ? program : shrunk.minimal();
-                List<String> reported = minimalProblems.isEmpty() ? problems : minimalProblems;
-                throw RuleViolation.of(Rule.P_HIST_01, reported.get(0), "a history the oracle accepts",
-                        String.join(" | ", reported), ProtocolHistory.describe(shown), OptionalLong.of(program.size()),
+                HistoryRun minimal = runHistory(shrunk.minimal(), seed);
+                // a concurrent failure may not reproduce on the shrunk program; then report the original run
+                HistoryRun shown = minimal.problems().isEmpty() ? run : minimal;
+                List<ProtocolHistory.Step> shownProgram = minimal.problems().isEmpty() ? program : shrunk.minimal();
+                List<String> history = new ArrayList<>();
+                history.add("program:");
+                ProtocolHistory.describe(shownProgram).forEach(line -> history.add("  " + line));
+                history.add("what happened:");
+                shown.described().forEach(line -> history.add("  " + line));
+                throw RuleViolation.of(Rule.P_HIST_01, shown.problems().get(0), "a history the oracle accepts",
+                        String.join(" | ", shown.problems()), history, OptionalLong.of(program.size()),
                         OptionalLong.of(seed));
             }
         }
     }
 
-    private List<String> runHistory(List<ProtocolHistory.Step> program, long seed) throws InterruptedException {
+    /** The problems of one history run and its description. */
+    private record HistoryRun(List<String> problems, List<String> described) {
+    }
+
+    private HistoryRun runHistory(List<ProtocolHistory.Step> program, long seed) throws InterruptedException {
         Trial t = new Trial(Rule.P_HIST_01, OptionalLong.of(seed));
         StoreId store = fresh("hist");
         History history;
         try {
             history = ProtocolHistory.run(program, 3, this::client, store, t, timeout());
         } catch (RuleViolation e) {
-            return List.of(e.getMessage().lines().findFirst().orElse(e.getMessage()));
+            return new HistoryRun(List.of(e.getMessage().lines().findFirst().orElse(e.getMessage())), List.of());
         }
         List<String> problems = new ArrayList<>();
         HistoryChecker.check(history).forEach(v -> problems.add(v.toString()));
@@ -1059,6 +1067,6 @@ public abstract class SyncBackendCompatibilityKit {
         } catch (RuleViolation e) {
             problems.add("[ASYNC] " + e.getMessage().lines().filter(l -> l.contains("actual:")).findFirst().orElse(""));
         }
-        return problems;
+        return new HistoryRun(problems, history.describe());
     }
 }

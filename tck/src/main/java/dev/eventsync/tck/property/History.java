@@ -23,6 +23,35 @@ public record History(List<PushRecord> pushes, List<PullRecord> pulls, List<Live
         Objects.requireNonNull(backendId, "backendId");
     }
 
+    /**
+     * The history as lines in order of invocation, with what every call returned: what a failure message
+     * shows next to the program.
+     */
+    public List<String> describe() {
+        java.util.List<java.util.Map.Entry<Long, String>> lines = new java.util.ArrayList<>();
+        for (PushRecord p : pushes) {
+            lines.add(java.util.Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
+                    + p.client() + ": push " + dev.eventsync.tck.Describe.batch(p.batch()) + " -> " + p.outcome()));
+        }
+        for (PullRecord p : pulls) {
+            lines.add(java.util.Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
+                    + p.client() + ": pull after " + p.cursor().orElse(0) + " -> " + dev.eventsync.tck.Describe.pages(p.pages())
+                    + p.error().map(e -> " error " + e).orElse("")));
+        }
+        for (LiveRecord l : lives) {
+            lines.add(java.util.Map.entry(l.opened(), "t" + l.opened() + l.closed().stream().mapToObj(c -> "-t" + c)
+                    .findFirst().orElse("-open") + " #" + l.step() + " client " + l.client() + ": live pull after "
+                    + l.cursor().orElse(0) + " -> " + dev.eventsync.tck.Describe.pages(l.pages())
+                    + l.error().map(e -> " error " + e).orElse("")));
+        }
+        lines.sort(java.util.Map.Entry.comparingByKey());
+        List<String> out = new java.util.ArrayList<>();
+        lines.forEach(e -> out.add(e.getValue()));
+        out.add("final log " + dev.eventsync.tck.Describe.seqNums(finalLog.stream().map(Event::seqNum).toList())
+                + ", backendId " + backendId);
+        return out;
+    }
+
     /** One push: the batch, when it was invoked and answered, and how. */
     public record PushRecord(int step, int client, List<Event> batch, long invoked, long responded, PushOutcome outcome) {
         public PushRecord {
