@@ -313,8 +313,11 @@ public abstract class SyncBackendCompatibilityKit {
         }
         t.checkEqual("connectionState() after connect", ConnectionState.CONNECTED, c.connectionState());
         List<ConnectionState> seen = new CopyOnWriteArrayList<>();
-        try (AutoCloseable handle = c.onConnectionState(seen::add)) {
+        AutoCloseable handle = c.onConnectionState(seen::add);
+        try {
             t.checkEqual("states a new listener is called with at once", List.of(ConnectionState.CONNECTED), List.copyOf(seen));
+        } finally {
+            handle.close();
         }
     }
 

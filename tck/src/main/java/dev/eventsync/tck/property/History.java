@@ -2,7 +2,10 @@ package dev.eventsync.tck.property;
 
 import dev.eventsync.api.Event;
 import dev.eventsync.api.PullPage;
+import dev.eventsync.tck.Describe;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -28,26 +31,26 @@ public record History(List<PushRecord> pushes, List<PullRecord> pulls, List<Live
      * shows next to the program.
      */
     public List<String> describe() {
-        java.util.List<java.util.Map.Entry<Long, String>> lines = new java.util.ArrayList<>();
+        List<Map.Entry<Long, String>> lines = new ArrayList<>();
         for (PushRecord p : pushes) {
-            lines.add(java.util.Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
-                    + p.client() + ": push " + dev.eventsync.tck.Describe.batch(p.batch()) + " -> " + p.outcome()));
+            lines.add(Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
+                    + p.client() + ": push " + Describe.batch(p.batch()) + " -> " + p.outcome()));
         }
         for (PullRecord p : pulls) {
-            lines.add(java.util.Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
-                    + p.client() + ": pull after " + p.cursor().orElse(0) + " -> " + dev.eventsync.tck.Describe.pages(p.pages())
+            lines.add(Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
+                    + p.client() + ": pull after " + p.cursor().orElse(0) + " -> " + Describe.pages(p.pages())
                     + p.error().map(e -> " error " + e).orElse("")));
         }
         for (LiveRecord l : lives) {
-            lines.add(java.util.Map.entry(l.opened(), "t" + l.opened() + l.closed().stream().mapToObj(c -> "-t" + c)
+            lines.add(Map.entry(l.opened(), "t" + l.opened() + l.closed().stream().mapToObj(c -> "-t" + c)
                     .findFirst().orElse("-open") + " #" + l.step() + " client " + l.client() + ": live pull after "
-                    + l.cursor().orElse(0) + " -> " + dev.eventsync.tck.Describe.pages(l.pages())
+                    + l.cursor().orElse(0) + " -> " + Describe.pages(l.pages())
                     + l.error().map(e -> " error " + e).orElse("")));
         }
-        lines.sort(java.util.Map.Entry.comparingByKey());
-        List<String> out = new java.util.ArrayList<>();
+        lines.sort(Map.Entry.comparingByKey());
+        List<String> out = new ArrayList<>();
         lines.forEach(e -> out.add(e.getValue()));
-        out.add("final log " + dev.eventsync.tck.Describe.seqNums(finalLog.stream().map(Event::seqNum).toList())
+        out.add("final log " + Describe.seqNums(finalLog.stream().map(Event::seqNum).toList())
                 + ", backendId " + backendId);
         return out;
     }
