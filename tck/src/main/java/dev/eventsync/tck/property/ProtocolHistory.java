@@ -198,6 +198,8 @@ public final class ProtocolHistory {
                                 ConcurrentLinkedQueue<History.PullRecord> pulls, List<Live> allLives, Trial trial,
                                 Duration timeout) throws InterruptedException {
         if (s.action() instanceof Push push) {
+            // like a real client, learn the head from this client's own live pulls before pushing
+            state.lives.values().forEach(l -> l.probe().seqNums().forEach(state::learn));
             long parent = switch (push.mode()) {
                 case EXTEND -> state.knownHead;
                 case STALE -> Math.max(0, state.knownHead - push.offset());
