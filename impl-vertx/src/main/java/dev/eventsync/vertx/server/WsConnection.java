@@ -56,6 +56,7 @@ final class WsConnection {
     private final List<Runnable> drainWaiters = new ArrayList<>();
     private PendingPush pushInFlight;
     private boolean draining;
+    private boolean closing;
     private boolean closed;
     private long lastActivityNanos;
     private long idleTimerId = -1;
@@ -405,9 +406,10 @@ final class WsConnection {
     }
 
     private void closeIfIdle() {
-        if (closed || pushInFlight != null) {
+        if (closed || closing || pushInFlight != null) {
             return;
         }
+        closing = true;
         new ArrayList<>(pulls.values()).forEach(PullStream::cancel);
         socket.close(CloseCodes.GOING_AWAY, "server shutting down; reconnect shortly");
     }
