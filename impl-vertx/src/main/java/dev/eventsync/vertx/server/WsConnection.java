@@ -99,6 +99,16 @@ final class WsConnection {
     // ---------------------------------------------------------------- input
 
     private void onText(String text) {
+        try {
+            handleText(text);
+        } catch (RuntimeException e) {
+            // a bug, not bad input (bad input is answered in handleText): keep the connection, report it
+            LOG.error("{}: failed to handle a frame", label, e);
+            send(codec.defect("internal server error while handling the message; the server log has the details"));
+        }
+    }
+
+    private void handleText(String text) {
         lastActivityNanos = System.nanoTime();
         int bytes = utf8Length(text);
         if (bytes > settings.maxFrameBytes()) {
