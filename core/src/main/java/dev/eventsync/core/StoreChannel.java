@@ -1,0 +1,202 @@
+package dev.eventsync.core;
+
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.spi.storage.EventStore;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The engine's state for one store on this node: the push admission queue, the head this node has
+ * published, and the live pulls.
+ *
+ * <p><b>Admission.</b> Tasks given to {@link #serially} run one after another on the worker pool, never
+ * two at once, without holding a thread while they wait. Pushes and the publication of appends made by
+ * other nodes run there, so publication happens in seqNum order.
+ *
+ * <p><b>No gap, no duplicate.</b> Every append is published after it is durable, by the serial queue,
+ * and {@code publishedHead} moves with each publication under {@code lock}. A pull goes live only under
+ * the same lock, and only once it has delivered everything up to {@code publishedHead}; from then on it
+ * receives every later publication. Events it already read from storage are dropped by its own
+ * watermark, so the backlog and the live stream meet without a gap and without a duplicate.
+ */
+final class StoreChannel {
+
+    final StoreId id;
+    private final EventStore store;
+
+    private final Object lock = new Object();
+    private boolean initialized;
+    private long publishedHead;
+    private String backendId;
+    private final Set<PullSubscription> live = new LinkedHashSet<>();
+
+    private final Object queueLock = new Object();
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+
+    StoreChannel(StoreId id, EventStore store) {
+        this.id = id;
+        this.store = store;
+    }
+
+    /** Loads head and backendId from storage the first time the store is touched on this node. */
+    void ensureInitialized() {
+        synchronized (lock) {
+            if (!initialized) {
+                backendId = store.backendId(id);
+                publishedHead = store.head(id);
+                initialized = true;
+            }
+        }
+    }
+
+    long publishedHead() {
+        synchronized (lock) {
+            return publishedHead;
+        }
+    }
+
+    String backendId() {
+        synchronized (lock) {
+            return backendId;
+        }
+    }
+
+    /** Runs {@code task} on {@code executor} after every task given before it has finished. */
+    <T> CompletableFuture<T> serially(Supplier<T> task, Executor executor) {
+        synchronized (queueLock) {
+            CompletableFuture<T> next = tail.handle((ignored, failure) -> null)
+                    .thenApplyAsync(ignored -> task.get(), executor);
+            tail = next;
+            return next;
+        }
+    }
+
+    /** A future that completes when every task queued so far has finished. */
+    CompletableFuture<Void> idle() {
+        synchronized (queueLock) {
+            return tail.handle((ignored, failure) -> null);
+        }
+    }
+
+    /**
+     * Hands {@code events} (ascending, all after {@code publishedHead}) to every live pull, then lets
+     * those with demand deliver on this thread. Called from the serial queue only.
+     */
+    void publish(List<SizedEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<PullSubscription> toDrain = new ArrayList<>();
+        synchronized (lock) {
+            long last = events.get(events.size() - 1).seqNum();
+            publishedHead = Math.max(publishedHead, last);
+            for (var iterator = live.iterator(); iterator.hasNext(); ) {
+                PullSubscription subscription = iterator.next();
+                switch (subscription.offer(events)) {
+                    case QUEUED -> toDrain.add(subscription);
+                    case OVERFLOWED -> {
+                        iterator.remove();
+                        toDrain.add(subscription);
+                    }
+                    case GONE -> iterator.remove();
+                    case NOTHING_NEW -> {
+                    }
+                }
+            }
+        }
+        for (PullSubscription subscription : toDrain) {
+            subscription.drain();
+        }
+    }
+
+    /**
+     * Registers {@code subscription} as live if it has delivered everything published so far (its
+     * watermark is at or past {@code publishedHead}); otherwise it must read more from storage first,
+     * where everything up to {@code publishedHead} already is.
+     */
+    boolean goLive(PullSubscription subscription, long delivered) {
+        synchronized (lock) {
+            if (delivered >= publishedHead) {
+                live.add(subscription);
+                subscription.enterLive();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    void leave(PullSubscription subscription) {
+        synchronized (lock) {
+            live.remove(subscription);
+        }
+    }
+
+    int liveCount() {
+        synchronized (lock) {
+            return live.size();
+        }
+    }
+
+    /**
+     * Publishes what storage holds beyond {@code publishedHead}: appends made by other nodes. Called from
+     * the serial queue only. Without live pulls it only moves the head.
+     */
+    void syncFromStorage(int batchSize) {
+        ensureInitialized();
+        long storageHead = store.head(id);
+        synchronized (lock) {
+            if (storageHead <= publishedHead) {
+                return;
+            }
+            if (live.isEmpty()) {
+                publishedHead = storageHead;
+                return;
+            }
+        }
+        long from = publishedHead();
+        while (from < storageHead) {
+            var events = store.read(id, from, batchSize);
+            if (events.isEmpty()) {
+                break;
+            }
+            publish(SizedEvent.ofAll(events));
+            from = events.get(events.size() - 1).seqNum();
+        }
+    }
+
+    /** The store was reset: new backendId, empty log; live pulls end with a backendId mismatch. */
+    void resetTo(String newBackendId) {
+        List<PullSubscription> ended;
+        String oldBackendId;
+        synchronized (lock) {
+            oldBackendId = backendId;
+            backendId = newBackendId;
+            publishedHead = 0;
+            initialized = true;
+            ended = new ArrayList<>(live);
+            live.clear();
+        }
+        SyncError error = new SyncError.BackendIdMismatch(newBackendId, oldBackendId == null ? "" : oldBackendId);
+        for (PullSubscription subscription : ended) {
+            subscription.fail(error);
+        }
+    }
+
+    /** Ends every live pull with {@code error} (shutdown). */
+    void failAll(SyncError error) {
+        List<PullSubscription> ended;
+        synchronized (lock) {
+            ended = new ArrayList<>(live);
+            live.clear();
+        }
+        for (PullSubscription subscription : ended) {
+            subscription.fail(error);
+        }
+    }
+}
