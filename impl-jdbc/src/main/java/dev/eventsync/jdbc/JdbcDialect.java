@@ -28,8 +28,11 @@ public interface JdbcDialect {
         return "classpath:db/migration/" + name();
     }
 
-    /** Sets the driver properties this database needs (batching, journal mode, timeouts...). */
-    void configurePool(HikariConfig pool, JdbcSettings settings);
+    /**
+     * Sets the driver properties this database needs (batching, journal mode, timeouts...);
+     * {@code nodeId} names this store instance, for databases that show a client name per connection.
+     */
+    void configurePool(HikariConfig pool, JdbcSettings settings, String nodeId);
 
     /**
      * Creates a store's head row unless it exists, without failing when another process creates it at

@@ -97,7 +97,7 @@ public final class JdbcEventStore implements EventStore {
     private JdbcEventStore(JdbcSettings settings, JdbcDialect dialect) {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.nodeId = newRandomId(9);
-        this.pool = openPool(settings, dialect);
+        this.pool = openPool(settings, dialect, nodeId);
         try {
             migrate(pool, dialect);
         } catch (RuntimeException e) {
@@ -119,12 +119,17 @@ public final class JdbcEventStore implements EventStore {
         return new JdbcEventStore(settings, dialect);
     }
 
+    /** This instance's random id: tags its connections and its change notifications. */
+    String nodeId() {
+        return nodeId;
+    }
+
     /** The dialect in use. */
     public JdbcDialect dialect() {
         return dialect;
     }
 
-    private static HikariDataSource openPool(JdbcSettings settings, JdbcDialect dialect) {
+    private static HikariDataSource openPool(JdbcSettings settings, JdbcDialect dialect, String nodeId) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventsync-" + dialect.name());
         config.setJdbcUrl(settings.url());
@@ -137,7 +142,7 @@ public final class JdbcEventStore implements EventStore {
         config.setIdleTimeout(settings.idleTimeout().toMillis());
         config.setMaxLifetime(settings.maxLifetime().toMillis());
         config.setAutoCommit(true);
-        dialect.configurePool(config, settings);
+        dialect.configurePool(config, settings, nodeId);
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -19,7 +19,7 @@ public final class MariaDbDialect implements JdbcDialect {
     }
 
     @Override
-    public void configurePool(HikariConfig pool, JdbcSettings settings) {
+    public void configurePool(HikariConfig pool, JdbcSettings settings, String nodeId) {
         // The MariaDB driver sends a JDBC batch as one bulk command (useBulkStmts, on by default);
         // multi-row rewriting is the fallback for servers without bulk support.
         pool.addDataSourceProperty("rewriteBatchedStatements", "true");

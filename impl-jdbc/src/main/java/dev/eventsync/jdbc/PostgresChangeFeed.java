@@ -126,7 +126,7 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         settings.username().ifPresent(user -> properties.setProperty("user", user));
         settings.password().ifPresent(password -> properties.setProperty("password", password));
         properties.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectionTimeout().toSeconds())));
-        properties.setProperty("ApplicationName", "eventsync-change-feed");
+        properties.setProperty("ApplicationName", "eventsync-feed-" + nodeId);
         Connection listening = DriverManager.getConnection(settings.url(), properties);
         connection = listening;
         String channel;

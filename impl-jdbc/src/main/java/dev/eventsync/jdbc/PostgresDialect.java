@@ -26,12 +26,12 @@ public final class PostgresDialect implements JdbcDialect {
     }
 
     @Override
-    public void configurePool(HikariConfig pool, JdbcSettings settings) {
+    public void configurePool(HikariConfig pool, JdbcSettings settings, String nodeId) {
         // Sends a JDBC batch of inserts as multi-row INSERT statements.
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
         pool.addDataSourceProperty("connectTimeout", String.valueOf(
                 Math.max(1, settings.connectionTimeout().toSeconds())));
-        pool.addDataSourceProperty("ApplicationName", "eventsync");
+        pool.addDataSourceProperty("ApplicationName", "eventsync-" + nodeId);
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class SqliteDialect implements JdbcDialect {
     }
 
     @Override
-    public void configurePool(HikariConfig pool, JdbcSettings settings) {
+    public void configurePool(HikariConfig pool, JdbcSettings settings, String nodeId) {
         pool.addDataSourceProperty("journal_mode", "WAL");
         // FULL: an acknowledged append survives a power cut too, not only a process crash.
         pool.addDataSourceProperty("synchronous", "FULL");
