@@ -24,6 +24,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -58,6 +60,7 @@ public final class JdbcEventStore implements EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
     private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
     private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
@@ -83,6 +86,8 @@ public final class JdbcEventStore implements EventStore {
     private final String nodeId;
     private final Optional<JdbcChangeFeed> changeFeed;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Stores whose head row is known to exist (rows are never deleted; reset keeps the row). */
+    private final Set<StoreId> knownStores = ConcurrentHashMap.newKeySet();
 
     /**
      * Opens the pool, applies pending migrations and, for PostgreSQL, prepares the change feed.
@@ -188,9 +193,11 @@ public final class JdbcEventStore implements EventStore {
         return call("backendId", store, connection -> {
             Optional<String> existing = selectBackendId(connection, store);
             if (existing.isPresent()) {
+                knownStores.add(store);
                 return existing.get();
             }
             insertStoreIfAbsent(connection, store);
+            knownStores.add(store);
             // Another node may have created the row first: whichever row exists now is the store's.
             return selectBackendId(connection, store).orElseThrow(
                     () -> new SQLException("store row of '" + store + "' vanished right after its creation"));
@@ -268,6 +275,8 @@ public final class JdbcEventStore implements EventStore {
         if (row.isPresent()) {
             return row.get();
         }
+        // Only when the row was removed behind this store's back (rows are never deleted by Eventsync).
+        knownStores.remove(store);
         insertStoreIfAbsent(connection, store);
         return selectLocked(connection, store).orElseThrow(
                 () -> new SQLException("store row of '" + store + "' vanished right after its creation"));
@@ -398,23 +407,46 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
+    /**
+     * Runs {@code work} in one transaction on {@code store}, whose head row is created first, in its own
+     * statement: creating it inside the transaction would let two first appends to a new store deadlock
+     * on MariaDB (both lock the missing row's gap, then both insert). A transaction that the database
+     * aborts as a deadlock or serialization failure (SQLState class 40) rolled back entirely and is
+     * retried a few times before the store reports itself unavailable.
+     */
     private <T> T transaction(String operation, StoreId store, Work<T> work) {
         ensureOpen();
-        try (Connection connection = pool.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                throw e;
-            } finally {
-                restoreAutoCommit(connection);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = pool.getConnection()) {
+                if (!knownStores.contains(store)) {
+                    insertStoreIfAbsent(connection, store);
+                    knownStores.add(store);
+                }
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    throw e;
+                } finally {
+                    restoreAutoCommit(connection);
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_TRANSACTION_ATTEMPTS && isTransientConflict(e)) {
+                    LOG.debug("{} on store {}: transaction aborted by the database ({}), retrying", operation, store,
+                            e.getMessage());
+                    continue;
+                }
+                throw unavailable(operation, store, e);
             }
-        } catch (SQLException e) {
-            throw unavailable(operation, store, e);
         }
+    }
+
+    private static boolean isTransientConflict(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("40");
     }
 
     private static void rollbackQuietly(Connection connection, Exception cause) {
