@@ -1,0 +1,35 @@
+package dev.eventsync.jdbc;
+
+import dev.eventsync.core.LocalSyncBackend;
+import dev.eventsync.core.SyncEngine;
+import dev.eventsync.tck.SyncBackendCompatibilityKit;
+import org.junit.jupiter.api.AfterAll;
+
+/** Certifies the protocol over {@link SyncEngine} with {@link JdbcEventStore} on an SQLite file. */
+class SqliteSyncBackendCompatibilityTest extends SyncBackendCompatibilityKit {
+
+    private static TestDatabase database;
+
+    @Override
+    protected Server newServer() {
+        synchronized (SqliteSyncBackendCompatibilityTest.class) {
+            if (database == null) {
+                database = TestDatabase.of("sqlite");
+            }
+        }
+        JdbcEventStore store = JdbcEventStore.open(database.settings());
+        SyncEngine engine = SyncEngine.builder(store).limits(limits()).build();
+        return Server.of(storeId -> new LocalSyncBackend(engine, storeId), () -> {
+            engine.close();
+            store.close();
+        });
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+}
