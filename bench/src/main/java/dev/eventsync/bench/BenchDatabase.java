@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 /**
  * A private, empty namespace for one benchmark trial, dropped afterwards: an SQLite file in a temporary
  * directory, a fresh schema in PostgreSQL's {@code eventsync_test} database, or a fresh MariaDB database.
- * Servers are taken from {@code -Deventsync.bench.pg.url/user/password} and
- * {@code -Deventsync.bench.mariadb.url/user/password} (defaults: the local servers of {@code .ci/run}).
+ * Servers come from the environment ({@code EVENTSYNC_BENCH_PG_URL} / {@code _USER} / {@code _PASSWORD},
+ * {@code EVENTSYNC_BENCH_MARIADB_URL} / {@code _USER} / {@code _PASSWORD}), which JMH's forked JVMs
+ * inherit; the defaults are the local servers of {@code .ci/run}.
  */
 abstract class BenchDatabase implements AutoCloseable {
 
@@ -37,6 +38,11 @@ abstract class BenchDatabase implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown database '" + kind
                     + "', known: sqlite, postgresql, mariadb");
         };
+    }
+
+    private static String setting(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     static void execute(String url, String user, String password, String sql) {
@@ -75,10 +81,9 @@ abstract class BenchDatabase implements AutoCloseable {
     }
 
     private static final class Postgres extends BenchDatabase {
-        private static final String URL = System.getProperty("eventsync.bench.pg.url",
-                "jdbc:postgresql://127.0.0.1:5432/eventsync_test");
-        private static final String USER = System.getProperty("eventsync.bench.pg.user", "postgres");
-        private static final String PASSWORD = System.getProperty("eventsync.bench.pg.password", "");
+        private static final String URL = setting("EVENTSYNC_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/eventsync_test");
+        private static final String USER = setting("EVENTSYNC_BENCH_PG_USER", "postgres");
+        private static final String PASSWORD = setting("EVENTSYNC_BENCH_PG_PASSWORD", "");
         private final String schema;
 
         Postgres(String schema) {
@@ -99,10 +104,9 @@ abstract class BenchDatabase implements AutoCloseable {
     }
 
     private static final class MariaDb extends BenchDatabase {
-        private static final String URL = System.getProperty("eventsync.bench.mariadb.url",
-                "jdbc:mariadb://127.0.0.1:3306/");
-        private static final String USER = System.getProperty("eventsync.bench.mariadb.user", "root");
-        private static final String PASSWORD = System.getProperty("eventsync.bench.mariadb.password", "");
+        private static final String URL = setting("EVENTSYNC_BENCH_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+        private static final String USER = setting("EVENTSYNC_BENCH_MARIADB_USER", "root");
+        private static final String PASSWORD = setting("EVENTSYNC_BENCH_MARIADB_PASSWORD", "");
         private final String database;
 
         MariaDb(String database) {
