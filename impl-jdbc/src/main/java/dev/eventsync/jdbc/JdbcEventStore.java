@@ -227,9 +227,9 @@ public final class JdbcEventStore implements EventStore {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(createdAt, "createdAt");
         return transaction("append", store, connection -> {
-            long[] locked = lockStore(connection, store);
-            long head = locked[0];
-            long count = locked[1];
+            LockedHead locked = lockStore(connection, store);
+            long head = locked.head();
+            long count = locked.eventCount();
             if (head != expectedHead) {
                 return new AppendResult.HeadMismatch(head);
             }
@@ -269,9 +269,13 @@ public final class JdbcEventStore implements EventStore {
         });
     }
 
-    /** Locks the store's head row (creating it first if needed) and returns {head, event_count}. */
-    private long[] lockStore(Connection connection, StoreId store) throws SQLException {
-        Optional<long[]> row = selectLocked(connection, store);
+    /** A store's head row as read under its lock. */
+    private record LockedHead(long head, long eventCount) {
+    }
+
+    /** Locks the store's head row (creating it first if needed) and returns its head and event count. */
+    private LockedHead lockStore(Connection connection, StoreId store) throws SQLException {
+        Optional<LockedHead> row = selectLocked(connection, store);
         if (row.isPresent()) {
             return row.get();
         }
@@ -282,11 +286,11 @@ public final class JdbcEventStore implements EventStore {
                 () -> new SQLException("store row of '" + store + "' vanished right after its creation"));
     }
 
-    private Optional<long[]> selectLocked(Connection connection, StoreId store) throws SQLException {
+    private Optional<LockedHead> selectLocked(Connection connection, StoreId store) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(dialect.lockStoreSql())) {
             lock.setString(1, store.value());
             try (ResultSet rs = lock.executeQuery()) {
-                return rs.next() ? Optional.of(new long[] {rs.getLong(1), rs.getLong(2)}) : Optional.empty();
+                return rs.next() ? Optional.of(new LockedHead(rs.getLong(1), rs.getLong(2))) : Optional.empty();
             }
         }
     }
