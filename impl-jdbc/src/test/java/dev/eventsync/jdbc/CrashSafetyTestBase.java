@@ -52,7 +52,9 @@ abstract class CrashSafetyTestBase {
 
     @AfterEach
     void dropStoreDatabase() {
-        database.close();
+        if (database != null) { // null when the database was unreachable and the test was skipped
+            database.close();
+        }
     }
 
     @Test

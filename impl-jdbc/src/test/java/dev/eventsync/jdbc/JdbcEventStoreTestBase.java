@@ -47,7 +47,9 @@ abstract class JdbcEventStoreTestBase {
     @AfterEach
     void closeStore() {
         opened.forEach(JdbcEventStore::close);
-        database.close();
+        if (database != null) { // null when the database was unreachable and the test was skipped
+            database.close();
+        }
     }
 
     protected JdbcEventStore open() {

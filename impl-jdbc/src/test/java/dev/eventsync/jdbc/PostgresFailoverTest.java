@@ -37,7 +37,9 @@ class PostgresFailoverTest {
     @AfterEach
     void dropDatabase() {
         stores.forEach(JdbcEventStore::close);
-        database.close();
+        if (database != null) { // null when the database was unreachable and the test was skipped
+            database.close();
+        }
     }
 
     private JdbcEventStore open() {
