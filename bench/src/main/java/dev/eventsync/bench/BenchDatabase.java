@@ -81,7 +81,8 @@ abstract class BenchDatabase implements AutoCloseable {
     }
 
     private static final class Postgres extends BenchDatabase {
-        private static final String URL = setting("EVENTSYNC_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/eventsync_test");
+        private static final String URL = setting("EVENTSYNC_BENCH_PG_URL",
+                "jdbc:postgresql://127.0.0.1:5432/eventsync_test");
         private static final String USER = setting("EVENTSYNC_BENCH_PG_USER", "postgres");
         private static final String PASSWORD = setting("EVENTSYNC_BENCH_PG_PASSWORD", "");
         private final String schema;

@@ -73,7 +73,8 @@ public final class InterleavedAppendLoad {
         try (BenchDatabase namespace = BenchDatabase.create(database)) {
             JdbcSettings settings = namespace.settings();
             try (JdbcEventStore store = JdbcEventStore.open(settings);
-                 RawJdbcAppender raw = new RawJdbcAppender(settings, JdbcDialects.forUrl(settings.url()), "bench-raw")) {
+                 RawJdbcAppender raw = new RawJdbcAppender(settings, JdbcDialects.forUrl(settings.url()),
+                         "bench-raw")) {
                 StoreId storeId = StoreId.of("bench-store");
                 long[] heads = new long[2];
                 long[] batches = new long[2];

@@ -6,7 +6,10 @@ import dev.eventsync.tck.SyncBackendCompatibilityKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Certifies the protocol over {@link SyncEngine} with {@link JdbcEventStore} on PostgreSQL (a fresh schema per test class). */
+/**
+ * Certifies the protocol over {@link SyncEngine} with {@link JdbcEventStore} on PostgreSQL (a fresh schema per
+ * test class).
+ */
 class PostgresSyncBackendCompatibilityTest extends SyncBackendCompatibilityKit {
 
     private static TestDatabase database;
