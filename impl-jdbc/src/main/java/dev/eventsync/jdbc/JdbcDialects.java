@@ -22,8 +22,15 @@ public final class JdbcDialects {
         return KNOWN.stream()
                 .filter(d -> d.accepts(jdbcUrl))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unsupported JDBC URL '" + jdbcUrl
-                        + "', known: " + KNOWN.stream().map(JdbcDialect::name).collect(Collectors.joining(", "))
+                .orElseThrow(() -> new IllegalArgumentException("unsupported JDBC URL '" + scheme(jdbcUrl)
+                        + "...', known: " + KNOWN.stream().map(JdbcDialect::name).collect(Collectors.joining(", "))
                         + " (jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:)"));
+    }
+
+    /** {@code jdbc:<subprotocol>:} only: the rest of a URL may carry credentials. */
+    private static String scheme(String jdbcUrl) {
+        int first = jdbcUrl.indexOf(':');
+        int second = first < 0 ? -1 : jdbcUrl.indexOf(':', first + 1);
+        return second < 0 ? jdbcUrl : jdbcUrl.substring(0, second + 1);
     }
 }

@@ -110,8 +110,8 @@ public final class JdbcEventStore implements EventStore {
             throw e;
         }
         this.changeFeed = dialect.changeFeed(settings, nodeId);
-        LOG.info("JDBC event store ready: dialect={}, url={}, pool={}, node={}", dialect.name(), settings.url(),
-                settings.maximumPoolSize(), nodeId);
+        LOG.info("JDBC event store ready: dialect={}, url={}, pool={}, node={}", dialect.name(),
+                settings.redactedUrl(), settings.maximumPoolSize(), nodeId);
     }
 
     /** Opens a store for {@code settings}, choosing the dialect from the URL. */
@@ -136,7 +136,7 @@ public final class JdbcEventStore implements EventStore {
 
     private static HikariDataSource openPool(JdbcSettings settings, JdbcDialect dialect, String nodeId) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("eventsync-" + dialect.name());
+        config.setPoolName("eventsync-" + dialect.name() + "-" + nodeId);
         config.setJdbcUrl(settings.url());
         settings.username().ifPresent(config::setUsername);
         settings.password().ifPresent(config::setPassword);
@@ -151,7 +151,7 @@ public final class JdbcEventStore implements EventStore {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StorageUnavailableException("cannot open a connection to " + settings.url() + ": "
+            throw new StorageUnavailableException("cannot open a connection to " + settings.redactedUrl() + ": "
                     + rootMessage(e), e);
         }
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How {@link JdbcEventStore} reaches its database: the JDBC URL (which also picks the dialect, see
@@ -36,6 +37,8 @@ public record JdbcSettings(String url, Optional<String> username, Optional<Strin
     public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(30);
+
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
 
     public JdbcSettings {
         Objects.requireNonNull(url, "url");
@@ -100,10 +103,15 @@ public record JdbcSettings(String url, Optional<String> username, Optional<Strin
                 idleTimeout, maxLifetime, enabled);
     }
 
+    /** The URL with any {@code password=...} parameter masked, for logs and messages. */
+    public String redactedUrl() {
+        return PASSWORD_PARAMETER.matcher(url).replaceAll("$1****");
+    }
+
     /** Never shows the password. */
     @Override
     public String toString() {
-        return "JdbcSettings[url=" + url + ", username=" + username.orElse("<none>")
+        return "JdbcSettings[url=" + redactedUrl() + ", username=" + username.orElse("<none>")
                 + ", password=" + (password.isPresent() ? "****" : "<none>")
                 + ", maximumPoolSize=" + maximumPoolSize + ", connectionTimeout=" + connectionTimeout
                 + ", validationTimeout=" + validationTimeout + ", idleTimeout=" + idleTimeout

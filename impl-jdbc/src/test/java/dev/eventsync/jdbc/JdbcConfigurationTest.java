@@ -8,6 +8,8 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.eventsync.api.PushResult;
 import dev.eventsync.api.StoreId;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.core.CoreModule;
 import dev.eventsync.core.LocalSyncBackend;
 import dev.eventsync.core.SyncEngine;
@@ -38,7 +40,7 @@ class JdbcConfigurationTest {
         assertThat(JdbcDialects.forUrl("jdbc:mysql://db/app")).isInstanceOf(MariaDbDialect.class);
         assertThatThrownBy(() -> JdbcDialects.forUrl("jdbc:h2:mem:x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unsupported JDBC URL 'jdbc:h2:mem:x'")
+                .hasMessageContaining("unsupported JDBC URL 'jdbc:h2:...'")
                 .hasMessageContaining("sqlite, postgresql, mariadb");
     }
 
@@ -49,6 +51,8 @@ class JdbcConfigurationTest {
         assertThat(settings.maximumPoolSize()).isEqualTo(20);
         assertThat(settings.validationTimeout()).isLessThan(settings.connectionTimeout());
         assertThat(settings.toString()).contains("app").doesNotContain("s3cret");
+        assertThat(JdbcSettings.of("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true").redactedUrl())
+                .isEqualTo("jdbc:postgresql://db/app?user=app&password=****&ssl=true");
         assertThat(JdbcSettings.of("jdbc:sqlite:x").withConnectionTimeout(Duration.ofMillis(1000)).validationTimeout())
                 .isLessThan(Duration.ofMillis(1000));
 
@@ -97,6 +101,20 @@ class JdbcConfigurationTest {
              ResultSet rs = statement.executeQuery("PRAGMA journal_mode")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+        }
+    }
+
+    @Test
+    void engineAnswersTypedUnavailableWhenTheStoreCannotServe() throws Exception {
+        JdbcEventStore store = JdbcEventStore.open(JdbcSettings.sqlite(directory.resolve("gone.db")));
+        try (SyncEngine engine = SyncEngine.builder(store).build()) {
+            StoreId id = JdbcEventStoreTestBase.uniqueStore();
+            store.close();
+            var push = new LocalSyncBackend(engine, id)
+                    .push(JdbcEventStoreTestBase.batch(0, 1, "u"), Optional.empty()).toCompletableFuture();
+            assertThatThrownBy(() -> push.get(10, TimeUnit.SECONDS))
+                    .satisfies(failure -> assertThat(SyncErrorException.errorOf(failure))
+                            .hasValueSatisfying(error -> assertThat(error).isInstanceOf(SyncError.Unavailable.class)));
         }
     }
 
