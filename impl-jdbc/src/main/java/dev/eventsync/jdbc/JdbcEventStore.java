@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * dialect on start; they are idempotent and guarded by Flyway's lock, so nodes may start together.
  *
  * <h2>Conditional append</h2>
- * One transaction: lock the store's head row ({@code SELECT ... FOR UPDATE}, or SQLite's
- * {@code BEGIN IMMEDIATE}), compare its head with the expected one inside the database, insert the
+ * One transaction: lock the store's head row ({@code SELECT ... FOR UPDATE}; on SQLite a no-op
+ * {@code UPDATE ... RETURNING} that takes the file's write lock first), compare its head with the expected one inside the database, insert the
  * batch as one JDBC batch, move the head, announce the append (PostgreSQL), commit. Another node's
  * append to the same store waits for the lock and then sees the new head, so there is no
  * read-then-write race across processes. A failed transaction rolls back entirely.
@@ -426,13 +426,15 @@ public final class JdbcEventStore implements EventStore {
                     insertStoreIfAbsent(connection, store);
                     knownStores.add(store);
                 }
-                connection.setAutoCommit(false);
                 try {
+                    connection.setAutoCommit(false);
                     T result = work.run(connection);
                     connection.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(connection, e);
+                    // Never hand a connection whose transaction state is in doubt to the next caller.
+                    pool.evictConnection(connection);
                     throw e;
                 } finally {
                     restoreAutoCommit(connection);

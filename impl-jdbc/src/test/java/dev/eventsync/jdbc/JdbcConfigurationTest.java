@@ -119,6 +119,28 @@ class JdbcConfigurationTest {
     }
 
     @Test
+    void sqliteWriteLockHeldElsewhereIsUnavailableThenRecovers() throws Exception {
+        Path file = directory.resolve("busy.db");
+        StoreId id = JdbcEventStoreTestBase.uniqueStore();
+        try (JdbcEventStore store = JdbcEventStore.open(JdbcSettings.sqlite(file)
+                .withConnectionTimeout(Duration.ofMillis(500)))) {
+            store.append(id, 0, JdbcEventStoreTestBase.batch(0, 1, "a"), java.time.Instant.now());
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+                 Statement statement = other.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE"); // another process's writer holds the file's write lock
+                assertThatThrownBy(() -> store.append(id, 1, JdbcEventStoreTestBase.batch(1, 1, "b"),
+                        java.time.Instant.now()))
+                        .isInstanceOf(StorageUnavailableException.class)
+                        .hasMessageContaining("append on store " + id);
+                assertThat(store.head(id)).as("readers are not blocked (WAL)").isEqualTo(1);
+                statement.execute("ROLLBACK");
+            }
+            assertThat(store.append(id, 1, JdbcEventStoreTestBase.batch(1, 1, "b"), java.time.Instant.now()))
+                    .isEqualTo(new dev.eventsync.spi.storage.AppendResult.Appended(2));
+        }
+    }
+
+    @Test
     void unreachableDatabaseFailsStartupAsUnavailable() {
         JdbcSettings settings = JdbcSettings.sqlite(directory.resolve("missing-dir").resolve("x.db"));
         assertThatThrownBy(() -> JdbcEventStore.open(settings))

@@ -228,6 +228,11 @@ abstract class TestDatabase implements AutoCloseable {
             this.database = database;
         }
 
+        /** The private database's name: every connection to it belongs to this test. */
+        String database() {
+            return database;
+        }
+
         @Override
         JdbcSettings settings() {
             return small(JdbcSettings.of(MARIADB_URL + database).withCredentials(MARIADB_USER, MARIADB_PASSWORD));
