@@ -1,0 +1,115 @@
+package dev.eventsync.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PushRulesTest {
+
+    private static Event e(long seq, long parent) {
+        return Event.of("todoCreated-v1", "{\"id\":" + seq + "}", seq, parent, "client", "session");
+    }
+
+    @Test
+    void limitsCountEventsAndEncodedBytes() {
+        SyncLimits limits = SyncLimits.defaults().withMaxPushEvents(2).withMaxPushBytes(300);
+        assertThat(PushRules.checkLimits(List.of(e(1, 0), e(2, 1)), limits)).isEmpty();
+        assertThat(PushRules.checkLimits(List.of(e(1, 0), e(2, 1), e(3, 2)), limits))
+                .contains(new SyncError.LimitExceeded("maxPushEvents", 2, 3));
+        Event big = Event.of("n", "\"" + "x".repeat(400) + "\"", 1, 0, "c", "s");
+        assertThat(PushRules.checkLimits(List.of(big), limits)).hasValueSatisfying(error -> {
+            SyncError.LimitExceeded exceeded = (SyncError.LimitExceeded) error;
+            assertThat(exceeded.limit()).isEqualTo("maxPushBytes");
+            assertThat(exceeded.allowed()).isEqualTo(300);
+            assertThat(exceeded.actual()).isGreaterThan(400);
+        });
+    }
+
+    @Test
+    void defaultLimitsAcceptWhatLiveStoreSends() {
+        List<Event> hundred = new java.util.ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            hundred.add(Event.of("e", "\"" + "x".repeat(8_000) + "\"", i, i - 1, "c", "s"));
+        }
+        assertThat(PushRules.checkLimits(hundred, SyncLimits.DEFAULTS)).isEmpty();
+    }
+
+    @Test
+    void shapeRequiresWellFormedChainedAscendingEvents() {
+        assertThat(PushRules.checkShape(List.of(e(1, 0), e(2, 1), e(7, 2)))).isEmpty();
+        assertThat(PushRules.checkShape(List.of(e(1, 0), e(3, 2)))).hasValueSatisfying(err ->
+                assertThat(err).isInstanceOfSatisfying(SyncError.InvalidBatch.class, b -> {
+                    assertThat(b.index()).isEqualTo(1);
+                    assertThat(b.reason()).contains("does not chain");
+                }));
+        assertThat(PushRules.checkShape(List.of(e(1, 1)))).hasValueSatisfying(err ->
+                assertThat(((SyncError.InvalidBatch) err).reason()).contains("greater than parentSeqNum"));
+        assertThat(PushRules.checkShape(List.of(e(-1, -2)))).hasValueSatisfying(err ->
+                assertThat(((SyncError.InvalidBatch) err).reason()).contains("non-negative"));
+        assertThat(PushRules.checkShape(List.of(Event.of(" ", null, 1, 0, "c", "s")))).isPresent();
+        assertThat(PushRules.checkShape(List.of(Event.of("n", null, 1, 0, "", "s")))).isPresent();
+        assertThat(PushRules.checkShape(List.of(Event.of("n", null, 1, 0, "c", "")))).isPresent();
+        assertThat(PushRules.checkShape(List.of(Event.of("n", "[1,", 1, 0, "c", "s")))).hasValueSatisfying(err ->
+                assertThat(((SyncError.InvalidBatch) err).reason()).contains("args is not valid JSON"));
+        assertThat(PushRules.checkShape(List.of(Event.of("n", "1 2", 1, 0, "c", "s")))).isPresent();
+    }
+
+    @Test
+    void backendIdIsCheckedOnlyWhenTheClientSentOne() {
+        assertThat(PushRules.checkBackendId(Optional.empty(), "abc")).isEmpty();
+        assertThat(PushRules.checkBackendId(Optional.of("abc"), "abc")).isEmpty();
+        assertThat(PushRules.checkBackendId(Optional.of("old"), "abc"))
+                .contains(new SyncError.BackendIdMismatch("abc", "old"));
+    }
+
+    @Test
+    void headCheckReportsHeadAsMinimumExpectedAndParentAsProvided() {
+        assertThat(PushRules.checkHead(List.of(e(6, 5)), 5)).isEmpty();
+        assertThat(PushRules.checkHead(List.of(e(100, 5)), 5)).as("gaps are accepted").isEmpty();
+        assertThat(PushRules.checkHead(List.of(e(4, 3)), 5)).contains(new SyncError.ServerAhead(5, 3));
+        assertThat(PushRules.checkHead(List.of(e(9, 8)), 5)).contains(new SyncError.ServerAhead(5, 8));
+        assertThat(PushRules.checkHead(List.of(), 5)).isEmpty();
+    }
+
+    @Test
+    void validateAppliesTheStepsInProtocolOrder() {
+        SyncLimits limits = SyncLimits.defaults().withMaxPushEvents(1);
+        // too many AND unchained AND wrong backendId AND stale: limits win
+        List<Event> bad = List.of(e(1, 0), e(5, 4));
+        assertThat(PushRules.validate(bad, limits, Optional.of("x"), "y", 9)).containsInstanceOf(SyncError.LimitExceeded.class);
+        assertThat(PushRules.validate(bad, SyncLimits.DEFAULTS, Optional.of("x"), "y", 9))
+                .containsInstanceOf(SyncError.InvalidBatch.class);
+        assertThat(PushRules.validate(List.of(e(1, 0)), SyncLimits.DEFAULTS, Optional.of("x"), "y", 9))
+                .contains(new SyncError.BackendIdMismatch("y", "x"));
+        assertThat(PushRules.validate(List.of(e(1, 0)), SyncLimits.DEFAULTS, Optional.of("y"), "y", 9))
+                .contains(new SyncError.ServerAhead(9, 0));
+        assertThat(PushRules.validate(List.of(e(10, 9)), SyncLimits.DEFAULTS, Optional.of("y"), "y", 9)).isEmpty();
+    }
+
+    @Test
+    void aRetryIsExactlyTheStoredEvents() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        List<StoredEvent> stored = List.of(new StoredEvent(e(1, 0), t), new StoredEvent(e(2, 1), t));
+        assertThat(PushRules.isRetryOf(List.of(e(1, 0), e(2, 1)), stored)).isTrue();
+        assertThat(PushRules.isRetryOf(List.of(e(1, 0)), stored)).isFalse();
+        Event otherArgs = Event.of("todoCreated-v1", "{\"id\":99}", 1, 0, "client", "session");
+        assertThat(PushRules.isRetryOf(List.of(otherArgs, e(2, 1)), stored)).isFalse();
+        Event otherClient = Event.of("todoCreated-v1", "{\"id\":1}", 1, 0, "other", "session");
+        assertThat(PushRules.isRetryOf(List.of(otherClient, e(2, 1)), stored)).isFalse();
+        assertThat(PushRules.isRetryOf(List.of(), List.of())).isFalse();
+    }
+
+    @Test
+    void storeIdsAreValidated() {
+        assertThat(StoreId.of("a.b-c_D9").value()).isEqualTo("a.b-c_D9");
+        assertThat(StoreId.of("x".repeat(256)).value()).hasSize(256);
+        for (String bad : new String[] {"", "x".repeat(257), "a b", "a/b", "ü", "a?b"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> StoreId.of(bad))
+                    .isInstanceOfSatisfying(SyncErrorException.class,
+                            ex -> assertThat(ex.error()).isInstanceOf(SyncError.InvalidRequest.class));
+        }
+    }
+}
