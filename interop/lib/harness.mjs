@@ -214,7 +214,8 @@ export const runScenario = async (title, body) => {
         log: verbose ? (line) => process.stderr.write(`  ${line}\n`) : () => {},
       })
       proxies.push({ name, proxy })
-      return { ...proxy, url: clientUrl(`http://127.0.0.1:${proxy.port}`), setOnline: proxy.setOnline.bind(proxy) }
+      proxy.url = clientUrl(`http://127.0.0.1:${proxy.port}`)
+      return proxy
     },
     /** A fresh directory for a client's file storage, removed at the end. */
     tempDir(name) {
@@ -237,6 +238,25 @@ export const runScenario = async (title, body) => {
       const reply = JSON.parse(line)
       if (!reply.ok) fail(`control ${op} failed: ${reply.error}`)
       return reply
+    },
+    /**
+     * Waits until the server holds at least `head` events of this store: through the Eventsync head gauge on
+     * GET /metrics when the server has one, else through a fresh observer client that pulls the whole log.
+     */
+    async waitServerHead(head, timeoutMs = 30000) {
+      const deadline = Date.now() + timeoutMs
+      const gauge = async () => metricSum(await ctx.metrics(), 'eventsync_store_head', { store: ctx.storeId })
+      if ((await ctx.metrics())?.includes('eventsync_store_head') === true) {
+        for (;;) {
+          const current = await gauge()
+          if (current >= head) return
+          if (Date.now() > deadline) fail(`the server's head for ${ctx.storeId} is ${current} after ${timeoutMs} ms, expected ${head}`)
+          await sleep(100)
+        }
+      }
+      const observer = await ctx.startClient(`observer-${head}`)
+      await observer.waitRows(head, Math.max(1000, deadline - Date.now()))
+      await observer.shutdown()
     },
     /** Fetches the server's Prometheus text (GET /metrics), or undefined if it has none. */
     async metrics() {
@@ -306,6 +326,22 @@ export const assertConverged = async (clients, expectedIds, timeoutMs = 30000) =
   clients.forEach((c, i) => assertTable(c.name, tables[i], expectedIds))
   for (let i = 1; i < clients.length; i++) assertSameRows(clients[0].name, tables[0], clients[i].name, tables[i])
   return tables[0]
+}
+
+/** Polls `probe` every 50 ms until it returns a value other than undefined/false; fails after `timeoutMs`. */
+export const waitFor = async (what, probe, timeoutMs = 20000) => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > deadline) fail(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+/** Fails with a usage message unless the scenario runs on one of `transports`. */
+export const requireTransport = (ctx, transports, why) => {
+  if (!transports.includes(ctx.transport)) fail(`this scenario runs on ${transports.join('/')} only (${why})`)
 }
 
 /** Sums a Prometheus counter's samples whose labels contain every given `key="value"` pair. */

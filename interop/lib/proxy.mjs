@@ -134,6 +134,8 @@ export const startProxy = async ({ target, name = 'proxy', log = () => {} }) => 
         for (const { pair, text } of held.splice(0)) deliverDown(pair, text)
       }
     },
+    /** The server-to-client messages currently held back, oldest first. */
+    heldMessages: () => held.map(({ text }) => text),
     connectionCount: () => pairs.size,
     async close() {
       for (const pair of [...pairs]) {
