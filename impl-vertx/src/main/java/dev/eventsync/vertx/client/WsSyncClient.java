@@ -301,8 +301,8 @@ final class WsSyncClient implements SyncBackend {
         }
 
         void send() {
-            if (delivery.isTerminated() || socket == null) {
-                return;
+            if (delivery.isTerminated() || socket == null || requestId != null) {
+                return; // finished, offline (a live pull is sent on reconnect), or already sent on this connection
             }
             requestId = nextId();
             pullsById.put(requestId, this);

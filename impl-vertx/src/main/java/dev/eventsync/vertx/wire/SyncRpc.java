@@ -37,8 +37,6 @@ public final class SyncRpc {
     public static final String PONG = "{\"_tag\":\"SyncMessage.Pong\"}";
 
     private static final JsonFactory FACTORY = ProtocolJson.reader().getFactory();
-    // These readers bind one value in the middle of a request's token stream, so the tokens that follow it
-    // (the next event, the closing brackets) are not trailing garbage: the codec's trailing-token check is off.
     private static final ObjectReader EVENT_READER = ProtocolJson.readerFor(Event.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectReader CURSOR_READER = ProtocolJson.readerFor(PullCursor.class)
