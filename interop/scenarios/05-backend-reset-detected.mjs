@@ -7,7 +7,7 @@
 // backend: its new events reach a fresh client C, and C sees nothing of the old history.
 // S, restarted on its directory, must still have its 3 stale rows, detect the mismatch again and shut down
 // again, without pushing its stale events into the new store.
-import { assertConverged, assertTable, check, requireTransport, runScenario, sleep } from '../lib/harness.mjs'
+import { assertConverged, assertTable, check, runScenario, sleep } from '../lib/harness.mjs'
 
 /** LiveStore's 'reset' mode ends the store on purpose, with the reason 'backend-id-mismatch'. */
 const isResetShutdown = (notice) => notice.outcome === 'success' && notice.reason === 'backend-id-mismatch'
@@ -16,7 +16,6 @@ const isMismatchFailure = (notice) => notice.outcome === 'failure' && notice.err
 
 await runScenario('a reset store (new backendId) is detected', async (ctx) => {
   const { startClient, progress, tempDir, control, waitServerHead } = ctx
-  requireTransport(ctx, ['ws'], 'the backendId check is exercised on the live WebSocket pull')
   const dirR = tempDir('R')
   const dirS = tempDir('S')
   let r = await startClient('R', { storage: 'fs', dataDir: dirR, onBackendIdMismatch: 'reset' })

@@ -74,7 +74,9 @@ class LiveStoreInteropTest {
             new Scenario("03-paging.mjs", "ws", "more than 100 events page correctly"),
             new Scenario("03-paging.mjs", "http", "more than 100 events page correctly"),
             new Scenario("04-resume-after-reconnect.mjs", "ws", "a client resumes from its cursor after a reconnect"),
-            new Scenario("05-backend-reset-detected.mjs", "ws", "a reset store (new backendId) is detected"));
+            new Scenario("04-resume-after-reconnect.mjs", "http", "a client resumes from its cursor after a restart"),
+            new Scenario("05-backend-reset-detected.mjs", "ws", "a reset store (new backendId) is detected"),
+            new Scenario("05-backend-reset-detected.mjs", "http", "a reset store (new backendId) is detected"));
 
     private static final AtomicInteger STORE_COUNTER = new AtomicInteger();
 
