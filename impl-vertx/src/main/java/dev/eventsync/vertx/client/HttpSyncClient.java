@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -126,17 +127,14 @@ final class HttpSyncClient implements SyncBackend {
         CompletableFuture<PushResult> result = new CompletableFuture<>();
         context.runOnContext(v -> {
             pushQueue.add(() -> call(SyncRpc.HTTP_PUSH, SyncRpc.encodePush(settings.storeId().value(),
-                    settings.payload(), events, backendId)).onComplete(ar -> {
+                    settings.payload(), events, backendId), PushResults.REQUEST_HEADERS).onComplete(ar -> {
                         pushInFlight = false;
                         if (ar.failed()) {
                             result.completeExceptionally(ar.cause());
                         } else if (exitOf(ar.result()) instanceof ServerMessage.Failure f) {
                             result.completeExceptionally(new SyncErrorException(f.error()));
-                        } else if (events.isEmpty()) {
-                            result.complete(new PushResult.Empty(-1));
                         } else {
-                            result.complete(new PushResult.Appended(events.get(events.size() - 1).seqNum(),
-                                    events.size()));
+                            result.complete(PushResults.of(((ServerMessage.Success) exitOf(ar.result())).value(), events));
                         }
                         pumpPushes();
                     }));
@@ -287,11 +285,15 @@ final class HttpSyncClient implements SyncBackend {
 
     /** POSTs one request; fails with a {@link SyncErrorException} when the exchange itself fails. */
     private Future<List<ServerMessage>> call(String tag, String payload) {
+        return call(tag, payload, List.of());
+    }
+
+    private Future<List<ServerMessage>> call(String tag, String payload, List<Map.Entry<String, String>> rpcHeaders) {
         if (closed) {
             return Future.failedFuture(closedError());
         }
         String id = Long.toString(ids.getAndIncrement());
-        String body = codec.request(id, tag, payload, List.of());
+        String body = codec.request(id, tag, payload, rpcHeaders);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .setTimeout(settings.requestTimeout().toMillis())
                 .putHeader("content-type", "application/json")

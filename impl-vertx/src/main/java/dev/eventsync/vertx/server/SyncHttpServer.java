@@ -90,6 +90,9 @@ public final class SyncHttpServer {
                 .setPort(settings.port())
                 .setMaxWebSocketFrameSize(settings.hardFrameLimit())
                 .setMaxWebSocketMessageSize(settings.hardFrameLimit())
+                // a safety net for half-open TCP connections; WebSockets get their own, protocol-aware idle timeout
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() * 2))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setRegisterWebSocketWriteHandlers(false);
         Router router = Router.router(vertx);
         router.route().handler(this::routeSync);
@@ -282,8 +285,13 @@ public final class SyncHttpServer {
                 metrics.httpEnded();
             }
         };
+        HttpRpcExchange exchange = new HttpRpcExchange(response, context, target, callContext, service, codec,
+                metrics);
         response.endHandler(v -> ended.run());
-        response.closeHandler(v -> ended.run());
+        response.closeHandler(v -> {
+            exchange.peerClosed();
+            ended.run();
+        });
         Buffer body = Buffer.buffer();
         boolean[] tooBig = {false};
         request.handler(chunk -> {
@@ -303,8 +311,6 @@ public final class SyncHttpServer {
             if (tooBig[0]) {
                 return;
             }
-            HttpRpcExchange exchange = new HttpRpcExchange(response, context, target, callContext, service, codec,
-                    metrics);
             if (body.length() > settings.maxFrameBytes()) {
                 metrics.badFrame("oversize");
                 exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
