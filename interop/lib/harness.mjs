@@ -193,6 +193,8 @@ export const runScenario = async (title, body) => {
     storeId: values['store-id'],
     serverUrl: serverUrl.toString().replace(/\/$/, ''),
     progress,
+    /** Whether control() can be used (the scenario runs with --control stdio). */
+    hasControl: stdinLines !== undefined,
     /** The URL clients use to reach the server directly. */
     url: clientUrl(serverUrl),
     /** Starts a LiveStore client process and waits until its store is up. */

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventsync.api.StoreId;
-import dev.eventsync.api.SyncLimits;
 import dev.eventsync.api.json.ProtocolJson;
 import dev.eventsync.core.SyncEngine;
 import dev.eventsync.memory.InMemoryEventStore;
 import dev.eventsync.spi.storage.StoreInfo;
-import dev.eventsync.vertx.VertxSettings;
+import dev.eventsync.vertx.DevServer;
 import dev.eventsync.vertx.VertxSyncServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,14 +41,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Real LiveStore 0.4.0 clients (the npm packages, in Node processes) sync through the Eventsync Vert.x server.
  *
- * <p>The server is {@link VertxSyncServer} over {@link SyncEngine} and {@link InMemoryEventStore} on an ephemeral
- * port of 127.0.0.1. Each scenario is a script in {@code interop/scenarios/} that starts its own LiveStore client
- * processes, asserts on their {@code todos} tables and exits 0 only if they are right; this test runs every
- * scenario on its own store, two at a time, and fails with the script's full output otherwise. Scenario 5 asks
- * this test, over the script's stdin/stdout, to reset its store through {@link SyncEngine#resetStore(StoreId)}.
+ * <p>Each scenario is a script in {@code interop/scenarios/} that starts its own LiveStore client processes,
+ * asserts on their {@code todos} tables and exits 0 only if they are right. This test gives every scenario run
+ * its own {@link DevServer} ({@link VertxSyncServer} over {@link SyncEngine} and {@link InMemoryEventStore} on an
+ * ephemeral port of 127.0.0.1) and its own store, runs two scenarios at a time, fails with the script's full output
+ * when one fails, and then checks the store's head on the server. A script asks for server-side actions over its
+ * stdin/stdout ({@code @@eventsync-control {"op":...}} lines): {@code resetStore} ({@link SyncEngine#resetStore})
+ * and {@code restartServer} (the transport stops, closing every socket, and starts again on the same port).
  *
  * <p>Needs {@code node} (20 or newer) and {@code interop/node_modules} ({@code npm ci --prefix interop}). Without
- * them the test is skipped, unless the environment variable {@code CI} is set: then it fails.
+ * them the test reports one skipped test, unless the environment variable {@code CI} is set: then it fails.
  */
 class LiveStoreInteropTest {
 
@@ -58,71 +59,54 @@ class LiveStoreInteropTest {
     private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(150);
     private static final int PARALLEL_SCENARIOS = 2;
 
-    private record Scenario(String script, String transport, String description) {
+    /** One run of a script; {@code expectedHead} is the head its store must end with on the server. */
+    private record Scenario(String script, String transport, long expectedHead, String description) {
         String name() {
             return script.replace(".mjs", "") + " (" + transport + ")";
         }
     }
 
-    private record Outcome(int exitCode, String output) {
+    private record Outcome(int exitCode, String output, Optional<StoreInfo> storeOnServer) {
     }
 
     private static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("01-two-clients-converge.mjs", "ws", "two clients converge"),
-            new Scenario("01-two-clients-converge.mjs", "http", "two clients converge"),
-            new Scenario("02-stale-client-rebases.mjs", "ws", "a stale client rebases after ServerAhead"),
-            new Scenario("03-paging.mjs", "ws", "more than 100 events page correctly"),
-            new Scenario("03-paging.mjs", "http", "more than 100 events page correctly"),
-            new Scenario("04-resume-after-reconnect.mjs", "ws", "a client resumes from its cursor after a reconnect"),
-            new Scenario("04-resume-after-reconnect.mjs", "http", "a client resumes from its cursor after a restart"),
-            new Scenario("05-backend-reset-detected.mjs", "ws", "a reset store (new backendId) is detected"),
-            new Scenario("05-backend-reset-detected.mjs", "http", "a reset store (new backendId) is detected"));
+            new Scenario("01-two-clients-converge.mjs", "ws", 17, "two clients converge"),
+            new Scenario("01-two-clients-converge.mjs", "http", 17, "two clients converge"),
+            new Scenario("02-stale-client-rebases.mjs", "ws", 14, "a stale client rebases after ServerAhead"),
+            new Scenario("03-paging.mjs", "ws", 250, "more than 100 events page correctly"),
+            new Scenario("03-paging.mjs", "http", 250, "more than 100 events page correctly"),
+            new Scenario("04-resume-after-reconnect.mjs", "ws", 17,
+                    "a client resumes from its cursor after a dropped connection, a server restart and its own restart"),
+            new Scenario("04-resume-after-reconnect.mjs", "http", 15, "a client resumes from its cursor after a restart"),
+            new Scenario("05-backend-reset-detected.mjs", "ws", 2, "a reset store (new backendId) is detected"),
+            new Scenario("05-backend-reset-detected.mjs", "http", 2, "a reset store (new backendId) is detected"));
 
     private static final AtomicInteger STORE_COUNTER = new AtomicInteger();
 
     private static Path interopDir;
     private static String node;
-    private static InMemoryEventStore store;
-    private static SyncEngine engine;
-    private static VertxSyncServer server;
-    private static int port;
     private static ExecutorService runner;
     /** Why the scenarios cannot run here (outside CI only; under CI that is a failure). */
     private static Optional<String> skipReason = Optional.empty();
 
     @BeforeAll
-    static void startServer() throws Exception {
+    static void checkPrerequisites() {
         interopDir = findInteropDir();
         node = System.getProperty("eventsync.interop.node", "node");
         skipReason = missingPrerequisites();
-        if (skipReason.isPresent()) {
-            return;
+        if (skipReason.isEmpty()) {
+            runner = Executors.newFixedThreadPool(PARALLEL_SCENARIOS, r -> {
+                Thread t = new Thread(r, "interop-scenario");
+                t.setDaemon(true);
+                return t;
+            });
         }
-        store = new InMemoryEventStore();
-        engine = SyncEngine.builder(store).limits(SyncLimits.defaults()).build();
-        server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0)).build();
-        port = server.start().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        runner = Executors.newFixedThreadPool(PARALLEL_SCENARIOS, r -> {
-            Thread t = new Thread(r, "interop-scenario");
-            t.setDaemon(true);
-            return t;
-        });
-        LOG.info("interop: Eventsync server on 127.0.0.1:{}, scenarios in {}", port, interopDir);
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopRunner() {
         if (runner != null) {
             runner.shutdownNow();
-        }
-        if (server != null) {
-            server.stop(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        if (engine != null) {
-            engine.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 
@@ -133,13 +117,11 @@ class LiveStoreInteropTest {
             String reason = skipReason.get();
             return Stream.of(DynamicTest.dynamicTest("LiveStore interop scenarios", () -> Assumptions.abort(reason)));
         }
-        Map<Scenario, String> storeIds = new LinkedHashMap<>();
         Map<Scenario, CompletableFuture<Outcome>> runs = new LinkedHashMap<>();
         for (Scenario scenario : SCENARIOS) {
             String storeId = "interop-" + scenario.script().substring(0, 2) + "-" + scenario.transport() + "-"
                     + STORE_COUNTER.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-            storeIds.put(scenario, storeId);
-            runs.put(scenario, CompletableFuture.supplyAsync(() -> run(scenario, storeId), runner));
+            runs.put(scenario, CompletableFuture.supplyAsync(() -> runOnOwnServer(scenario, storeId), runner));
         }
         return SCENARIOS.stream().map(scenario -> DynamicTest.dynamicTest(
                 scenario.description() + " [" + scenario.name() + "]", () -> {
@@ -150,40 +132,41 @@ class LiveStoreInteropTest {
                                 + "); its output:\n" + outcome.output());
                     }
                     assertThat(outcome.output()).as("output of %s", scenario.name()).contains("PASS ");
-                    assertServerSide(scenario, storeIds.get(scenario));
+                    assertThat(outcome.storeOnServer()).as("the scenario's store on the server").isPresent();
+                    assertThat(outcome.storeOnServer().get().head())
+                            .as("head of the store of %s on the server", scenario.name())
+                            .isEqualTo(scenario.expectedHead());
                 }));
     }
 
-    /** What the server itself must hold once a scenario passed. */
-    private static void assertServerSide(Scenario scenario, String storeId) throws Exception {
-        Optional<StoreInfo> info = engine.stores().toCompletableFuture().get(10, TimeUnit.SECONDS).stream()
-                .filter(s -> s.storeId().value().equals(storeId))
-                .findFirst();
-        assertThat(info).as("store %s on the server", storeId).isPresent();
-        long expectedHead = switch (scenario.script().substring(0, 2)) {
-            case "01" -> 17;
-            case "02" -> 14;
-            case "03" -> 250;
-            case "04" -> 15;
-            case "05" -> 2;
-            default -> throw new IllegalStateException("no expected head for " + scenario.script());
-        };
-        assertThat(info.get().head()).as("head of store %s", storeId).isEqualTo(expectedHead);
+    /** Runs one scenario against a server of its own, and reads its store's state before the server stops. */
+    private static Outcome runOnOwnServer(Scenario scenario, String storeId) {
+        try (DevServer server = DevServer.start(0)) {
+            Outcome outcome = run(scenario, storeId, server);
+            Optional<StoreInfo> info = server.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS)
+                    .stream()
+                    .filter(s -> s.storeId().value().equals(storeId))
+                    .findFirst();
+            return new Outcome(outcome.exitCode(), outcome.output(), info);
+        } catch (Exception e) {
+            return new Outcome(-1, "the scenario's server failed: " + e, Optional.empty());
+        }
     }
 
-    private static Outcome run(Scenario scenario, String storeId) {
+    private static Outcome run(Scenario scenario, String storeId, DevServer server) {
         List<String> command = List.of(node, interopDir.resolve("scenarios").resolve(scenario.script()).toString(),
-                "--url", "http://127.0.0.1:" + port, "--store-id", storeId, "--transport", scenario.transport(),
+                "--url", "http://127.0.0.1:" + server.port(), "--store-id", storeId,
+                "--transport", scenario.transport(),
                 "--timeout-ms", Long.toString(SCENARIO_TIMEOUT.minusSeconds(10).toMillis()), "--control", "stdio");
         StringBuilder output = new StringBuilder();
         Process process;
         try {
             process = new ProcessBuilder(command).directory(interopDir.toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            return new Outcome(-1, "could not start " + command + ": " + e);
+            return new Outcome(-1, "could not start " + command + ": " + e, Optional.empty());
         }
-        LOG.info("interop: started {} on store {}", scenario.name(), storeId);
-        Thread reader = new Thread(() -> pump(process, storeId, output), "interop-output-" + storeId);
+        LOG.info("interop: started {} on store {} (server port {})", scenario.name(), storeId, server.port());
+        Thread reader = new Thread(() -> pump(process, storeId, server, output), "interop-output-" + storeId);
         reader.setDaemon(true);
         reader.start();
         try {
@@ -191,23 +174,28 @@ class LiveStoreInteropTest {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 reader.join(5000);
-                return new Outcome(-1, output + "\n[killed: no exit within " + SCENARIO_TIMEOUT + "]");
+                return new Outcome(-1, text(output) + "\n[killed: no exit within " + SCENARIO_TIMEOUT + "]",
+                        Optional.empty());
             }
             reader.join(10000);
         } catch (InterruptedException e) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            return new Outcome(-1, output + "\n[interrupted]");
+            return new Outcome(-1, text(output) + "\n[interrupted]", Optional.empty());
         }
         LOG.info("interop: {} exited with {}", scenario.name(), process.exitValue());
+        return new Outcome(process.exitValue(), text(output), Optional.empty());
+    }
+
+    private static String text(StringBuilder output) {
         synchronized (output) {
-            return new Outcome(process.exitValue(), output.toString());
+            return output.toString();
         }
     }
 
     /** Copies the script's output and answers its control requests (server-side actions) on its stdin. */
-    private static void pump(Process process, String storeId, StringBuilder output) {
+    private static void pump(Process process, String storeId, DevServer server, StringBuilder output) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              OutputStream stdin = process.getOutputStream()) {
@@ -218,7 +206,7 @@ class LiveStoreInteropTest {
                 }
                 LOG.debug("[{}] {}", storeId, line);
                 if (line.startsWith(CONTROL_PREFIX)) {
-                    String reply = control(line.substring(CONTROL_PREFIX.length()), storeId);
+                    String reply = control(line.substring(CONTROL_PREFIX.length()), storeId, server);
                     stdin.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
                     stdin.flush();
                 }
@@ -230,8 +218,8 @@ class LiveStoreInteropTest {
         }
     }
 
-    /** Carries out one control request; a scenario may only act on its own store. */
-    private static String control(String requestJson, String storeId) {
+    /** Carries out one control request; a scenario may only act on its own store and server. */
+    private static String control(String requestJson, String storeId, DevServer server) {
         Map<String, Object> reply = new LinkedHashMap<>();
         try {
             JsonNode request = ProtocolJson.readTree(requestJson);
@@ -241,14 +229,23 @@ class LiveStoreInteropTest {
                 throw new IllegalArgumentException("a scenario may only control its own store " + storeId
                         + ", not " + target);
             }
-            if (!"resetStore".equals(op)) {
-                throw new IllegalArgumentException("unknown control op '" + op + "' (known: resetStore)");
+            switch (op) {
+                case "resetStore" -> {
+                    String backendId = server.resetStore(StoreId.of(target));
+                    LOG.info("interop: reset store {} for the scenario; new backendId {}", target, backendId);
+                    reply.put("backendId", backendId);
+                }
+                case "restartServer" -> {
+                    server.restart();
+                    LOG.info("interop: restarted the transport on port {} for store {}", server.port(), target);
+                    reply.put("port", server.port());
+                }
+                default -> throw new IllegalArgumentException(
+                        "unknown control op '" + op + "' (known: resetStore, restartServer)");
             }
-            String backendId = engine.resetStore(StoreId.of(target)).toCompletableFuture().get(20, TimeUnit.SECONDS);
-            LOG.info("interop: reset store {} for the scenario; new backendId {}", target, backendId);
             reply.put("ok", true);
-            reply.put("backendId", backendId);
         } catch (Exception e) {
+            reply.clear();
             reply.put("ok", false);
             reply.put("error", e.toString());
         }
