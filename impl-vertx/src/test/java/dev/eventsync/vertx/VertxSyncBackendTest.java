@@ -158,6 +158,20 @@ class VertxSyncBackendTest {
     }
 
     @Test
+    void pingsKeepTheConnectionThroughTheServersIdleTimeout() throws Exception {
+        try (TestServer strict = TestServer.start(VertxSettings.defaults().withIdleTimeout(Duration.ofMillis(400)))) {
+            VertxSyncBackend backend = track(VertxSyncBackend.create(TestServer.sharedVertx(),
+                    VertxClientSettings.of(strict.wsUri(), STORE).withPing(Duration.ofMillis(100), Duration.ofMillis(500))));
+            List<ConnectionState> states = new CopyOnWriteArrayList<>();
+            await(backend.connect());
+            backend.onConnectionState(states::add);
+            Thread.sleep(1_500);
+            assertThat(states).containsExactly(ConnectionState.CONNECTED);
+            await(backend.push(events(1, 1)));
+        }
+    }
+
+    @Test
     void offlineServerGivesUnavailableErrors() throws Exception {
         int freePort;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -58,6 +58,7 @@ final class HttpSyncClient implements SyncBackend {
     private final AtomicLong ids = new AtomicLong();
     private final String url;
     private final ArrayDeque<Runnable> pushQueue = new ArrayDeque<>();
+    private final java.util.Set<HttpPull> pulls = new java.util.HashSet<>();
     private boolean pushInFlight;
     private boolean closed;
     private long pingTimerId = -1;
@@ -157,6 +158,7 @@ final class HttpSyncClient implements SyncBackend {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             HttpPull pull = new HttpPull(cursor, live, delivery);
             delivery.start(pull);
+            pulls.add(pull);
             pull.poll();
         });
     }
@@ -178,6 +180,7 @@ final class HttpSyncClient implements SyncBackend {
 
         void poll() {
             if (closed) {
+                pulls.remove(this);
                 delivery.fail(closedError());
                 return;
             }
@@ -195,6 +198,7 @@ final class HttpSyncClient implements SyncBackend {
                             if (live && !first && !closed) {
                                 schedule(); // a live pull outlives an outage: it polls again later
                             } else {
+                                pulls.remove(this);
                                 delivery.fail(ar.cause());
                             }
                             return;
@@ -216,10 +220,12 @@ final class HttpSyncClient implements SyncBackend {
                 } else if (m instanceof ServerMessage.Exit exit) {
                     first = false;
                     if (exit.outcome() instanceof ServerMessage.Failure f) {
+                        pulls.remove(this);
                         delivery.fail(new SyncErrorException(f.error()));
                         return;
                     }
                     if (!live) {
+                        pulls.remove(this);
                         delivery.complete();
                         return;
                     }
@@ -227,6 +233,7 @@ final class HttpSyncClient implements SyncBackend {
                     return;
                 }
             }
+            pulls.remove(this);
             delivery.fail(new SyncErrorException(new SyncError.Unknown("the server's answer to a pull had no Exit")));
         }
 
@@ -250,6 +257,7 @@ final class HttpSyncClient implements SyncBackend {
         @Override
         public void cancelled() {
             vertx.cancelTimer(timerId);
+            pulls.remove(this);
         }
     }
 
@@ -259,18 +267,28 @@ final class HttpSyncClient implements SyncBackend {
         context.runOnContext(v -> {
             closed = true;
             vertx.cancelTimer(pingTimerId);
+            for (HttpPull pull : new java.util.ArrayList<>(pulls)) {
+                pull.cancelled();
+                pull.delivery.fail(closedError());
+            }
+            pulls.clear();
             states.set(ConnectionState.CLOSED);
             done.complete(null);
         });
+        done.whenComplete((x, e) -> {
+            http.close();
+            onClose.run();
+        });
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            return; // never block an event loop; the rest of the closing happens asynchronously
+        }
         try {
             done.get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("closing the HTTP client for {} did not finish cleanly: {}", url, e.toString());
+            LOG.debug("closing the client for {} did not finish in time: {}", url, e.toString());
         }
-        http.close();
-        onClose.run();
     }
 
     private void startPinging() {

@@ -212,15 +212,20 @@ final class WsSyncClient implements SyncBackend {
                 done.complete(null);
             }
         });
+        done.whenComplete((x, e) -> {
+            wsClient.close();
+            onClose.run();
+        });
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            return; // never block an event loop; the rest of the closing happens asynchronously
+        }
         try {
             done.get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("closing the WebSocket to {} did not finish cleanly: {}", url, e.toString());
+            LOG.debug("closing the client for {} did not finish in time: {}", url, e.toString());
         }
-        wsClient.close();
-        onClose.run();
     }
 
     // ---------------------------------------------------------------- pushes
@@ -407,7 +412,9 @@ final class WsSyncClient implements SyncBackend {
         attempt = 0;
         lastFrameNanos = System.nanoTime();
         ws.textMessageHandler(this::onText);
-        ws.closeHandler(v -> onSocketClosed(ws));
+        // Vert.x knows the close status only once the socket is closed, as it is in the close handler
+        ws.closeHandler(v -> onSocketClosed(ws, "closed (" + ws.closeStatusCode()
+                + (ws.closeReason() == null ? "" : " " + ws.closeReason()) + ")"));
         ws.exceptionHandler(e -> LOG.debug("WebSocket to {}: {}", url, e.toString()));
         states.set(ConnectionState.CONNECTED);
         LOG.debug("connected to {}", url);
@@ -432,13 +439,13 @@ final class WsSyncClient implements SyncBackend {
         if (silentMillis > settings.pingInterval().toMillis() + settings.pingTimeout().toMillis()) {
             LOG.info("no frame from {} for {} ms; reconnecting", url, silentMillis);
             ws.close((short) 1000, "no answer to pings");
-            onSocketClosed(ws);
+            onSocketClosed(ws, "silent for " + silentMillis + " ms (no answer to pings)");
             return;
         }
         send(codec.ping());
     }
 
-    private void onSocketClosed(WebSocket ws) {
+    private void onSocketClosed(WebSocket ws, String reason) {
         if (socket != ws) {
             return;
         }
@@ -447,8 +454,6 @@ final class WsSyncClient implements SyncBackend {
         if (closed) {
             return;
         }
-        String reason = ws.closeStatusCode() == null ? "connection lost"
-                : "closed by the server (" + ws.closeStatusCode() + (ws.closeReason() == null ? "" : " " + ws.closeReason()) + ")";
         LOG.debug("connection to {} {}", url, reason);
         states.set(ConnectionState.DISCONNECTED);
         failAll(new SyncErrorException(new SyncError.Unavailable("connection to " + url + " " + reason

@@ -22,6 +22,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,6 +96,9 @@ public final class SyncHttpServer {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setRegisterWebSocketWriteHandlers(false);
         Router router = Router.router(vertx);
+        if (!settings.corsAllowedOrigins().isEmpty()) {
+            router.route().handler(cors(settings.corsAllowedOrigins()));
+        }
         router.route().handler(this::routeSync);
         router.get("/health").handler(ctx -> health(ctx, true));
         router.get("/health/ready").handler(ctx -> health(ctx, true));
@@ -358,6 +362,19 @@ public final class SyncHttpServer {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). */
+    private static CorsHandler cors(List<String> origins) {
+        CorsHandler cors = CorsHandler.create();
+        if (origins.contains("*")) {
+            cors.addOriginWithRegex(".*");
+        } else {
+            cors.addOrigins(origins);
+        }
+        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("content-type", "x-livestore-store-id", "traceparent", "b3", "authorization"))
+                .maxAgeSeconds(600);
+    }
 
     private static Map<String, List<String>> headersOf(HttpServerRequest request) {
         Map<String, List<String>> headers = new HashMap<>();
