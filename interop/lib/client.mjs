@@ -8,7 +8,7 @@
 // a backendId mismatch). Diagnostics go to stderr.
 //
 // Flags: --url URL --transport ws|http --store-id ID --client-id ID [--storage in-memory|fs --data-dir DIR]
-//        [--on-backend-id-mismatch reset|shutdown|ignore] [--poll-ms N] [--max-lifetime-ms N]
+//        [--on-backend-id-mismatch reset|shutdown|ignore] [--poll-ms N] [--sync-payload JSON] [--max-lifetime-ms N]
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline'
 import { format } from 'node:util'
@@ -35,6 +35,7 @@ const { values: opts } = parseArgs({
     'data-dir': { type: 'string' },
     'on-backend-id-mismatch': { type: 'string', default: 'reset' },
     'poll-ms': { type: 'string', default: '500' },
+    'sync-payload': { type: 'string' },
     'max-lifetime-ms': { type: 'string', default: '120000' },
   },
 })
@@ -52,6 +53,15 @@ for (const required of ['url', 'store-id', 'client-id']) {
 }
 if (!['ws', 'http'].includes(opts.transport)) fail(`--transport must be ws or http, got ${opts.transport}`)
 if (opts.storage === 'fs' && opts['data-dir'] === undefined) fail('--storage fs needs --data-dir')
+
+let syncPayload
+if (opts['sync-payload'] !== undefined) {
+  try {
+    syncPayload = JSON.parse(opts['sync-payload'])
+  } catch (e) {
+    fail(`--sync-payload must be JSON: ${e.message}`)
+  }
+}
 
 const lifetime = setTimeout(() => fail(`still running after ${opts['max-lifetime-ms']} ms; giving up`),
   Number(opts['max-lifetime-ms']))
@@ -83,6 +93,7 @@ const store = await createStorePromise({
   storeId: opts['store-id'],
   disableDevtools: true,
   shutdownDeferred,
+  ...(syncPayload === undefined ? {} : { syncPayload }),
 })
 
 const describeExit = (exit) => {

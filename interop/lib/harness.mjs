@@ -198,10 +198,11 @@ export const runScenario = async (title, body) => {
     /** The URL clients use to reach the server directly. */
     url: clientUrl(serverUrl),
     /** Starts a LiveStore client process and waits until its store is up. */
-    async startClient(name, { url = ctx.url, storage = 'in-memory', dataDir, onBackendIdMismatch = 'reset', clientId = name } = {}) {
+    async startClient(name, { url = ctx.url, storage = 'in-memory', dataDir, onBackendIdMismatch = 'reset', clientId = name, syncPayload } = {}) {
       const args = ['--url', url, '--transport', transport, '--store-id', ctx.storeId, '--client-id', clientId,
         '--storage', storage, '--on-backend-id-mismatch', onBackendIdMismatch, '--poll-ms', '300']
       if (dataDir !== undefined) args.push('--data-dir', dataDir)
+      if (syncPayload !== undefined) args.push('--sync-payload', JSON.stringify(syncPayload))
       const client = new ClientProcess({ name, args, verbose })
       clients.push(client)
       const ready = await client.notice('ready', 45000)
@@ -243,20 +244,20 @@ export const runScenario = async (title, body) => {
     },
     /**
      * Waits until the server holds at least `head` events of this store: through the Eventsync head gauge on
-     * GET /metrics when the server has one, else through a fresh observer client that pulls the whole log.
+     * GET /metrics when the server exports Eventsync metrics, else through a fresh observer client (started with
+     * `observerOptions`, see startClient) that pulls the whole log.
      */
-    async waitServerHead(head, timeoutMs = 30000) {
+    async waitServerHead(head, timeoutMs = 30000, observerOptions = {}) {
       const deadline = Date.now() + timeoutMs
-      const gauge = async () => metricSum(await ctx.metrics(), 'eventsync_store_head', { store: ctx.storeId })
-      if ((await ctx.metrics())?.includes('eventsync_store_head') === true) {
+      if ((await ctx.metrics())?.includes('eventsync_') === true) {
         for (;;) {
-          const current = await gauge()
+          const current = metricSum(await ctx.metrics(), 'eventsync_store_head', { store: ctx.storeId }) ?? 0
           if (current >= head) return
           if (Date.now() > deadline) fail(`the server's head for ${ctx.storeId} is ${current} after ${timeoutMs} ms, expected ${head}`)
           await sleep(100)
         }
       }
-      const observer = await ctx.startClient(`observer-${head}`)
+      const observer = await ctx.startClient(`observer-${head}`, observerOptions)
       await observer.waitRows(head, Math.max(1000, deadline - Date.now()))
       await observer.shutdown()
     },

@@ -9,7 +9,11 @@ import dev.eventsync.api.json.ProtocolJson;
 import dev.eventsync.core.SyncEngine;
 import dev.eventsync.memory.InMemoryEventStore;
 import dev.eventsync.spi.storage.StoreInfo;
+import dev.eventsync.spi.transport.AuthResult;
+import dev.eventsync.spi.transport.Authenticator;
+import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.vertx.DevServer;
+import dev.eventsync.vertx.VertxSettings;
 import dev.eventsync.vertx.VertxSyncServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,6 +52,7 @@ import org.slf4j.LoggerFactory;
  * when one fails, and then checks the store's head on the server. A script asks for server-side actions over its
  * stdin/stdout ({@code @@eventsync-control {"op":...}} lines): {@code resetStore} ({@link SyncEngine#resetStore})
  * and {@code restartServer} (the transport stops, closing every socket, and starts again on the same port).
+ * Scenario 6 runs on a server whose {@link Authenticator} checks a token in the LiveStore sync payload.
  *
  * <p>Needs {@code node} (20 or newer) and {@code interop/node_modules} ({@code npm ci --prefix interop}). Without
  * them the test reports one skipped test, unless the environment variable {@code CI} is set: then it fails.
@@ -59,8 +64,20 @@ class LiveStoreInteropTest {
     private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(150);
     private static final int PARALLEL_SCENARIOS = 2;
 
-    /** One run of a script; {@code expectedHead} is the head its store must end with on the server. */
-    private record Scenario(String script, String transport, long expectedHead, String description) {
+    /** The token the authenticating server (scenario 6) expects in the sync payload; the script uses the same. */
+    private static final String AUTH_TOKEN = "interop s3cr3t&x=1+2%\u00fc";
+
+    /**
+     * One run of a script; {@code expectedHead} is the head its store must end with on the server, and
+     * {@code authenticated} runs it on a server whose Authenticator checks the sync payload's token.
+     */
+    private record Scenario(String script, String transport, long expectedHead, boolean authenticated,
+                            String description) {
+
+        Scenario(String script, String transport, long expectedHead, String description) {
+            this(script, transport, expectedHead, false, description);
+        }
+
         String name() {
             return script.replace(".mjs", "") + " (" + transport + ")";
         }
@@ -79,7 +96,9 @@ class LiveStoreInteropTest {
                     "a client resumes from its cursor after a dropped connection, a server restart and its own restart"),
             new Scenario("04-resume-after-reconnect.mjs", "http", 15, "a client resumes from its cursor after a restart"),
             new Scenario("05-backend-reset-detected.mjs", "ws", 2, "a reset store (new backendId) is detected"),
-            new Scenario("05-backend-reset-detected.mjs", "http", 2, "a reset store (new backendId) is detected"));
+            new Scenario("05-backend-reset-detected.mjs", "http", 2, "a reset store (new backendId) is detected"),
+            new Scenario("06-sync-payload-auth.mjs", "ws", 3, true, "the sync payload reaches the Authenticator"),
+            new Scenario("06-sync-payload-auth.mjs", "http", 3, true, "the sync payload reaches the Authenticator"));
 
     private static final AtomicInteger STORE_COUNTER = new AtomicInteger();
 
@@ -117,13 +136,14 @@ class LiveStoreInteropTest {
             String reason = skipReason.get();
             return Stream.of(DynamicTest.dynamicTest("LiveStore interop scenarios", () -> Assumptions.abort(reason)));
         }
+        List<Scenario> selected = selectedScenarios();
         Map<Scenario, CompletableFuture<Outcome>> runs = new LinkedHashMap<>();
-        for (Scenario scenario : SCENARIOS) {
+        for (Scenario scenario : selected) {
             String storeId = "interop-" + scenario.script().substring(0, 2) + "-" + scenario.transport() + "-"
                     + STORE_COUNTER.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
             runs.put(scenario, CompletableFuture.supplyAsync(() -> runOnOwnServer(scenario, storeId), runner));
         }
-        return SCENARIOS.stream().map(scenario -> DynamicTest.dynamicTest(
+        return selected.stream().map(scenario -> DynamicTest.dynamicTest(
                 scenario.description() + " [" + scenario.name() + "]", () -> {
                     Outcome outcome = runs.get(scenario).get(SCENARIO_TIMEOUT.toSeconds() * SCENARIOS.size(),
                             TimeUnit.SECONDS);
@@ -139,9 +159,28 @@ class LiveStoreInteropTest {
                 }));
     }
 
+    /**
+     * All scenarios, or those whose script name starts with one of the comma-separated prefixes in the system
+     * property {@code eventsync.interop.scenarios} (for example {@code -Deventsync.interop.scenarios=03,05}).
+     */
+    private static List<Scenario> selectedScenarios() {
+        String filter = System.getProperty("eventsync.interop.scenarios", "").trim();
+        if (filter.isEmpty()) {
+            return SCENARIOS;
+        }
+        List<String> prefixes = List.of(filter.split("\\s*,\\s*"));
+        List<Scenario> selected = SCENARIOS.stream()
+                .filter(s -> prefixes.stream().anyMatch(p -> s.script().startsWith(p)))
+                .toList();
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("eventsync.interop.scenarios=" + filter + " selects no scenario");
+        }
+        return selected;
+    }
+
     /** Runs one scenario against a server of its own, and reads its store's state before the server stops. */
     private static Outcome runOnOwnServer(Scenario scenario, String storeId) {
-        try (DevServer server = DevServer.start(0)) {
+        try (ScenarioServer server = scenario.authenticated() ? AuthenticatingServer.start() : new Dev(DevServer.start(0))) {
             Outcome outcome = run(scenario, storeId, server);
             Optional<StoreInfo> info = server.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS)
                     .stream()
@@ -153,7 +192,7 @@ class LiveStoreInteropTest {
         }
     }
 
-    private static Outcome run(Scenario scenario, String storeId, DevServer server) {
+    private static Outcome run(Scenario scenario, String storeId, ScenarioServer server) {
         List<String> command = List.of(node, interopDir.resolve("scenarios").resolve(scenario.script()).toString(),
                 "--url", "http://127.0.0.1:" + server.port(), "--store-id", storeId,
                 "--transport", scenario.transport(),
@@ -195,7 +234,7 @@ class LiveStoreInteropTest {
     }
 
     /** Copies the script's output and answers its control requests (server-side actions) on its stdin. */
-    private static void pump(Process process, String storeId, DevServer server, StringBuilder output) {
+    private static void pump(Process process, String storeId, ScenarioServer server, StringBuilder output) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              OutputStream stdin = process.getOutputStream()) {
@@ -219,7 +258,7 @@ class LiveStoreInteropTest {
     }
 
     /** Carries out one control request; a scenario may only act on its own store and server. */
-    private static String control(String requestJson, String storeId, DevServer server) {
+    private static String control(String requestJson, String storeId, ScenarioServer server) {
         Map<String, Object> reply = new LinkedHashMap<>();
         try {
             JsonNode request = ProtocolJson.readTree(requestJson);
@@ -250,6 +289,96 @@ class LiveStoreInteropTest {
             reply.put("error", e.toString());
         }
         return ProtocolJson.write(reply);
+    }
+
+    /** The server one scenario runs against, with the server-side actions a script may ask for. */
+    private interface ScenarioServer extends AutoCloseable {
+        int port();
+
+        SyncEngine engine();
+
+        String resetStore(StoreId storeId) throws Exception;
+
+        void restart() throws Exception;
+    }
+
+    /** The vertx branch's {@link DevServer}: the Vert.x transport over an in-memory engine, no authentication. */
+    private record Dev(DevServer server) implements ScenarioServer {
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public SyncEngine engine() {
+            return server.engine();
+        }
+
+        @Override
+        public String resetStore(StoreId storeId) throws Exception {
+            return server.resetStore(storeId);
+        }
+
+        @Override
+        public void restart() throws Exception {
+            server.restart();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+        }
+    }
+
+    /**
+     * The Vert.x transport over an in-memory engine whose {@link Authenticator} allows a call only when the sync
+     * payload is a JSON object whose {@code authToken} is {@link #AUTH_TOKEN}.
+     */
+    private record AuthenticatingServer(InMemoryEventStore store, SyncEngine engine, VertxSyncServer server, int port)
+            implements ScenarioServer {
+
+        static AuthenticatingServer start() throws Exception {
+            InMemoryEventStore store = new InMemoryEventStore();
+            SyncEngine engine = SyncEngine.builder(store).authenticator(AuthenticatingServer::checkToken).build();
+            VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0))
+                    .build();
+            int port = server.start().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            return new AuthenticatingServer(store, engine, server, port);
+        }
+
+        private static AuthResult checkToken(CallContext context) {
+            if (context.payload().isEmpty()) {
+                return AuthResult.deny("no sync payload; send {\"authToken\": ...}");
+            }
+            try {
+                JsonNode payload = ProtocolJson.readTree(context.payload().get());
+                return AUTH_TOKEN.equals(payload.path("authToken").asText(null))
+                        ? AuthResult.allow(payload.path("user").asText("unknown"))
+                        : AuthResult.deny("wrong authToken");
+            } catch (IOException e) {
+                return AuthResult.deny("the sync payload is not JSON: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String resetStore(StoreId storeId) throws Exception {
+            return engine.resetStore(storeId).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void restart() {
+            throw new UnsupportedOperationException("the authenticating server does not restart");
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                server.stop(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } finally {
+                engine.close();
+                store.close();
+            }
+        }
     }
 
     private static Path findInteropDir() {
