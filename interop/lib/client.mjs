@@ -9,9 +9,8 @@
 //
 // Flags: --url URL --transport ws|http --store-id ID --client-id ID [--storage in-memory|fs --data-dir DIR]
 //        [--on-backend-id-mismatch reset|shutdown|ignore] [--poll-ms N] [--sync-payload JSON] [--max-lifetime-ms N]
-import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline'
-import { format } from 'node:util'
+import { format, parseArgs } from 'node:util'
 import { WebSocket } from 'ws'
 
 // stdout carries the JSON-lines protocol only: everything LiveStore (or anything else) logs goes to stderr.
@@ -52,6 +51,7 @@ for (const required of ['url', 'store-id', 'client-id']) {
   if (opts[required] === undefined) fail(`missing --${required}`)
 }
 if (!['ws', 'http'].includes(opts.transport)) fail(`--transport must be ws or http, got ${opts.transport}`)
+if (!['in-memory', 'fs'].includes(opts.storage)) fail(`--storage must be in-memory or fs, got ${opts.storage}`)
 if (opts.storage === 'fs' && opts['data-dir'] === undefined) fail('--storage fs needs --data-dir')
 
 let syncPayload
