@@ -34,6 +34,18 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void aStoppedServerCanBeStartedAgain() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            int port = server.server.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try (RawWs ws = RawWs.connect(port, "/?storeId=s1&transport=ws")) {
+                ws.send("{\"_tag\":\"Ping\"}");
+                assertThat(ws.nextRaw()).isEqualTo("{\"_tag\":\"Pong\"}");
+            }
+        }
+    }
+
+    @Test
     void gracefulShutdownFinishesThePushInFlightThenClosesWithGoingAway() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

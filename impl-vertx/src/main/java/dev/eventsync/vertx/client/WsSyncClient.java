@@ -254,10 +254,10 @@ final class WsSyncClient implements SyncBackend {
             send(codec.request(op.id, SyncRpc.WS_PUSH, SyncRpc.encodePush(settings.storeId().value(),
                     settings.payload(), op.batch, op.backendId), PushResults.REQUEST_HEADERS));
         }, error -> {
-            if (pushQueue.remove(op)) {
-                op.result.completeExceptionally(error);
-            }
-            pumpPushes();
+            // the connection attempt failed: every push waiting for it fails with the same clear error
+            List<PushOp> waiting = new ArrayList<>(pushQueue);
+            pushQueue.clear();
+            waiting.forEach(p -> p.result.completeExceptionally(error));
         });
     }
 

@@ -86,6 +86,7 @@ public final class SyncHttpServer {
             return CompletableFuture.failedFuture(new IllegalStateException("the server is already started"));
         }
         vertx = givenVertx.orElseGet(Vertx::vertx);
+        stopping = false; // a stopped server may be started again
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())

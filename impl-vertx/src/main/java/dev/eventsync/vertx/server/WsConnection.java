@@ -56,6 +56,7 @@ final class WsConnection {
     private final List<Runnable> drainWaiters = new ArrayList<>();
     private PendingPush pushInFlight;
     private boolean draining;
+    private boolean closing;
     private boolean closed;
     private long lastActivityNanos;
     private long idleTimerId = -1;
@@ -98,6 +99,16 @@ final class WsConnection {
     // ---------------------------------------------------------------- input
 
     private void onText(String text) {
+        try {
+            handleText(text);
+        } catch (RuntimeException e) {
+            // a bug, not bad input (bad input is answered in handleText): keep the connection, report it
+            LOG.error("{}: failed to handle a frame", label, e);
+            send(codec.defect("internal server error while handling the message; the server log has the details"));
+        }
+    }
+
+    private void handleText(String text) {
         lastActivityNanos = System.nanoTime();
         int bytes = utf8Length(text);
         if (bytes > settings.maxFrameBytes()) {
@@ -405,9 +416,10 @@ final class WsConnection {
     }
 
     private void closeIfIdle() {
-        if (closed || pushInFlight != null) {
+        if (closed || closing || pushInFlight != null) {
             return;
         }
+        closing = true;
         new ArrayList<>(pulls.values()).forEach(PullStream::cancel);
         socket.close(CloseCodes.GOING_AWAY, "server shutting down; reconnect shortly");
     }
