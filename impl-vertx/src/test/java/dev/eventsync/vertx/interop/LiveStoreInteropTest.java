@@ -93,8 +93,9 @@ class LiveStoreInteropTest {
             new Scenario("03-paging.mjs", "ws", 250, "more than 100 events page correctly"),
             new Scenario("03-paging.mjs", "http", 250, "more than 100 events page correctly"),
             new Scenario("04-resume-after-reconnect.mjs", "ws", 17,
-                    "a client resumes from its cursor after a dropped connection, a server restart and its own restart"),
-            new Scenario("04-resume-after-reconnect.mjs", "http", 15, "a client resumes from its cursor after a restart"),
+                    "a client resumes from its cursor after a dropped connection, a server restart, its own restart"),
+            new Scenario("04-resume-after-reconnect.mjs", "http", 15,
+                    "a client resumes from its cursor after a restart"),
             new Scenario("05-backend-reset-detected.mjs", "ws", 2, "a reset store (new backendId) is detected"),
             new Scenario("05-backend-reset-detected.mjs", "http", 2, "a reset store (new backendId) is detected"),
             new Scenario("06-sync-payload-auth.mjs", "ws", 3, true, "the sync payload reaches the Authenticator"),
@@ -180,7 +181,9 @@ class LiveStoreInteropTest {
 
     /** Runs one scenario against a server of its own, and reads its store's state before the server stops. */
     private static Outcome runOnOwnServer(Scenario scenario, String storeId) {
-        try (ScenarioServer server = scenario.authenticated() ? AuthenticatingServer.start() : new Dev(DevServer.start(0))) {
+        try (ScenarioServer server = scenario.authenticated()
+                ? AuthenticatingServer.start()
+                : new Dev(DevServer.start(0))) {
             Outcome outcome = run(scenario, storeId, server);
             Optional<StoreInfo> info = server.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS)
                     .stream()
