@@ -172,6 +172,33 @@ class HttpTransportTest {
     }
 
     @Test
+    void badHttpBodiesGetClearErrorsAndPersistNothing() throws Exception {
+        HttpResponse<String> malformed = post("/?storeId=b&transport=http", "{\"_tag\":\"Request\",");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(ProtocolJson.readTree(malformed.body()).get(0).path("_tag").asText()).isEqualTo("Defect");
+        assertThat(malformed.body()).contains("malformed JSON");
+
+        HttpResponse<String> unknownRpc = post("/?storeId=b&transport=http", request("5", "SyncHttpRpc.Explode", "{}"));
+        JsonNode exit = ProtocolJson.readTree(unknownRpc.body()).get(0);
+        assertThat(exit.path("requestId").asText()).isEqualTo("5");
+        assertThat(exit.path("exit").path("cause").path("error").path("note").asText()).contains("unknown RPC");
+
+        HttpResponse<String> wrongType = post("/?storeId=b&transport=http", request("6", "SyncHttpRpc.Push",
+                "{\"storeId\":\"b\",\"batch\":[{\"name\":1}],\"backendId\":{\"_tag\":\"None\"}}"));
+        assertThat(ProtocolJson.readTree(wrongType.body()).get(0).path("exit").path("cause").path("error")
+                .path("note").asText()).contains("'name' must be a string");
+
+        String big = "\"" + "x".repeat(1_200_000) + "\"";
+        HttpResponse<String> oversize = post("/?storeId=b&transport=http", request("7", "SyncHttpRpc.Push",
+                "{\"storeId\":\"b\",\"batch\":[" + event(1, 0, big) + "],\"backendId\":{\"_tag\":\"None\"}}"));
+        assertThat(ProtocolJson.readTree(oversize.body()).get(0).path("exit").path("cause").path("error")
+                .path("payload").path("limit").asText()).isEqualTo("maxFrameBytes");
+        assertThat(server.store.head(StoreId.of("b"))).isZero();
+        assertThat(post("/?storeId=b&transport=http", request("8", "SyncHttpRpc.Ping", "{\"storeId\":\"b\"}"))
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void notASyncRequestGetsClear4xx() throws Exception {
         HttpResponse<String> ws = get("/?storeId=s&transport=ws");
         assertThat(ws.statusCode()).isEqualTo(426);

@@ -215,6 +215,25 @@ class VertxSyncBackendTest {
     }
 
     @Test
+    void largePayloadsFitInTheRequestLine() throws Exception {
+        String token = "t".repeat(8_000) + "+/=%&";
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (TestServer guarded = TestServer.withAuthenticator(ctx -> {
+            seen.add(ctx.payload().orElse(""));
+            return AuthResult.allow();
+        })) {
+            for (VertxClientSettings.Transport transport : VertxClientSettings.Transport.values()) {
+                VertxSyncBackend backend = track(VertxSyncBackend.create(TestServer.sharedVertx(),
+                        VertxClientSettings.of(transport == VertxClientSettings.Transport.HTTP ? guarded.httpUri()
+                                : guarded.wsUri(), STORE).withTransport(transport)
+                                .withPayload("{\"jwt\":\"" + token + "\"}")));
+                await(backend.connect());
+            }
+            assertThat(seen).isNotEmpty().allMatch(p -> p.equals("{\"jwt\":\"" + token + "\"}"));
+        }
+    }
+
+    @Test
     void httpTransportPushesPullsAndPollsLive() throws Exception {
         VertxSyncBackend backend = http(server.httpUri());
         await(backend.connect());

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class SyncHttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncHttpServer.class);
+    private static final int MAX_REQUEST_LINE = 64 * 1024;
 
     private final SyncService service;
     private final VertxSettings settings;
@@ -92,6 +93,9 @@ public final class SyncHttpServer {
                 .setPort(settings.port())
                 .setMaxWebSocketFrameSize(settings.hardFrameLimit())
                 .setMaxWebSocketMessageSize(settings.hardFrameLimit())
+                // the sync payload (for example a JWT) travels twice percent-encoded in the request line
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_REQUEST_LINE)
                 // a safety net for half-open TCP connections; WebSockets get their own, protocol-aware idle timeout
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() * 2))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

@@ -284,6 +284,7 @@ final class WsConnection {
         private Flow.Subscription subscription;
         private int unacked;
         private boolean requested;
+        private boolean awaitingDrain;
         private boolean done;
 
         PullStream(String id, boolean live) {
@@ -367,7 +368,13 @@ final class WsConnection {
                 return;
             }
             if (socket.writeQueueFull()) {
-                drainWaiters.add(this::pump);
+                if (!awaitingDrain) { // once: repeated Acks must not pile up waiters
+                    awaitingDrain = true;
+                    drainWaiters.add(() -> {
+                        awaitingDrain = false;
+                        pump();
+                    });
+                }
                 return;
             }
             requested = true;
