@@ -8,7 +8,9 @@ import dev.eventsync.spi.transport.PushInterceptor;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A real server for tests: SyncEngine over InMemoryEventStore, served by VertxSyncServer on a free port. */
 final class TestServer implements AutoCloseable {
@@ -63,9 +65,15 @@ final class TestServer implements AutoCloseable {
 
     /** Stops the transport (as a server shutdown would), then the engine. */
     @Override
-    public void close() throws Exception {
-        server.stop(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        engine.close();
+    public void close() throws ExecutionException, TimeoutException {
+        try {
+            server.stop(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the server", e);
+        } finally {
+            engine.close();
+        }
     }
 
     /** One Vert.x for the tests' raw clients. */

@@ -278,6 +278,7 @@ public final class SyncHttpServer {
 
     private void readHttpBody(HttpServerRequest request, SyncTarget target, CallContext callContext, Context context) {
         HttpServerResponse response = request.response();
+        response.setWriteQueueMaxSize(settings.writeQueueMaxBytes());
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && parseLong(length) > settings.hardFrameLimit()) {
             metrics.badFrame("oversize");

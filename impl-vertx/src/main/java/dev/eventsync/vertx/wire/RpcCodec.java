@@ -406,7 +406,8 @@ public final class RpcCodec {
         for (JsonNode r : reasons) {
             if ("Fail".equals(r.path("_tag").asText())) {
                 try {
-                    return ProtocolJson.read(textOfFail(causeJson, r), SyncError.class);
+                    // errors carry no raw-text fields that must stay byte for byte: the tree's encoding is exact enough
+                    return ProtocolJson.read(r.path("error").toString(), SyncError.class);
                 } catch (IOException e) {
                     throw new WireFormatException("bad error in failure cause: " + e.getMessage());
                 }
@@ -421,11 +422,6 @@ public final class RpcCodec {
             return new SyncError.Unknown("the server interrupted the request");
         }
         return new SyncError.Unknown("the server failed the request without a reason");
-    }
-
-    private static String textOfFail(String causeJson, JsonNode fail) {
-        // errors carry no raw-text fields worth keeping byte for byte, so the tree's encoding is exact enough
-        return fail.path("error").toString();
     }
 
     private static void flatten(JsonNode cause, List<JsonNode> out) {
