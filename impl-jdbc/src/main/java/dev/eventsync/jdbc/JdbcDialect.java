@@ -1,0 +1,62 @@
+package dev.eventsync.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import dev.eventsync.api.StoreId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Everything that differs between the databases {@link JdbcEventStore} runs on, and nothing else: one
+ * small implementation per database ({@link SqliteDialect}, {@link PostgresDialect},
+ * {@link MariaDbDialect}). The SQL that all of them share lives in {@link JdbcEventStore}.
+ *
+ * <p>To support another database, implement this interface, add its migrations under
+ * {@code db/migration/<name>} and pass it to {@link JdbcEventStore#open(JdbcSettings, JdbcDialect)}
+ * (or register it in {@link JdbcDialects}).
+ */
+public interface JdbcDialect {
+
+    /** Short name, also the folder of the migrations: {@code sqlite}, {@code postgresql}, {@code mariadb}. */
+    String name();
+
+    /** Whether this dialect serves {@code jdbcUrl}. */
+    boolean accepts(String jdbcUrl);
+
+    /** The Flyway location of this database's migrations. */
+    default String migrationLocation() {
+        return "classpath:db/migration/" + name();
+    }
+
+    /**
+     * Sets the driver properties this database needs (batching, journal mode, timeouts...);
+     * {@code nodeId} names this store instance, for databases that show a client name per connection.
+     */
+    void configurePool(HikariConfig pool, JdbcSettings settings, String nodeId);
+
+    /**
+     * Creates a store's head row unless it exists, without failing when another process creates it at
+     * the same time. Parameters: {@code store_id}, {@code backend_id}.
+     */
+    String insertStoreIfAbsentSql();
+
+    /**
+     * Reads a store's {@code head} and {@code event_count} inside the append transaction and keeps other
+     * writers of that store out until the transaction ends. Parameter: {@code store_id}.
+     */
+    String lockStoreSql();
+
+    /**
+     * Called inside the append transaction, just before it commits, so that other nodes can learn of the
+     * append (PostgreSQL sends a notification). {@code nodeId} identifies this store instance, so that its
+     * own feed can ignore its own appends.
+     */
+    default void announceAppend(Connection connection, String nodeId, StoreId store, long head)
+            throws SQLException {
+    }
+
+    /** The feed of other nodes' appends, when this database can provide one. */
+    default Optional<JdbcChangeFeed> changeFeed(JdbcSettings settings, String nodeId) {
+        return Optional.empty();
+    }
+}

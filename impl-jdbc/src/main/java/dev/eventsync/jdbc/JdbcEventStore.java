@@ -1,0 +1,467 @@
+package dev.eventsync.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.StoredEvent;
+import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.ChangeFeed;
+import dev.eventsync.spi.storage.EventStore;
+import dev.eventsync.spi.storage.StorageUnavailableException;
+import dev.eventsync.spi.storage.StoreInfo;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventStore} on a relational database: SQLite (one file, the embedded default), PostgreSQL
+ * (many server nodes over one database) or MariaDB/MySQL, reached through a HikariCP pool.
+ *
+ * <h2>Schema</h2>
+ * {@code eventsync_store} holds one head row per store (backendId, head, event count);
+ * {@code eventsync_event} holds the events keyed by (store, seqNum), with {@code args} as plain text
+ * (byte for byte what the client sent, never re-encoded), the accept time as epoch second + nanosecond
+ * (exact for any {@link Instant}) and {@code ord}, the event's 1-based position in its store, which makes
+ * {@link #countAfter} one index probe instead of a scan. Flyway applies the versioned migrations of the
+ * dialect on start; they are idempotent and guarded by Flyway's lock, so nodes may start together.
+ *
+ * <h2>Conditional append</h2>
+ * One transaction: lock the store's head row ({@code SELECT ... FOR UPDATE}, or SQLite's
+ * {@code BEGIN IMMEDIATE}), compare its head with the expected one inside the database, insert the
+ * batch as one JDBC batch, move the head, announce the append (PostgreSQL), commit. Another node's
+ * append to the same store waits for the lock and then sees the new head, so there is no
+ * read-then-write race across processes. A failed transaction rolls back entirely.
+ *
+ * <h2>Failures</h2>
+ * Any database failure (unreachable server, pool timeout, broken connection, locked file) surfaces as
+ * {@link StorageUnavailableException}; the pool discards broken connections and opens new ones, so the
+ * store recovers by itself once the database answers again.
+ */
+public final class JdbcEventStore implements EventStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
+    private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
+    private static final String INSERT_EVENT = "INSERT INTO eventsync_event (store_id, seq_num, parent_seq_num,"
+            + " ord, name, args, client_id, session_id, created_at_second, created_at_nano)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_HEAD = "UPDATE eventsync_store SET head = ?, event_count = ? WHERE store_id = ?";
+    private static final String SELECT_EVENTS = "SELECT seq_num, parent_seq_num, name, args, client_id, session_id,"
+            + " created_at_second, created_at_nano FROM eventsync_event WHERE store_id = ? AND seq_num > ?"
+            + " ORDER BY seq_num LIMIT ?";
+    // One statement, hence one snapshot: the store's event count minus the position of the last event at
+    // or before 'after' (found by a backward probe of the primary key).
+    private static final String COUNT_AFTER = "SELECT s.event_count - COALESCE((SELECT e.ord FROM eventsync_event e"
+            + " WHERE e.store_id = s.store_id AND e.seq_num <= ? ORDER BY e.seq_num DESC LIMIT 1), 0)"
+            + " FROM eventsync_store s WHERE s.store_id = ?";
+    private static final String SELECT_STORES = "SELECT store_id, backend_id, head, event_count FROM eventsync_store";
+    private static final String DELETE_EVENTS = "DELETE FROM eventsync_event WHERE store_id = ?";
+    private static final String RESET_STORE = "UPDATE eventsync_store SET backend_id = ?, head = 0, event_count = 0"
+            + " WHERE store_id = ?";
+
+    private final JdbcDialect dialect;
+    private final HikariDataSource pool;
+    private final String nodeId;
+    private final Optional<JdbcChangeFeed> changeFeed;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Opens the pool, applies pending migrations and, for PostgreSQL, prepares the change feed.
+     *
+     * @throws StorageUnavailableException when the database cannot be reached or migrated
+     */
+    @Inject
+    public JdbcEventStore(JdbcSettings settings) {
+        this(settings, JdbcDialects.forUrl(settings.url()));
+    }
+
+    private JdbcEventStore(JdbcSettings settings, JdbcDialect dialect) {
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.nodeId = newRandomId(9);
+        this.pool = openPool(settings, dialect, nodeId);
+        try {
+            migrate(pool, dialect);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        this.changeFeed = dialect.changeFeed(settings, nodeId);
+        LOG.info("JDBC event store ready: dialect={}, url={}, pool={}, node={}", dialect.name(), settings.url(),
+                settings.maximumPoolSize(), nodeId);
+    }
+
+    /** Opens a store for {@code settings}, choosing the dialect from the URL. */
+    public static JdbcEventStore open(JdbcSettings settings) {
+        return new JdbcEventStore(settings);
+    }
+
+    /** Opens a store with an explicit dialect (for a database this module does not know). */
+    public static JdbcEventStore open(JdbcSettings settings, JdbcDialect dialect) {
+        return new JdbcEventStore(settings, dialect);
+    }
+
+    /** This instance's random id: tags its connections and its change notifications. */
+    String nodeId() {
+        return nodeId;
+    }
+
+    /** The dialect in use. */
+    public JdbcDialect dialect() {
+        return dialect;
+    }
+
+    private static HikariDataSource openPool(JdbcSettings settings, JdbcDialect dialect, String nodeId) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("eventsync-" + dialect.name());
+        config.setJdbcUrl(settings.url());
+        settings.username().ifPresent(config::setUsername);
+        settings.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(settings.maximumPoolSize());
+        config.setMinimumIdle(Math.min(2, settings.maximumPoolSize()));
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        config.setValidationTimeout(settings.validationTimeout().toMillis());
+        config.setIdleTimeout(settings.idleTimeout().toMillis());
+        config.setMaxLifetime(settings.maxLifetime().toMillis());
+        config.setAutoCommit(true);
+        dialect.configurePool(config, settings, nodeId);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StorageUnavailableException("cannot open a connection to " + settings.url() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    private static void migrate(HikariDataSource pool, JdbcDialect dialect) {
+        try {
+            var result = Flyway.configure(JdbcEventStore.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations(dialect.migrationLocation())
+                    .table("eventsync_schema_history")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.info("Applied {} schema migration(s), schema now at version {}", result.migrationsExecuted,
+                        result.targetSchemaVersion);
+            }
+        } catch (FlywayException e) {
+            throw new StorageUnavailableException("cannot migrate the eventsync schema: " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public long head(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        return call("head", store, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_HEAD)) {
+                select.setString(1, store.value());
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public String backendId(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        return call("backendId", store, connection -> {
+            Optional<String> existing = selectBackendId(connection, store);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            insertStoreIfAbsent(connection, store);
+            // Another node may have created the row first: whichever row exists now is the store's.
+            return selectBackendId(connection, store).orElseThrow(
+                    () -> new SQLException("store row of '" + store + "' vanished right after its creation"));
+        });
+    }
+
+    private static Optional<String> selectBackendId(Connection connection, StoreId store) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT_BACKEND_ID)) {
+            select.setString(1, store.value());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private void insertStoreIfAbsent(Connection connection, StoreId store) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(dialect.insertStoreIfAbsentSql())) {
+            insert.setString(1, store.value());
+            insert.setString(2, newRandomId(16));
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(createdAt, "createdAt");
+        return transaction("append", store, connection -> {
+            long[] locked = lockStore(connection, store);
+            long head = locked[0];
+            long count = locked[1];
+            if (head != expectedHead) {
+                return new AppendResult.HeadMismatch(head);
+            }
+            if (batch.isEmpty()) {
+                return new AppendResult.Appended(head);
+            }
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
+                long ord = count;
+                for (Event event : batch) {
+                    insert.setString(1, store.value());
+                    insert.setLong(2, event.seqNum());
+                    insert.setLong(3, event.parentSeqNum());
+                    insert.setLong(4, ++ord);
+                    insert.setString(5, event.name());
+                    if (event.args().isPresent()) {
+                        insert.setString(6, event.args().get());
+                    } else {
+                        insert.setNull(6, Types.VARCHAR);
+                    }
+                    insert.setString(7, event.clientId());
+                    insert.setString(8, event.sessionId());
+                    insert.setLong(9, createdAt.getEpochSecond());
+                    insert.setInt(10, createdAt.getNano());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            long newHead = batch.get(batch.size() - 1).seqNum();
+            try (PreparedStatement update = connection.prepareStatement(UPDATE_HEAD)) {
+                update.setLong(1, newHead);
+                update.setLong(2, count + batch.size());
+                update.setString(3, store.value());
+                update.executeUpdate();
+            }
+            dialect.announceAppend(connection, nodeId, store, newHead);
+            return new AppendResult.Appended(newHead);
+        });
+    }
+
+    /** Locks the store's head row (creating it first if needed) and returns {head, event_count}. */
+    private long[] lockStore(Connection connection, StoreId store) throws SQLException {
+        Optional<long[]> row = selectLocked(connection, store);
+        if (row.isPresent()) {
+            return row.get();
+        }
+        insertStoreIfAbsent(connection, store);
+        return selectLocked(connection, store).orElseThrow(
+                () -> new SQLException("store row of '" + store + "' vanished right after its creation"));
+    }
+
+    private Optional<long[]> selectLocked(Connection connection, StoreId store) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(dialect.lockStoreSql())) {
+            lock.setString(1, store.value());
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next() ? Optional.of(new long[] {rs.getLong(1), rs.getLong(2)}) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public List<StoredEvent> read(StoreId store, long after, int limit) {
+        Objects.requireNonNull(store, "store");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        return call("read", store, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_EVENTS)) {
+                select.setString(1, store.value());
+                select.setLong(2, after);
+                select.setInt(3, limit);
+                select.setFetchSize(Math.min(limit, 1000));
+                List<StoredEvent> events = new ArrayList<>(Math.min(limit, 1000));
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        Event event = new Event(rs.getString(3), Optional.ofNullable(rs.getString(4)), rs.getLong(1),
+                                rs.getLong(2), rs.getString(5), rs.getString(6));
+                        events.add(new StoredEvent(event, Instant.ofEpochSecond(rs.getLong(7), rs.getInt(8))));
+                    }
+                }
+                return List.copyOf(events);
+            }
+        });
+    }
+
+    @Override
+    public long countAfter(StoreId store, long after) {
+        Objects.requireNonNull(store, "store");
+        return call("countAfter", store, connection -> {
+            try (PreparedStatement count = connection.prepareStatement(COUNT_AFTER)) {
+                count.setLong(1, after);
+                count.setString(2, store.value());
+                try (ResultSet rs = count.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<StoreInfo> stores() {
+        return call("stores", null, connection -> {
+            List<StoreInfo> infos = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(SELECT_STORES);
+                 ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    infos.add(new StoreInfo(StoreId.of(rs.getString(1)), rs.getString(2), rs.getLong(3),
+                            rs.getLong(4)));
+                }
+            }
+            // Database collations differ; the contract's order is StoreId's.
+            infos.sort(Comparator.comparing(StoreInfo::storeId));
+            return List.copyOf(infos);
+        });
+    }
+
+    @Override
+    public void reset(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        String backendId = newRandomId(16);
+        transaction("reset", store, connection -> {
+            lockStore(connection, store);
+            try (PreparedStatement delete = connection.prepareStatement(DELETE_EVENTS)) {
+                delete.setString(1, store.value());
+                delete.executeUpdate();
+            }
+            try (PreparedStatement update = connection.prepareStatement(RESET_STORE)) {
+                update.setString(1, backendId);
+                update.setString(2, store.value());
+                update.executeUpdate();
+            }
+            return null;
+        });
+        LOG.info("Store {} reset, new backendId {}", store, backendId);
+    }
+
+    @Override
+    public Optional<ChangeFeed> changeFeed() {
+        return changeFeed.map(ChangeFeed.class::cast);
+    }
+
+    @Override
+    public void checkHealth() {
+        call("checkHealth", null, connection -> {
+            if (!connection.isValid((int) Math.max(1, pool.getValidationTimeout() / 1000))) {
+                throw new SQLException("connection is not valid", "08000");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        changeFeed.ifPresent(JdbcChangeFeed::close);
+        pool.close();
+        LOG.info("JDBC event store closed: dialect={}, node={}", dialect.name(), nodeId);
+    }
+
+    /** One unit of work on a connection. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T call(String operation, StoreId store, Work<T> work) {
+        ensureOpen();
+        try (Connection connection = pool.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw unavailable(operation, store, e);
+        }
+    }
+
+    private <T> T transaction(String operation, StoreId store, Work<T> work) {
+        ensureOpen();
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(connection);
+            }
+        } catch (SQLException e) {
+            throw unavailable(operation, store, e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            // The connection is likely broken; the pool evicts it. The original failure is what matters.
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection) {
+        try {
+            if (!connection.isClosed()) {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            // A broken connection: the pool resets or evicts it on return.
+            LOG.debug("Could not restore auto-commit on a pooled connection: {}", e.getMessage());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StorageUnavailableException("the JDBC event store is closed");
+        }
+    }
+
+    private StorageUnavailableException unavailable(String operation, StoreId store, SQLException e) {
+        String where = store == null ? "" : " on store " + store;
+        LOG.warn("Storage unavailable: {}{} failed ({}, SQLState {}): {}", operation, where, dialect.name(),
+                e.getSQLState(), e.getMessage());
+        return new StorageUnavailableException("database unavailable: " + operation + where + " failed: "
+                + e.getMessage(), e);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    private static String newRandomId(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.eventsync.tck;
+
+import java.security.SecureRandom;
+import java.util.OptionalLong;
+
+/**
+ * The kit's run settings from system properties: {@code -Deventsync.tck.seed=} replays a run (the first
+ * try of every property rule uses exactly that seed) and {@code -Deventsync.tck.tries=} sets the number
+ * of tries of property rules.
+ */
+public final class KitSettings {
+
+    public static final String SEED_PROPERTY = "eventsync.tck.seed";
+    public static final String TRIES_PROPERTY = "eventsync.tck.tries";
+    public static final String REPORT_DIR_PROPERTY = "eventsync.tck.reportDir";
+
+    private static final long RUN_SEED = new SecureRandom().nextLong();
+
+    private KitSettings() {
+    }
+
+    /** The seed given with {@code -Deventsync.tck.seed}, if any. */
+    public static OptionalLong replaySeed() {
+        String value = System.getProperty(SEED_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + SEED_PROPERTY + " must be a long, got '" + value + "'", e);
+        }
+    }
+
+    /** The number of tries: {@code -Deventsync.tck.tries} if given, else {@code defaultTries}. */
+    public static int tries(int defaultTries) {
+        String value = System.getProperty(TRIES_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return defaultTries;
+        }
+        try {
+            int tries = Integer.parseInt(value.trim());
+            if (tries < 1) {
+                throw new IllegalArgumentException("-D" + TRIES_PROPERTY + " must be at least 1, got " + tries);
+            }
+            return tries;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + TRIES_PROPERTY + " must be an int, got '" + value + "'", e);
+        }
+    }
+
+    /**
+     * The seed of try {@code index} of {@code rule}: the replay seed for try 0 when one was given, else a
+     * value derived from the run's random seed, the rule and the index.
+     */
+    public static long seedOf(Rule rule, int index) {
+        OptionalLong replay = replaySeed();
+        long base = replay.isPresent() ? replay.getAsLong() : mix(RUN_SEED ^ (rule.ordinal() * 0x9E3779B97F4A7C15L));
+        long seed = base;
+        for (int i = 0; i < index; i++) {
+            seed = mix(seed);
+        }
+        return seed;
+    }
+
+    /** SplitMix64's finaliser: a well-spread successor of {@code z}. */
+    public static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,324 @@
+package dev.eventsync.tck;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The rule catalogue of the compatibility kit, declared once. Every rule has a stable id (the anchor in
+ * {@code tck/SPEC.md}), one sentence saying what must hold, why it matters, and hints for when it fails.
+ * Each rule is verified by exactly one test method of {@link EventStoreCompatibilityKit} (ids {@code S-*})
+ * or {@link SyncBackendCompatibilityKit} (ids {@code P-*}), named {@code required_<ID>_...} or
+ * {@code optional_<ID>_...} after the rule's {@link Level}; the kit's own tests prove the mapping.
+ */
+public enum Rule {
+
+    // ---------------------------------------------------------------- storage (EventStore)
+    S_EMPTY_01(Level.REQUIRED,
+            "A store that was never written is empty: head 0, no events, countAfter 0, and a non-blank backendId.",
+            "The engine never creates stores explicitly; the first push to a new store must see the root.",
+            "the head of an unknown store (must be 0, not an exception)",
+            "backendId creation on first use"),
+    S_APPEND_01(Level.REQUIRED,
+            "An append whose expectedHead is the head is accepted: it returns Appended(last seqNum), the head moves to it and the events are readable.",
+            "This is the only way a log grows; the engine acks the client with the head it returns.",
+            "the value returned in Appended (the batch's last seqNum, not its size)",
+            "the head after the append"),
+    S_APPEND_02(Level.REQUIRED,
+            "An append whose expectedHead is below the head (stale) is refused with HeadMismatch(actual head) and appends nothing.",
+            "Two server nodes (or a retry racing a new push) can append at the same head; only one may win.",
+            "the head comparison inside the atomic step (compare-and-set, row lock, unique constraint)",
+            "that HeadMismatch reports the head of the store, not the expected one"),
+    S_APPEND_03(Level.REQUIRED,
+            "An append whose expectedHead is above the head (ahead) is refused with HeadMismatch(actual head) and appends nothing.",
+            "A client that claims history the store does not have must not create a gap of unknown events.",
+            "that the check is an equality, not 'expectedHead >= head'"),
+    S_ATOMIC_01(Level.REQUIRED,
+            "An append that fails part-way (an exception while taking the batch) throws and leaves nothing behind: head, reads and counts are unchanged and the next append at the old head succeeds.",
+            "A half-written batch breaks the chain of parentSeqNums and makes every later push of that client fail.",
+            "that the whole batch is written in one transaction or one atomic swap",
+            "that a failure rolls back events already written"),
+    S_READ_01(Level.REQUIRED,
+            "read(after, limit) returns exactly the events with seqNum > after, ascending, at most limit, each equal to the appended event with its accept time.",
+            "Pull pages are built from read; an order or cursor error reaches every client.",
+            "the comparison in the query (seqNum > after, not >=)",
+            "ORDER BY seqNum",
+            "the precision of the stored accept time (milliseconds must survive)"),
+    S_READ_02(Level.REQUIRED,
+            "Reading page by page, each page starting after the last seqNum of the previous one, yields every event exactly once, whatever the page size and the start cursor (also inside gaps).",
+            "The engine pages pulls this way; a duplicate or a hole at a page boundary corrupts clients.",
+            "limit handling and off-by-one errors at page boundaries",
+            "cursors that fall between two seqNums (gaps)"),
+    S_COUNT_01(Level.REQUIRED,
+            "countAfter(after) is the exact number of events with seqNum > after, for every after (0, inside gaps, at and beyond the head).",
+            "It is the 'remaining' clients show as sync progress and use to decide when the initial sync is done.",
+            "the comparison (> not >=) and counting rows rather than seqNum differences (gaps are allowed)"),
+    S_ARGS_01(Level.REQUIRED,
+            "args come back byte for byte as appended (unicode, escapes, whitespace, number spellings, nesting, large values) and absent args stay absent.",
+            "LiveStore clients compare events after a round trip; a re-encoded args makes them see a conflict.",
+            "that args is stored as text (not parsed and re-serialised, not a JSON column that normalises)",
+            "the column's character set (must be full UTF-8, including 4-byte characters)",
+            "that absent args is stored as NULL, not as the text 'null'"),
+    S_BACKENDID_01(Level.REQUIRED,
+            "A store's backendId is non-blank, the same on every call, and different between stores.",
+            "Clients detect a forgotten history by a changed backendId; an unstable id makes every client reset.",
+            "that the backendId is created once (and persisted) rather than on each call",
+            "its randomness (at least 64 bits)"),
+    S_RESET_01(Level.REQUIRED,
+            "reset(store) empties the store and gives it a new backendId; other stores are untouched.",
+            "Operators reset stores; clients must notice through the new backendId.",
+            "that reset deletes events and replaces the backendId in one step",
+            "that reset is scoped to its store"),
+    S_ISO_01(Level.REQUIRED,
+            "Stores are independent: appends, heads, counts and resets of one store are invisible in another, including stores whose ids share a prefix.",
+            "Many apps share one server; one store leaking into another is a data breach.",
+            "every query's store predicate (WHERE store_id = ?)",
+            "prefix matches (LIKE) on store ids"),
+    S_LARGE_01(Level.REQUIRED,
+            "Large batches are stored whole: 1 000 small events in one append, and 60 events of 120 000 bytes of args in batches of 6.",
+            "LiveStore clients send up to 100 events / 900 kB per push, and servers page them back out.",
+            "statement parameter limits (split inserts inside one transaction)",
+            "column sizes for args (use a text type without a small limit)"),
+    S_CONC_01(Level.REQUIRED,
+            "Concurrent appenders racing at the same head: exactly one wins per head, every loser gets HeadMismatch, and the log is the winners' batches, chained.",
+            "Several server nodes share one database; correctness must come from the storage, not from in-process locks.",
+            "that the head check and the insert are one atomic step (SELECT ... FOR UPDATE, a unique key on (store, seqNum), compare-and-set)",
+            "isolation level and retry handling of serialisation failures"),
+    S_CONC_02(Level.REQUIRED,
+            "While appends run, every read sees a prefix of the final log that ends at a batch boundary: never part of a batch.",
+            "A pull that sees half a batch delivers a page whose events the client cannot apply atomically.",
+            "that readers read committed data only (transaction isolation, publication of the new snapshot after the whole batch)"),
+    S_DURABLE_01(Level.REQUIRED,
+            "After close and reopen, every appended event (args byte for byte), the head and the backendId are unchanged.",
+            "A restart must not make clients reset (backendId) or lose acknowledged events.",
+            "that commits are durable before append returns",
+            "that the backendId is persisted, not regenerated at start"),
+    S_HIST_01(Level.REQUIRED,
+            "Random histories of appends (at, below and above the head, failing part-way), reads, counts and resets over several stores agree with a simple model of the contract.",
+            "Example tests miss combinations; a seeded property finds them and shrinks them to a minimal history.",
+            "the minimal history in the message: replay it with the printed seed"),
+
+    // ---------------------------------------------------------------- protocol (SyncBackend), LiveStore suite
+    P_LS_01(Level.REQUIRED,
+            "A client can be created for a store: it names that store and declares its capabilities (LiveStore suite: can create sync backend).",
+            "Every other rule starts here.",
+            "the provider's server fixture and its client factory"),
+    P_LS_02(Level.REQUIRED,
+            "ping completes normally (LiveStore suite: can ping sync backend).",
+            "LiveStore pings to detect dead connections.",
+            "the ping round trip and its error mapping"),
+    P_LS_03(Level.REQUIRED,
+            "After connect completes the state is CONNECTED, and a state listener is called at once with the current state (LiveStore suite: can connect).",
+            "LiveStore waits for isConnected before pushing.",
+            "connection state bookkeeping and the listener's initial call"),
+    P_LS_04(Level.REQUIRED,
+            "A non-live pull of an empty store yields exactly one page: no events, NoMore, the store's backendId (LiveStore suite: can pull events).",
+            "LiveStore's blocking initial sync waits for NoMore; without that page it never starts.",
+            "that an empty backlog still emits one page",
+            "that the pull completes after the NoMore page"),
+    P_LS_05(Level.REQUIRED,
+            "A live pull of an empty store first yields an empty NoMore page and stays open (LiveStore suite: live pull needs to return a no-more page info).",
+            "The client leaves its initial sync on that page.",
+            "the switch from backlog to live when the backlog is empty"),
+    P_LS_06(Level.REQUIRED,
+            "A live pull that stayed idle still delivers an event pushed later, in a NoMore page (LiveStore suite: survives idle and receives later event).",
+            "Idle connections must not be dropped silently.",
+            "idle timeouts, keep-alives and subscriber registration"),
+    P_LS_07(Level.REQUIRED,
+            "A pull whose cursor is the last event yields exactly one empty NoMore page (LiveStore suite: can pull with cursor).",
+            "Clients resume from their last event on every start.",
+            "the cursor comparison (seqNum > cursor)"),
+    P_LS_08(Level.REQUIRED,
+            "Eight clients pushing seqNum 1 on parent 0 at once: exactly one is acked, seven get ServerAhead(1, 0), and the store holds one event (LiveStore suite: serialized admission).",
+            "Concurrent clients must be totally ordered; two winners fork the history.",
+            "per-store admission and the storage's conditional append"),
+    P_LS_09(Level.REQUIRED,
+            "60 events with 120 000-byte args, pushed 6 per batch, all come back from a non-live pull, in order and byte for byte (LiveStore suite: dozens of extremely large batches).",
+            "Real apps sync images and documents as events.",
+            "maxPullBytes paging (a large event alone in its page)",
+            "frame and buffer size limits of the transport"),
+    P_LS_10(Level.REQUIRED,
+            "1 800 events of 1 KiB, pushed 90 per batch, all come back in order, over more than one non-empty page (LiveStore suite: thousands of small batches).",
+            "Initial syncs of big stores must page.",
+            "maxPullEvents paging and the remaining count"),
+    P_LS_11(Level.REQUIRED,
+            "Seeded batch shapes over the payload limits (few large or many small events, at least 1 MB in total) all come back in order (LiveStore suite: batch variations over provider payload limits).",
+            "Limits interact with batch sizes in ways fixed examples miss.",
+            "paging by bytes and by events together"),
+    P_LS_12(Level.REQUIRED,
+            "After two single-event pushes a non-live pull returns both events (LiveStore suite: non-live pull returns multiple events).",
+            "Events of different pushes must be served by one pull.",
+            "reading across batch boundaries"),
+    P_LS_13(Level.REQUIRED,
+            "A client that reconnects (a new client resuming a live pull from its last cursor) receives every event pushed meanwhile and later, once each (LiveStore suite: can reconnect).",
+            "Mobile clients reconnect all the time; a lost or repeated event corrupts them.",
+            "that closing a client ends its pulls and frees its subscribers",
+            "cursor handling of the resumed pull"),
+    P_LS_14(Level.REQUIRED,
+            "Every backlog page says exactly what follows it: MoreKnown(remaining) with the exact number of events after the page, NoMore on the last one (LiveStore suite: remaining field works correctly).",
+            "Clients show sync progress from remaining and trust pageInfoKnown.",
+            "that remaining counts the events after the page, not including it",
+            "that supports().pageInfoKnown() is false if remaining is not exact"),
+    P_LS_15(Level.REQUIRED,
+            "A push starting at seqNum 100 on parent 0 (a gap) is accepted, and cancelling a pull after a few pages stops it (LiveStore suite: remaining field with limited take).",
+            "LiveStore clients may start anywhere and stop reading early.",
+            "that gaps are accepted", "that cancel() stops deliveries"),
+    P_LS_16(Level.REQUIRED,
+            "10 000 events from seqNum 20 000 (parent 0) come back in order from a full pull, and a pull from a middle cursor returns exactly the later ones (LiveStore suite: large batch pagination).",
+            "Large stores and numbering that does not start at 1 are normal.",
+            "paging over many pages and cursors far from 0"),
+    P_LS_17(Level.REQUIRED,
+            "A backendId mismatch is reported as BackendIdMismatch with expected (the store's) and received (the client's), and it survives the JSON codec with both fields (LiveStore suite: BackendIdMismatchError serializes correctly).",
+            "The client resets on this error; without its fields it cannot (LiveStore issue #981).",
+            "the error mapping of the transport and the codec"),
+
+    // ---------------------------------------------------------------- protocol, beyond the LiveStore suite
+    P_PUSH_01(Level.REQUIRED,
+            "A push whose first parentSeqNum is not the head (stale or ahead) fails with ServerAhead(minimumExpectedNum = head, providedNum = that parent) and appends nothing.",
+            "The client rebases on these exact numbers; a wrong head makes it loop or fork.",
+            "which numbers go into which field (LiveStore's meanings)",
+            "that the check happens inside the storage's conditional append"),
+    P_PUSH_02(Level.REQUIRED,
+            "An acked push reports Appended with the batch's last seqNum as head, and every later pull, from any client, returns its events (read-your-writes).",
+            "The next push of the client starts from that head.",
+            "that the ack comes after the append committed"),
+    P_PUSH_03(Level.REQUIRED,
+            "A malformed batch (not chained, seqNum not above parentSeqNum) fails with InvalidBatch naming the offending index, and appends nothing.",
+            "A broken client must get an actionable answer and must not corrupt the log.",
+            "PushRules.checkShape and the order of validation"),
+    P_PUSH_04(Level.REQUIRED,
+            "An empty push is acked (Empty with the current head) and changes nothing.",
+            "Clients may flush empty queues.",
+            "the empty-batch short cut"),
+    P_PUSH_05(Level.OPTIONAL,
+            "Pushing again exactly the batch that was last acked (a retry after a lost ack) is acked as AlreadyApplied and appends nothing.",
+            "Beyond LiveStore: without it a client whose ack was lost gets ServerAhead for its own events.",
+            "PushRules.isRetryOf and reading the existing events at those seqNums"),
+    P_BID_01(Level.REQUIRED,
+            "A push with a backendId other than the store's fails with BackendIdMismatch(expected = store's, received = sent) and appends nothing; the right backendId is accepted.",
+            "Pushing onto a history the server forgot would fork it.",
+            "that the backendId sent with the push is compared at all"),
+    P_BID_02(Level.REQUIRED,
+            "A pull whose cursor carries another backendId fails with BackendIdMismatch; every page of every pull carries the store's backendId.",
+            "Clients detect a reset store on pull and store the backendId from pages.",
+            "the cursor's backendId check", "the backendId put into pages"),
+    P_LIMIT_01(Level.REQUIRED,
+            "A push over maxPushEvents or maxPushBytes fails with LimitExceeded naming the limit, and appends nothing; a push at the limits is accepted.",
+            "Limits protect the server; their errors must be actionable and must not lose data silently.",
+            "the limits the provider declares (override limits() in the kit)",
+            "byte counting of the encoded events"),
+    P_LIMIT_02(Level.REQUIRED,
+            "Every pull page has at most maxPullEvents events and at most maxPullBytes encoded bytes, unless a single larger event travels alone.",
+            "Clients and transports have frame limits.",
+            "page assembly by events and by bytes"),
+    P_CURSOR_01(Level.REQUIRED,
+            "A pull whose cursor is negative or beyond the head fails with InvalidCursor.",
+            "A cursor beyond the head means the client has history the server does not: it must not silently wait.",
+            "cursor validation before reading"),
+    P_GAP_01(Level.REQUIRED,
+            "Gaps between a batch's parent and its seqNums are accepted, and cursors inside a gap return the events after it.",
+            "LiveStore numbers events on clients; gaps happen.",
+            "that only batch[0].parentSeqNum == head is required, not seqNum == head + 1"),
+    P_ISO_01(Level.REQUIRED,
+            "Stores are independent through the protocol: pushes, heads, backendIds and live pulls of one store are invisible in another.",
+            "One server serves many apps and users.",
+            "store routing in the transport and the engine's per-store state"),
+    P_LIVE_01(Level.REQUIRED,
+            "A live pull opened while another client keeps pushing delivers every event exactly once, ascending, across the switch from backlog to live.",
+            "The switch is where gaps and duplicates hide; clients cannot repair either.",
+            "registering the live subscriber before the last backlog read, then skipping what was already delivered"),
+    P_LIVE_02(Level.REQUIRED,
+            "The pusher's own live pull receives the batches it pushed (the echo).",
+            "LiveStore confirms local events only when they come back through pull; without the echo they stay pending.",
+            "that the pusher's subscription is not excluded from fan-out"),
+    P_LIVE_03(Level.REQUIRED,
+            "When a push is acked, every live pull that was caught up has been handed the batch: it arrives without waiting for any later push, within the kit's publish grace.",
+            "The client pushes its next batch on the ack; a batch published after the ack can reach subscribers late or out of order.",
+            "that fan-out happens before the ack completes, not on a timer or on the next push"),
+    P_LIVE_04(Level.REQUIRED,
+            "Many live pulls of one store all receive the same gapless ascending stream.",
+            "Every client of a store must converge on one order.",
+            "fan-out to all subscribers", "per-subscriber ordering"),
+    P_LIVE_05(Level.REQUIRED,
+            "A live pull that requests nothing for a while does not delay pushes, and when it requests again it receives every event since, gapless and ascending.",
+            "A slow phone must neither stall the server nor lose events; it is moved back to catch-up reads.",
+            "bounded per-subscriber buffers and the switch back to catch-up reads"),
+    P_FLOW_01(Level.REQUIRED,
+            "A pull publisher honours Reactive Streams demand: never more pages than requested, and nothing after cancel or after a terminal signal.",
+            "Transports rely on demand for back-pressure.",
+            "the demand counter and the cancelled flag of the subscription"),
+    P_HIST_01(Level.REQUIRED,
+            "Random concurrent histories of several clients (pushes that extend or go stale, pulls from random cursors, live pulls opening and closing) agree with the oracle: acked pushes exactly once and in order, rejected pushes leave nothing, every reader sees a prefix of one order, every ServerAhead carries a head of its moment, every live pull sees a gapless ascending stream.",
+            "Bugs of concurrent systems live in interleavings; a seeded property explores them and shrinks the failure.",
+            "the violation named in brackets and the minimal history; replay it with the printed seed");
+
+    /** Whether failing the rule fails certification. */
+    public enum Level {
+        /** Failing it fails certification. */
+        REQUIRED,
+        /** Reported, but failing it does not fail certification. */
+        OPTIONAL
+    }
+
+    /** Which kit verifies the rule. */
+    public enum Kit {
+        STORAGE, PROTOCOL
+    }
+
+    private final Level level;
+    private final String statement;
+    private final String why;
+    private final List<String> hints;
+
+    Rule(Level level, String statement, String why, String... hints) {
+        this.level = level;
+        this.statement = statement;
+        this.why = why;
+        this.hints = List.of(hints);
+    }
+
+    /** The stable id, for example {@code S-APPEND-02}. */
+    public String id() {
+        return name().replace('_', '-');
+    }
+
+    public Level level() {
+        return level;
+    }
+
+    public Kit kit() {
+        return name().startsWith("S_") ? Kit.STORAGE : Kit.PROTOCOL;
+    }
+
+    public String statement() {
+        return statement;
+    }
+
+    public String why() {
+        return why;
+    }
+
+    public List<String> hints() {
+        return hints;
+    }
+
+    /** The prefix every verifying test method's name starts with, for example {@code required_S_APPEND_02_}. */
+    public String methodPrefix() {
+        return level.name().toLowerCase(Locale.ROOT) + "_" + name() + "_";
+    }
+
+    /** The rule a kit test method verifies, from its name. */
+    public static Optional<Rule> ofMethodName(String methodName) {
+        for (Rule rule : values()) {
+            if (methodName.startsWith(rule.methodPrefix())) {
+                return Optional.of(rule);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The rules of one kit, in catalogue order. */
+    public static List<Rule> of(Kit kit) {
+        return java.util.Arrays.stream(values()).filter(r -> r.kit() == kit).toList();
+    }
+}
