@@ -1,0 +1,351 @@
+package dev.eventsync.vertx.client;
+
+import dev.eventsync.api.Capabilities;
+import dev.eventsync.api.ConnectionState;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.PageInfo;
+import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.PushResult;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.SyncBackend;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncErrorException;
+import dev.eventsync.vertx.VertxClientSettings;
+import dev.eventsync.vertx.wire.CauseFormat;
+import dev.eventsync.vertx.wire.RpcCodec;
+import dev.eventsync.vertx.wire.ServerMessage;
+import dev.eventsync.vertx.wire.SyncRpc;
+import dev.eventsync.vertx.wire.WireFormatException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP client, as LiveStore's {@code makeHttpSync}: every RPC is one {@code POST} whose answer is a JSON
+ * array of messages. Pushes go one at a time in call order. A live pull is the first pull followed by a new pull
+ * from the last delivered cursor every {@code pollInterval}, issued only while the subscriber has demand. The
+ * connection state follows the outcome of the latest exchange and of a periodic ping.
+ */
+final class HttpSyncClient implements SyncBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSyncClient.class);
+
+    private final VertxClientSettings settings;
+    private final Vertx vertx;
+    private final Context context;
+    private final HttpClient http;
+    private final ExecutorService callbacks;
+    private final Runnable onClose;
+    private final ConnectionStates states;
+    private final RpcCodec codec = new RpcCodec(CauseFormat.EFFECT3_TREE);
+    private final AtomicLong ids = new AtomicLong();
+    private final String url;
+    private final ArrayDeque<Runnable> pushQueue = new ArrayDeque<>();
+    private boolean pushInFlight;
+    private boolean closed;
+    private long pingTimerId = -1;
+
+    HttpSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
+        this.settings = settings;
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.callbacks = callbacks;
+        this.onClose = onClose;
+        this.states = new ConnectionStates(callbacks);
+        this.url = ClientUrls.syncUrl(settings, false);
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis())));
+    }
+
+    @Override
+    public StoreId storeId() {
+        return settings.storeId();
+    }
+
+    @Override
+    public Capabilities supports() {
+        return new Capabilities(true, true);
+    }
+
+    @Override
+    public ConnectionState connectionState() {
+        return states.get();
+    }
+
+    @Override
+    public AutoCloseable onConnectionState(Consumer<ConnectionState> listener) {
+        return states.listen(listener);
+    }
+
+    @Override
+    public CompletionStage<Void> connect() {
+        return ping();
+    }
+
+    @Override
+    public CompletionStage<Void> ping() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            startPinging();
+            call(SyncRpc.HTTP_PING, SyncRpc.encodePing(settings.storeId().value(), settings.payload()))
+                    .onComplete(ar -> {
+                        if (ar.failed()) {
+                            result.completeExceptionally(ar.cause());
+                        } else {
+                            ServerMessage.Outcome outcome = exitOf(ar.result());
+                            if (outcome instanceof ServerMessage.Failure f) {
+                                result.completeExceptionally(new SyncErrorException(f.error()));
+                            } else {
+                                result.complete(null);
+                            }
+                        }
+                    });
+        });
+        return async(result);
+    }
+
+    @Override
+    public CompletionStage<PushResult> push(List<Event> batch, Optional<String> backendId) {
+        List<Event> events = List.copyOf(batch);
+        CompletableFuture<PushResult> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            pushQueue.add(() -> call(SyncRpc.HTTP_PUSH, SyncRpc.encodePush(settings.storeId().value(),
+                    settings.payload(), events, backendId)).onComplete(ar -> {
+                        pushInFlight = false;
+                        if (ar.failed()) {
+                            result.completeExceptionally(ar.cause());
+                        } else if (exitOf(ar.result()) instanceof ServerMessage.Failure f) {
+                            result.completeExceptionally(new SyncErrorException(f.error()));
+                        } else if (events.isEmpty()) {
+                            result.complete(new PushResult.Empty(-1));
+                        } else {
+                            result.complete(new PushResult.Appended(events.get(events.size() - 1).seqNum(),
+                                    events.size()));
+                        }
+                        pumpPushes();
+                    }));
+            pumpPushes();
+        });
+        return async(result);
+    }
+
+    private void pumpPushes() {
+        if (pushInFlight || pushQueue.isEmpty()) {
+            return;
+        }
+        pushInFlight = true;
+        pushQueue.poll().run();
+    }
+
+    @Override
+    public Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+        return subscriber -> context.runOnContext(v -> {
+            PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
+            HttpPull pull = new HttpPull(cursor, live, delivery);
+            delivery.start(pull);
+            pull.poll();
+        });
+    }
+
+    /** One pull: one POST, or for a live pull a POST per poll from the last delivered cursor. */
+    private final class HttpPull implements PullDelivery.Listener {
+        private final boolean live;
+        private final PullDelivery delivery;
+        private Optional<PullCursor> cursor;
+        private boolean first = true;
+        private boolean polling;
+        private long timerId = -1;
+
+        HttpPull(Optional<PullCursor> cursor, boolean live, PullDelivery delivery) {
+            this.cursor = cursor;
+            this.live = live;
+            this.delivery = delivery;
+        }
+
+        void poll() {
+            if (closed) {
+                delivery.fail(closedError());
+                return;
+            }
+            if (delivery.isTerminated() || polling) {
+                return;
+            }
+            polling = true;
+            call(SyncRpc.HTTP_PULL, SyncRpc.encodePull(settings.storeId().value(), settings.payload(), false,
+                    cursor, true)).onComplete(ar -> {
+                        polling = false;
+                        if (delivery.isTerminated()) {
+                            return;
+                        }
+                        if (ar.failed()) {
+                            if (live && !first && !closed) {
+                                schedule(); // a live pull outlives an outage: it polls again later
+                            } else {
+                                delivery.fail(ar.cause());
+                            }
+                            return;
+                        }
+                        handle(ar.result());
+                    });
+        }
+
+        private void handle(List<ServerMessage> messages) {
+            for (ServerMessage m : messages) {
+                if (m instanceof ServerMessage.Chunk chunk) {
+                    for (PullPage page : chunk.values()) {
+                        // after the first answer, a live pull only reports new events
+                        if (first || !page.isEmpty()) {
+                            delivery.offer(live && !first ? new PullPage(page.batch(), PageInfo.NO_MORE, page.backendId())
+                                    : page);
+                        }
+                    }
+                } else if (m instanceof ServerMessage.Exit exit) {
+                    first = false;
+                    if (exit.outcome() instanceof ServerMessage.Failure f) {
+                        delivery.fail(new SyncErrorException(f.error()));
+                        return;
+                    }
+                    if (!live) {
+                        delivery.complete();
+                        return;
+                    }
+                    schedule();
+                    return;
+                }
+            }
+            delivery.fail(new SyncErrorException(new SyncError.Unknown("the server's answer to a pull had no Exit")));
+        }
+
+        private void schedule() {
+            vertx.cancelTimer(timerId);
+            timerId = vertx.setTimer(settings.pollInterval().toMillis(), t -> {
+                timerId = -1;
+                if (delivery.buffered() > 0 || !delivery.hasDemand()) {
+                    schedule(); // back-pressure: no new poll until the subscriber took what it has
+                } else {
+                    poll();
+                }
+            });
+        }
+
+        @Override
+        public void delivered(PullPage page) {
+            cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
+        }
+
+        @Override
+        public void cancelled() {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            closed = true;
+            vertx.cancelTimer(pingTimerId);
+            states.set(ConnectionState.CLOSED);
+            done.complete(null);
+        });
+        try {
+            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("closing the HTTP client for {} did not finish cleanly: {}", url, e.toString());
+        }
+        http.close();
+        onClose.run();
+    }
+
+    private void startPinging() {
+        if (pingTimerId >= 0 || closed) {
+            return;
+        }
+        pingTimerId = vertx.setPeriodic(settings.pingInterval().toMillis(), t ->
+                call(SyncRpc.HTTP_PING, SyncRpc.encodePing(settings.storeId().value(), settings.payload())));
+    }
+
+    // ---------------------------------------------------------------- one exchange
+
+    /** POSTs one request; fails with a {@link SyncErrorException} when the exchange itself fails. */
+    private Future<List<ServerMessage>> call(String tag, String payload) {
+        if (closed) {
+            return Future.failedFuture(closedError());
+        }
+        String id = Long.toString(ids.getAndIncrement());
+        String body = codec.request(id, tag, payload, List.of());
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .setTimeout(settings.requestTimeout().toMillis())
+                .putHeader("content-type", "application/json")
+                .putHeader("x-livestore-store-id", settings.storeId().value());
+        settings.headers().forEach(options::putHeader);
+        return http.request(options)
+                .compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(b -> new Object[] {resp.statusCode(), b.toString()}))
+                .transform(ar -> {
+                    if (ar.failed()) {
+                        if (!closed) {
+                            states.set(ConnectionState.DISCONNECTED);
+                        }
+                        return Future.failedFuture(new SyncErrorException(new SyncError.Unavailable(
+                                "cannot reach " + url + ": " + ar.cause().getMessage())));
+                    }
+                    int status = (Integer) ar.result()[0];
+                    String text = (String) ar.result()[1];
+                    if (status != 200) {
+                        return Future.failedFuture(new SyncErrorException(httpError(status, text)));
+                    }
+                    states.set(ConnectionState.CONNECTED);
+                    try {
+                        return Future.succeededFuture(codec.decodeServerMessages(text));
+                    } catch (WireFormatException e) {
+                        return Future.failedFuture(new SyncErrorException(new SyncError.Unknown(
+                                "unreadable answer from " + url + ": " + e.getMessage())));
+                    }
+                });
+    }
+
+    private SyncError httpError(int status, String body) {
+        String detail = "HTTP " + status + " from " + url + (body.isBlank() ? "" : ": " + body.trim());
+        return switch (status) {
+            case 401, 403 -> new SyncError.Unauthorized(detail);
+            case 400, 404, 405, 413 -> new SyncError.InvalidRequest(detail);
+            default -> new SyncError.Unavailable(detail);
+        };
+    }
+
+    private static ServerMessage.Outcome exitOf(List<ServerMessage> messages) {
+        for (ServerMessage m : messages) {
+            if (m instanceof ServerMessage.Exit exit) {
+                return exit.outcome();
+            }
+        }
+        return new ServerMessage.Failure(new SyncError.Unknown("the server's answer had no Exit"));
+    }
+
+    private SyncErrorException closedError() {
+        return new SyncErrorException(new SyncError.Unavailable("this backend for " + url + " is closed"));
+    }
+
+    private <T> CompletionStage<T> async(CompletableFuture<T> inner) {
+        return inner.whenCompleteAsync((r, e) -> { }, callbacks);
+    }
+}

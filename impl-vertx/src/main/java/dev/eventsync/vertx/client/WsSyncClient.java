@@ -1,0 +1,576 @@
+package dev.eventsync.vertx.client;
+
+import dev.eventsync.api.Capabilities;
+import dev.eventsync.api.ConnectionState;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.PushResult;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.SyncBackend;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncErrorException;
+import dev.eventsync.vertx.VertxClientSettings;
+import dev.eventsync.vertx.wire.CauseFormat;
+import dev.eventsync.vertx.wire.RpcCodec;
+import dev.eventsync.vertx.wire.ServerMessage;
+import dev.eventsync.vertx.wire.SyncRpc;
+import dev.eventsync.vertx.wire.WireFormatException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket client: one connection per store, request ids from a counter, pushes one at a time in call
+ * order, pulls acknowledged chunk by chunk as the subscriber takes pages, RPC-level pings, and reconnection with
+ * jittered, capped exponential backoff. Live pulls survive a reconnect: they are sent again from the cursor
+ * after the last delivered page. Everything else that is in flight when the connection drops, or that is due
+ * while it is down, fails at once with {@link SyncError.Unavailable}.
+ *
+ * <p>All state is confined to one Vert.x context; callers' threads only hop onto it.
+ */
+final class WsSyncClient implements SyncBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WsSyncClient.class);
+
+    private final VertxClientSettings settings;
+    private final Vertx vertx;
+    private final Context context;
+    private final WebSocketClient wsClient;
+    private final ExecutorService callbacks;
+    private final Runnable onClose;
+    private final ConnectionStates states;
+    private final RpcCodec codec = new RpcCodec(CauseFormat.EFFECT3_TREE);
+    private final AtomicLong ids = new AtomicLong();
+    private final String url;
+
+    private WebSocket socket;
+    private boolean connecting;
+    private boolean everUsed;
+    private boolean closed;
+    private int attempt;
+    private long reconnectTimerId = -1;
+    private long keepaliveTimerId = -1;
+    private long lastFrameNanos;
+    private SyncError lastFailure = new SyncError.Unavailable("not connected yet");
+
+    private final List<ConnectWaiter> connectWaiters = new ArrayList<>();
+    private final Map<String, WsPull> pullsById = new HashMap<>();
+    private final List<WsPull> livePulls = new ArrayList<>();
+    private final ArrayDeque<PushOp> pushQueue = new ArrayDeque<>();
+    private PushOp pushInFlight;
+    private final List<CompletableFuture<Void>> pingWaiters = new ArrayList<>();
+
+    WsSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
+        this.settings = settings;
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.callbacks = callbacks;
+        this.onClose = onClose;
+        this.states = new ConnectionStates(callbacks);
+        this.url = ClientUrls.syncUrl(settings, true);
+        this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxMessageSize(64 * 1024 * 1024)
+                .setMaxFrameSize(64 * 1024 * 1024)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis())));
+    }
+
+    @Override
+    public StoreId storeId() {
+        return settings.storeId();
+    }
+
+    @Override
+    public Capabilities supports() {
+        return new Capabilities(true, true);
+    }
+
+    @Override
+    public ConnectionState connectionState() {
+        return states.get();
+    }
+
+    @Override
+    public AutoCloseable onConnectionState(Consumer<ConnectionState> listener) {
+        return states.listen(listener);
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    @Override
+    public CompletionStage<Void> connect() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (closed) {
+                result.completeExceptionally(closedError());
+                return;
+            }
+            whenConnected(true, () -> pingNow(result), result::completeExceptionally);
+        });
+        return async(result);
+    }
+
+    @Override
+    public CompletionStage<Void> ping() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (closed) {
+                result.completeExceptionally(closedError());
+                return;
+            }
+            whenConnected(false, () -> pingNow(result), result::completeExceptionally);
+        });
+        return async(result);
+    }
+
+    private void pingNow(CompletableFuture<Void> result) {
+        pingWaiters.add(result);
+        send(codec.ping());
+        long timer = vertx.setTimer(settings.requestTimeout().toMillis(), t -> {
+            if (pingWaiters.remove(result)) {
+                result.completeExceptionally(new SyncErrorException(new SyncError.Unavailable(
+                        "no Pong from " + url + " within " + settings.requestTimeout().toMillis() + " ms")));
+            }
+        });
+        result.whenComplete((x, e) -> vertx.cancelTimer(timer));
+    }
+
+    @Override
+    public CompletionStage<PushResult> push(List<Event> batch, Optional<String> backendId) {
+        List<Event> events = List.copyOf(batch);
+        CompletableFuture<PushResult> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (closed) {
+                result.completeExceptionally(closedError());
+                return;
+            }
+            pushQueue.add(new PushOp(events, backendId, result));
+            pumpPushes();
+        });
+        return async(result);
+    }
+
+    @Override
+    public Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+        return subscriber -> context.runOnContext(v -> {
+            PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
+            WsPull pull = new WsPull(cursor, live, delivery);
+            delivery.start(pull);
+            if (closed) {
+                delivery.fail(closedError());
+                return;
+            }
+            if (live) {
+                livePulls.add(pull);
+            }
+            whenConnected(false, pull::send, error -> {
+                if (!live) {
+                    delivery.fail(error);
+                } // a live pull waits for the reconnection instead
+            });
+        });
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (closed) {
+                done.complete(null);
+                return;
+            }
+            closed = true;
+            vertx.cancelTimer(reconnectTimerId);
+            vertx.cancelTimer(keepaliveTimerId);
+            SyncErrorException error = closedError();
+            failAll(error, true);
+            connectWaiters.forEach(w -> w.onFailure.accept(error));
+            connectWaiters.clear();
+            states.set(ConnectionState.CLOSED);
+            WebSocket s = socket;
+            socket = null;
+            if (s != null) {
+                s.close((short) 1000, "client closed").onComplete(x -> done.complete(null));
+            } else {
+                done.complete(null);
+            }
+        });
+        try {
+            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("closing the WebSocket to {} did not finish cleanly: {}", url, e.toString());
+        }
+        wsClient.close();
+        onClose.run();
+    }
+
+    // ---------------------------------------------------------------- pushes
+
+    private void pumpPushes() {
+        if (pushInFlight != null || pushQueue.isEmpty()) {
+            return;
+        }
+        PushOp op = pushQueue.peek();
+        whenConnected(false, () -> {
+            if (pushInFlight != null || pushQueue.peek() != op) {
+                return;
+            }
+            pushQueue.poll();
+            pushInFlight = op;
+            op.id = nextId();
+            op.timerId = vertx.setTimer(settings.requestTimeout().toMillis(), t -> {
+                if (pushInFlight == op) {
+                    pushInFlight = null;
+                    op.result.completeExceptionally(new SyncErrorException(new SyncError.Unavailable(
+                            "no answer to push within " + settings.requestTimeout().toMillis() + " ms from " + url
+                                    + "; it may or may not have been applied: pull to find out, then push again")));
+                    pumpPushes();
+                }
+            });
+            send(codec.request(op.id, SyncRpc.WS_PUSH, SyncRpc.encodePush(settings.storeId().value(),
+                    settings.payload(), op.batch, op.backendId), List.of()));
+        }, error -> {
+            if (pushQueue.remove(op)) {
+                op.result.completeExceptionally(error);
+            }
+            pumpPushes();
+        });
+    }
+
+    private void pushAnswered(PushOp op, ServerMessage.Outcome outcome) {
+        vertx.cancelTimer(op.timerId);
+        pushInFlight = null;
+        if (outcome instanceof ServerMessage.Failure failure) {
+            op.result.completeExceptionally(new SyncErrorException(failure.error()));
+        } else if (op.batch.isEmpty()) {
+            op.result.complete(new PushResult.Empty(-1));
+        } else {
+            op.result.complete(new PushResult.Appended(op.batch.get(op.batch.size() - 1).seqNum(), op.batch.size()));
+        }
+        pumpPushes();
+    }
+
+    private static final class PushOp {
+        final List<Event> batch;
+        final Optional<String> backendId;
+        final CompletableFuture<PushResult> result;
+        String id;
+        long timerId = -1;
+
+        PushOp(List<Event> batch, Optional<String> backendId, CompletableFuture<PushResult> result) {
+            this.batch = batch;
+            this.backendId = backendId;
+            this.result = result;
+        }
+    }
+
+    // ---------------------------------------------------------------- pulls
+
+    /** One pull: sent under a fresh request id on each connection, continuing after the last delivered page. */
+    private final class WsPull implements PullDelivery.Listener {
+        private final boolean live;
+        private final PullDelivery delivery;
+        private Optional<PullCursor> cursor;
+        private String requestId;
+
+        WsPull(Optional<PullCursor> cursor, boolean live, PullDelivery delivery) {
+            this.cursor = cursor;
+            this.live = live;
+            this.delivery = delivery;
+        }
+
+        void send() {
+            if (delivery.isTerminated() || socket == null) {
+                return;
+            }
+            requestId = nextId();
+            pullsById.put(requestId, this);
+            WsSyncClient.this.send(codec.request(requestId, SyncRpc.WS_PULL, SyncRpc.encodePull(
+                    settings.storeId().value(), settings.payload(), live, cursor, false), List.of()));
+        }
+
+        void chunk(List<PullPage> pages) {
+            pages.forEach(delivery::offer);
+        }
+
+        void exit(ServerMessage.Outcome outcome) {
+            pullsById.remove(requestId);
+            livePulls.remove(this);
+            if (outcome instanceof ServerMessage.Failure failure) {
+                delivery.fail(new SyncErrorException(failure.error()));
+            } else {
+                delivery.complete();
+            }
+        }
+
+        /** The connection dropped: a live pull waits to be sent again, any other fails. */
+        void connectionLost(SyncErrorException error) {
+            pullsById.remove(requestId);
+            requestId = null;
+            if (live) {
+                delivery.dropBuffered();
+            } else {
+                delivery.fail(error);
+            }
+        }
+
+        @Override
+        public void delivered(PullPage page) {
+            cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
+            if (requestId != null) {
+                WsSyncClient.this.send(codec.ack(requestId));
+            }
+        }
+
+        @Override
+        public void cancelled() {
+            livePulls.remove(this);
+            if (requestId != null) {
+                pullsById.remove(requestId);
+                WsSyncClient.this.send(codec.interrupt(requestId));
+                requestId = null;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- connection
+
+    private record ConnectWaiter(Runnable onConnected, Consumer<SyncErrorException> onFailure) {
+    }
+
+    /**
+     * Runs {@code action} once connected. While an attempt is under way it waits for it; when the connection is
+     * down between attempts, it fails at once with the last connection error, unless {@code force} asks for an
+     * immediate new attempt.
+     */
+    private void whenConnected(boolean force, Runnable action, Consumer<SyncErrorException> onFailure) {
+        if (socket != null) {
+            action.run();
+            return;
+        }
+        if (connecting || !everUsed || force) {
+            connectWaiters.add(new ConnectWaiter(action, onFailure));
+            if (!connecting) {
+                vertx.cancelTimer(reconnectTimerId);
+                reconnectTimerId = -1;
+                openSocket();
+            }
+            return;
+        }
+        onFailure.accept(new SyncErrorException(lastFailure));
+    }
+
+    private void openSocket() {
+        everUsed = true;
+        connecting = true;
+        states.set(ConnectionState.CONNECTING);
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(url)
+                .setTimeout(settings.requestTimeout().toMillis());
+        settings.headers().forEach(options::putHeader);
+        wsClient.connect(options).onComplete(ar -> {
+            connecting = false;
+            if (closed) {
+                if (ar.succeeded()) {
+                    ar.result().close((short) 1000, "client closed");
+                }
+                return;
+            }
+            if (ar.succeeded()) {
+                connected(ar.result());
+            } else {
+                lastFailure = connectError(ar.cause());
+                LOG.debug("connecting to {} failed: {}", url, lastFailure.message());
+                states.set(ConnectionState.DISCONNECTED);
+                List<ConnectWaiter> waiters = new ArrayList<>(connectWaiters);
+                connectWaiters.clear();
+                SyncErrorException error = new SyncErrorException(lastFailure);
+                waiters.forEach(w -> w.onFailure.accept(error));
+                scheduleReconnect();
+            }
+        });
+    }
+
+    private void connected(WebSocket ws) {
+        socket = ws;
+        attempt = 0;
+        lastFrameNanos = System.nanoTime();
+        ws.textMessageHandler(this::onText);
+        ws.closeHandler(v -> onSocketClosed(ws));
+        ws.exceptionHandler(e -> LOG.debug("WebSocket to {}: {}", url, e.toString()));
+        states.set(ConnectionState.CONNECTED);
+        LOG.debug("connected to {}", url);
+        send(codec.ping()); // as LiveStore does: a first ping proves the server answers
+        keepaliveTimerId = vertx.setPeriodic(settings.pingInterval().toMillis(), t -> keepalive(ws));
+        for (WsPull pull : new ArrayList<>(livePulls)) {
+            if (pull.requestId == null) {
+                pull.send();
+            }
+        }
+        List<ConnectWaiter> waiters = new ArrayList<>(connectWaiters);
+        connectWaiters.clear();
+        waiters.forEach(w -> w.onConnected.run());
+        pumpPushes();
+    }
+
+    private void keepalive(WebSocket ws) {
+        if (socket != ws) {
+            return;
+        }
+        long silentMillis = (System.nanoTime() - lastFrameNanos) / 1_000_000;
+        if (silentMillis > settings.pingInterval().toMillis() + settings.pingTimeout().toMillis()) {
+            LOG.info("no frame from {} for {} ms; reconnecting", url, silentMillis);
+            ws.close((short) 1000, "no answer to pings");
+            onSocketClosed(ws);
+            return;
+        }
+        send(codec.ping());
+    }
+
+    private void onSocketClosed(WebSocket ws) {
+        if (socket != ws) {
+            return;
+        }
+        socket = null;
+        vertx.cancelTimer(keepaliveTimerId);
+        if (closed) {
+            return;
+        }
+        String reason = ws.closeStatusCode() == null ? "connection lost"
+                : "closed by the server (" + ws.closeStatusCode() + (ws.closeReason() == null ? "" : " " + ws.closeReason()) + ")";
+        lastFailure = new SyncError.Unavailable("connection to " + url + " " + reason);
+        LOG.debug("{}", lastFailure.message());
+        states.set(ConnectionState.DISCONNECTED);
+        failAll(new SyncErrorException(new SyncError.Unavailable("connection to " + url + " " + reason
+                + " before the answer; the request may or may not have been applied")), false);
+        scheduleReconnect();
+    }
+
+    /** Fails what cannot survive a lost connection; live pulls survive unless {@code everything}. */
+    private void failAll(SyncErrorException error, boolean everything) {
+        if (pushInFlight != null) {
+            vertx.cancelTimer(pushInFlight.timerId);
+            pushInFlight.result.completeExceptionally(error);
+            pushInFlight = null;
+        }
+        pushQueue.forEach(op -> op.result.completeExceptionally(error));
+        pushQueue.clear();
+        pingWaiters.forEach(p -> p.completeExceptionally(error));
+        pingWaiters.clear();
+        for (WsPull pull : new ArrayList<>(pullsById.values())) {
+            pull.connectionLost(error);
+        }
+        if (everything) {
+            livePulls.forEach(p -> p.delivery.fail(error));
+            livePulls.clear();
+        }
+    }
+
+    private void scheduleReconnect() {
+        if (closed || reconnectTimerId >= 0 || connecting) {
+            return;
+        }
+        long base = settings.reconnectMin().toMillis();
+        long cap = settings.reconnectMax().toMillis();
+        long delay = base << Math.min(attempt, 30);
+        delay = Math.min(cap, delay < 0 ? cap : delay);
+        delay = Math.max(1, (long) (delay * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
+        attempt++;
+        LOG.debug("reconnecting to {} in {} ms (attempt {})", url, delay, attempt);
+        vertx.cancelTimer(reconnectTimerId);
+        reconnectTimerId = vertx.setTimer(delay, t -> {
+            reconnectTimerId = -1;
+            if (!closed && socket == null && !connecting) {
+                openSocket();
+            }
+        });
+    }
+
+    private void onText(String text) {
+        lastFrameNanos = System.nanoTime();
+        ServerMessage message;
+        try {
+            message = codec.decodeServerMessage(text);
+        } catch (WireFormatException e) {
+            LOG.warn("ignoring an undecodable frame from {}: {}", url, e.getMessage());
+            return;
+        }
+        if (message instanceof ServerMessage.Pong) {
+            List<CompletableFuture<Void>> waiting = new ArrayList<>(pingWaiters);
+            pingWaiters.clear();
+            waiting.forEach(f -> f.complete(null));
+        } else if (message instanceof ServerMessage.Chunk chunk) {
+            WsPull pull = pullsById.get(chunk.requestId());
+            if (pull != null) {
+                pull.chunk(chunk.values());
+            }
+        } else if (message instanceof ServerMessage.Exit exit) {
+            if (pushInFlight != null && exit.requestId().equals(pushInFlight.id)) {
+                pushAnswered(pushInFlight, exit.outcome());
+            } else {
+                WsPull pull = pullsById.get(exit.requestId());
+                if (pull != null) {
+                    pull.exit(exit.outcome());
+                }
+            }
+        } else if (message instanceof ServerMessage.Defect defect) {
+            LOG.warn("the server at {} reported a protocol defect: {}", url, defect.message());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String nextId() {
+        return Long.toString(ids.getAndIncrement());
+    }
+
+    private void send(String text) {
+        WebSocket s = socket;
+        if (s != null) {
+            s.writeTextMessage(text).onFailure(e -> LOG.debug("write to {} failed: {}", url, e.toString()));
+        }
+    }
+
+    private SyncError connectError(Throwable cause) {
+        if (cause instanceof UpgradeRejectedException rejected) {
+            String body = rejected.getBody() == null ? "" : rejected.getBody().toString().trim();
+            String detail = "the server at " + url + " refused the connection with HTTP " + rejected.getStatus()
+                    + (body.isEmpty() ? "" : ": " + body);
+            return switch (rejected.getStatus()) {
+                case 401, 403 -> new SyncError.Unauthorized(detail);
+                case 400, 404, 405, 426 -> new SyncError.InvalidRequest(detail);
+                default -> new SyncError.Unavailable(detail);
+            };
+        }
+        return new SyncError.Unavailable("cannot connect to " + url + ": " + cause.getMessage());
+    }
+
+    private SyncErrorException closedError() {
+        return new SyncErrorException(new SyncError.Unavailable("this backend for " + url + " is closed"));
+    }
+
+    /** Completes callers' futures on the callback executor, never on the event loop. */
+    private <T> CompletionStage<T> async(CompletableFuture<T> inner) {
+        return inner.whenCompleteAsync((r, e) -> { }, callbacks);
+    }
+}

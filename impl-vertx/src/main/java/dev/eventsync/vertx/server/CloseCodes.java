@@ -1,0 +1,17 @@
+package dev.eventsync.vertx.server;
+
+/** The WebSocket close codes this server uses, each sent with a reason a person can read. */
+final class CloseCodes {
+
+    /** The server is shutting down (RFC 6455 "going away"); the client should reconnect. */
+    static final short GOING_AWAY = 1001;
+    /** A message larger than the hard frame limit (RFC 6455 "message too big"). */
+    static final short MESSAGE_TOO_BIG = 1009;
+    /** The server cannot go on serving this connection (RFC 6455 "internal error"); the client should reconnect. */
+    static final short INTERNAL_ERROR = 1011;
+    /** No frame arrived within the idle timeout (application range 4000-4999). */
+    static final short IDLE_TIMEOUT = 4000;
+
+    private CloseCodes() {
+    }
+}

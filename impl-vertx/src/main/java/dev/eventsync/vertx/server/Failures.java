@@ -1,0 +1,26 @@
+package dev.eventsync.vertx.server;
+
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncErrorException;
+import org.slf4j.Logger;
+
+/** Turns a failure from the {@link dev.eventsync.spi.transport.SyncService} into the error sent to a client. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    /**
+     * The typed error of {@code failure}; an untyped one is a bug or an outage, logged with its stack trace
+     * and sent as {@link SyncError.Unknown} without internals.
+     */
+    static SyncError errorOf(Throwable failure, Logger log, String what) {
+        return SyncErrorException.errorOf(failure).map(error -> {
+            log.debug("{} failed: {}", what, error.message());
+            return error;
+        }).orElseGet(() -> {
+            log.error("{} failed unexpectedly", what, failure);
+            return new SyncError.Unknown("internal server error; the server log has the details");
+        });
+    }
+}

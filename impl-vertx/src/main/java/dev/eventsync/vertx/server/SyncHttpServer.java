@@ -1,0 +1,374 @@
+package dev.eventsync.vertx.server;
+
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncErrorException;
+import dev.eventsync.spi.transport.CallContext;
+import dev.eventsync.spi.transport.SyncService;
+import dev.eventsync.vertx.VertxSettings;
+import dev.eventsync.vertx.wire.RpcCodec;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server behind {@link dev.eventsync.vertx.VertxSyncServer}: routes sync requests (recognised by their
+ * query parameters on any path) to WebSocket connections or HTTP exchanges, serves health and metrics, and runs
+ * the graceful shutdown. Authentication happens before a WebSocket upgrade (a denial is a 403 with the reason)
+ * and on every HTTP request.
+ */
+public final class SyncHttpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncHttpServer.class);
+
+    private final SyncService service;
+    private final VertxSettings settings;
+    private final PrometheusMeterRegistry registry;
+    private final TransportMetrics metrics;
+    private final RpcCodec codec;
+    private final Optional<Vertx> givenVertx;
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+
+    private Vertx vertx;
+    private HttpServer httpServer;
+    private volatile boolean stopping;
+    private volatile int port = -1;
+
+    public SyncHttpServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
+                          Optional<Vertx> vertx) {
+        this.service = service;
+        this.settings = settings;
+        this.registry = registry;
+        this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics());
+        this.codec = new RpcCodec(settings.causeFormat());
+        this.givenVertx = vertx;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public int port() {
+        if (port < 0) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return port;
+    }
+
+    public synchronized CompletionStage<Integer> start() {
+        if (httpServer != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the server is already started"));
+        }
+        vertx = givenVertx.orElseGet(Vertx::vertx);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                .setMaxWebSocketFrameSize(settings.hardFrameLimit())
+                .setMaxWebSocketMessageSize(settings.hardFrameLimit())
+                .setRegisterWebSocketWriteHandlers(false);
+        Router router = Router.router(vertx);
+        router.route().handler(this::routeSync);
+        router.get("/health").handler(ctx -> health(ctx, true));
+        router.get("/health/ready").handler(ctx -> health(ctx, true));
+        router.get("/health/live").handler(ctx -> health(ctx, false));
+        router.get("/metrics").handler(this::metricsEndpoint);
+        router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end("Eventsync sync server. Point a LiveStore client at this URL: makeWsSync({ url }) or "
+                        + "makeHttpSync({ url }). Health: GET /health, metrics: GET /metrics.\n"));
+        router.route().last().handler(ctx -> plain(ctx.response(), 404, "no such endpoint: " + ctx.request().path()
+                + "; sync requests need ?storeId=<store>&transport=ws|http, other endpoints are /health and /metrics"));
+        httpServer = vertx.createHttpServer(options).requestHandler(router);
+        CompletableFuture<Integer> started = new CompletableFuture<>();
+        httpServer.listen().onComplete(ar -> {
+            if (ar.succeeded()) {
+                port = ar.result().actualPort();
+                LOG.info("Eventsync Vert.x transport listening on {}:{}", settings.host(), port);
+                started.complete(port);
+            } else {
+                LOG.error("Eventsync Vert.x transport could not listen on {}:{}", settings.host(), settings.port(),
+                        ar.cause());
+                httpServer = null;
+                closeOwnVertx().onComplete(x -> started.completeExceptionally(ar.cause()));
+            }
+        });
+        return started;
+    }
+
+    /**
+     * Stops accepting, lets in-flight pushes finish within {@code grace}, closes every WebSocket with 1001 and a
+     * reason, then closes the listener (and the own Vert.x).
+     */
+    public synchronized CompletionStage<Void> stop(Duration grace) {
+        HttpServer server = httpServer;
+        if (server == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        httpServer = null;
+        stopping = true;
+        LOG.info("Eventsync Vert.x transport stopping: {} WebSocket connection(s), grace {}", connections.size(), grace);
+        for (WsConnection c : connections) {
+            c.context().runOnContext(v -> c.beginShutdown());
+        }
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        server.shutdown(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
+                .eventually(this::closeOwnVertx)
+                .onComplete(ar -> {
+                    port = -1;
+                    LOG.info("Eventsync Vert.x transport stopped");
+                    stopped.complete(null);
+                });
+        return stopped;
+    }
+
+    private Future<Void> closeOwnVertx() {
+        return givenVertx.isPresent() ? Future.succeededFuture() : vertx.close();
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    private void routeSync(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!SyncTarget.isSyncRequest(request.params())) {
+            ctx.next();
+            return;
+        }
+        SyncTarget target;
+        try {
+            target = SyncTarget.parse(request.params());
+        } catch (SyncTarget.BadTarget e) {
+            metrics.connectionRejected("bad_request");
+            plain(request.response(), e.status(), e.getMessage());
+            return;
+        }
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
+        if (target.transport() == SyncTarget.Transport.WS && !upgrade) {
+            metrics.connectionRejected("bad_request");
+            plain(request.response(), 426, "transport=ws needs a WebSocket upgrade request (Upgrade: websocket); "
+                    + "use transport=http for plain HTTP POSTs");
+            return;
+        }
+        if (target.transport() == SyncTarget.Transport.HTTP && upgrade) {
+            metrics.connectionRejected("bad_request");
+            plain(request.response(), 400, "a WebSocket upgrade needs transport=ws");
+            return;
+        }
+        if (target.transport() == SyncTarget.Transport.HTTP && request.method() != HttpMethod.POST) {
+            metrics.connectionRejected("bad_request");
+            request.response().putHeader(HttpHeaders.ALLOW, "POST");
+            plain(request.response(), 405, "transport=http takes one Effect RPC Request per POST");
+            return;
+        }
+        if (stopping) {
+            metrics.connectionRejected("shutting_down");
+            plain(request.response(), 503, "the server is shutting down; retry shortly");
+            return;
+        }
+        CallContext callContext = new CallContext(target.storeId(), target.payload(), headersOf(request),
+                Optional.empty(), target.transport() == SyncTarget.Transport.WS ? "ws" : "http",
+                Optional.ofNullable(request.remoteAddress()).map(Object::toString));
+        Context context = Vertx.currentContext();
+        request.pause();
+        CompletionStage<Void> authorized;
+        try {
+            authorized = service.authorize(callContext);
+        } catch (RuntimeException e) {
+            authorized = CompletableFuture.failedFuture(e);
+        }
+        authorized.whenComplete((ok, failure) -> context.runOnContext(v -> {
+            if (failure != null) {
+                refuse(request, failure);
+            } else if (target.transport() == SyncTarget.Transport.WS) {
+                upgrade(request, target, callContext, context);
+            } else {
+                readHttpBody(request, target, callContext, context);
+            }
+        }));
+    }
+
+    private void refuse(HttpServerRequest request, Throwable failure) {
+        Optional<SyncError> error = SyncErrorException.errorOf(failure);
+        int status;
+        String reason;
+        if (error.isPresent() && error.get() instanceof SyncError.Unauthorized) {
+            status = 403;
+            metrics.connectionRejected("unauthorized");
+        } else if (error.isPresent() && error.get() instanceof SyncError.Unavailable) {
+            status = 503;
+            metrics.connectionRejected("unavailable");
+        } else if (error.isPresent()) {
+            status = 400;
+            metrics.connectionRejected("bad_request");
+        } else {
+            status = 500;
+            metrics.connectionRejected("error");
+        }
+        reason = Failures.errorOf(failure, LOG, "authorization").message();
+        request.resume();
+        plain(request.response(), status, reason);
+    }
+
+    private void upgrade(HttpServerRequest request, SyncTarget target, CallContext callContext, Context context) {
+        if (stopping) {
+            metrics.connectionRejected("shutting_down");
+            request.resume();
+            plain(request.response(), 503, "the server is shutting down; retry shortly");
+            return;
+        }
+        request.toWebSocket().onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.debug("WebSocket upgrade for store {} failed: {}", target.storeId(), ar.cause().toString());
+                return;
+            }
+            ServerWebSocket socket = ar.result();
+            WsConnection[] holder = new WsConnection[1];
+            WsConnection connection = new WsConnection(socket, context, vertx, target, callContext, service, codec,
+                    settings, metrics, () -> connections.remove(holder[0]));
+            holder[0] = connection;
+            connections.add(connection);
+            connection.start();
+            if (stopping) {
+                connection.beginShutdown();
+            }
+        });
+    }
+
+    private void readHttpBody(HttpServerRequest request, SyncTarget target, CallContext callContext, Context context) {
+        HttpServerResponse response = request.response();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && parseLong(length) > settings.hardFrameLimit()) {
+            metrics.badFrame("oversize");
+            request.resume();
+            plain(response, 413, "request body of " + length + " bytes exceeds the limit of "
+                    + settings.maxFrameBytes() + " bytes");
+            return;
+        }
+        metrics.httpStarted();
+        boolean[] counted = {true};
+        Runnable ended = () -> {
+            if (counted[0]) {
+                counted[0] = false;
+                metrics.httpEnded();
+            }
+        };
+        response.endHandler(v -> ended.run());
+        response.closeHandler(v -> ended.run());
+        Buffer body = Buffer.buffer();
+        boolean[] tooBig = {false};
+        request.handler(chunk -> {
+            if (tooBig[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > settings.hardFrameLimit()) {
+                tooBig[0] = true;
+                metrics.badFrame("oversize");
+                plain(response, 413, "request body exceeds the limit of " + settings.maxFrameBytes() + " bytes");
+                request.connection().close();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (tooBig[0]) {
+                return;
+            }
+            HttpRpcExchange exchange = new HttpRpcExchange(response, context, target, callContext, service, codec,
+                    metrics);
+            if (body.length() > settings.maxFrameBytes()) {
+                metrics.badFrame("oversize");
+                exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
+            } else {
+                exchange.handle(body.toString());
+            }
+        });
+        request.resume();
+    }
+
+    // ---------------------------------------------------------------- health and metrics
+
+    private void health(RoutingContext ctx, boolean includeReadiness) {
+        HttpServerResponse response = ctx.response();
+        JsonObject transport = new JsonObject().put("webSocketConnections", connections.size())
+                .put("stopping", stopping);
+        if (!includeReadiness) {
+            json(response, stopping ? 503 : 200, new JsonObject().put("status", stopping ? "STOPPING" : "UP")
+                    .put("live", !stopping).put("transport", transport));
+            return;
+        }
+        Context context = Vertx.currentContext();
+        CompletionStage<SyncService.Health> health;
+        try {
+            health = service.health();
+        } catch (RuntimeException e) {
+            health = CompletableFuture.failedFuture(e);
+        }
+        health.whenComplete((h, failure) -> context.runOnContext(v -> {
+            boolean ready = failure == null && h.ready() && !stopping;
+            String detail = failure != null ? "health check failed: " + failure
+                    : stopping ? "the server is shutting down" : h.detail();
+            json(response, ready ? 200 : 503, new JsonObject()
+                    .put("status", ready ? "UP" : "DOWN")
+                    .put("live", !stopping)
+                    .put("ready", ready)
+                    .put("detail", detail)
+                    .put("transport", transport));
+        }));
+    }
+
+    private void metricsEndpoint(RoutingContext ctx) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Map<String, List<String>> headersOf(HttpServerRequest request) {
+        Map<String, List<String>> headers = new HashMap<>();
+        request.headers().forEach(e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return headers;
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static void plain(HttpServerResponse response, int status, String message) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end(message + "\n");
+    }
+
+    private static void json(HttpServerResponse response, int status, JsonObject body) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+}

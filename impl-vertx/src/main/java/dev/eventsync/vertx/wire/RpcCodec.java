@@ -1,0 +1,549 @@
+package dev.eventsync.vertx.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.json.ProtocolJson;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Effect RPC JSON framing as LiveStore's sync-cf speaks it (Effect 3 / {@code @effect/rpc} 0.75, and the
+ * Effect 4 cause form): encodes and decodes both directions. Pure and thread-safe.
+ *
+ * <p>Decoding works on the frame's text so that raw JSON (request payloads, event {@code args}) is sliced out
+ * of the original text unchanged. Every decoding failure is a {@link WireFormatException} whose message says
+ * what was wrong, with the request id when it could be read.
+ */
+public final class RpcCodec {
+
+    private static final JsonFactory FACTORY = ProtocolJson.reader().getFactory();
+
+    private final CauseFormat causeFormat;
+
+    public RpcCodec(CauseFormat causeFormat) {
+        this.causeFormat = Objects.requireNonNull(causeFormat, "causeFormat");
+    }
+
+    public CauseFormat causeFormat() {
+        return causeFormat;
+    }
+
+    // ---------------------------------------------------------------- server -> client
+
+    /** {@code {"_tag":"Chunk","requestId":..,"values":[page]}}: one PullResponse per chunk, as sync-cf sends. */
+    public String chunk(String requestId, PullPage page) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("_tag", "Chunk");
+            g.writeStringField("requestId", requestId);
+            g.writeArrayFieldStart("values");
+            g.writeRawValue(ProtocolJson.write(page));
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * An {@code Exit} success. {@code rawValue} is the value's JSON; empty for stream RPCs, whose
+     * {@code void} value JSON drops: {@code {"_tag":"Success"}}.
+     */
+    public String exitSuccess(String requestId, Optional<String> rawValue) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("_tag", "Exit");
+            g.writeStringField("requestId", requestId);
+            g.writeObjectFieldStart("exit");
+            g.writeStringField("_tag", "Success");
+            if (rawValue.isPresent()) {
+                g.writeFieldName("value");
+                g.writeRawValue(rawValue.get());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    /** An {@code Exit} failure whose cause is {@code Fail(error)} in the configured {@link CauseFormat}. */
+    public String exitFailure(String requestId, SyncError error) {
+        String encodedError = ProtocolJson.write(error);
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("_tag", "Exit");
+            g.writeStringField("requestId", requestId);
+            g.writeObjectFieldStart("exit");
+            g.writeStringField("_tag", "Failure");
+            g.writeFieldName("cause");
+            if (causeFormat == CauseFormat.EFFECT4_ARRAY) {
+                g.writeStartArray();
+            }
+            g.writeStartObject();
+            g.writeStringField("_tag", "Fail");
+            g.writeFieldName("error");
+            g.writeRawValue(encodedError);
+            g.writeEndObject();
+            if (causeFormat == CauseFormat.EFFECT4_ARRAY) {
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code {"_tag":"Pong"}}. */
+    public String pong() {
+        return "{\"_tag\":\"Pong\"}";
+    }
+
+    /** A connection-level {@code Defect} with an Error-shaped defect ({@code {name, message}}). */
+    public String defect(String message) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("_tag", "Defect");
+            g.writeObjectFieldStart("defect");
+            g.writeStringField("name", "EventsyncProtocolError");
+            g.writeStringField("message", message);
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    // ---------------------------------------------------------------- client -> server
+
+    /** A request frame; {@code rawPayload} is the payload's JSON text. */
+    public String request(String id, String tag, String rawPayload, List<Map.Entry<String, String>> headers) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("_tag", "Request");
+            g.writeStringField("id", id);
+            g.writeStringField("tag", tag);
+            g.writeFieldName("payload");
+            g.writeRawValue(rawPayload);
+            g.writeArrayFieldStart("headers");
+            for (Map.Entry<String, String> h : headers) {
+                g.writeStartArray();
+                g.writeString(h.getKey());
+                g.writeString(h.getValue());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    public String ack(String requestId) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("_tag", "Ack");
+            g.writeStringField("requestId", requestId);
+            g.writeEndObject();
+        });
+    }
+
+    public String interrupt(String requestId) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("_tag", "Interrupt");
+            g.writeStringField("requestId", requestId);
+            g.writeEndObject();
+        });
+    }
+
+    public String ping() {
+        return "{\"_tag\":\"Ping\"}";
+    }
+
+    // ---------------------------------------------------------------- decoding, server side
+
+    /** Decodes one client frame. */
+    public ClientMessage decodeClientMessage(String text) throws WireFormatException {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new WireFormatException("a message must be a JSON object with a '_tag', got "
+                        + describe(p.currentToken()));
+            }
+            String tag = null;
+            String id = null;
+            String requestId = null;
+            String rpcTag = null;
+            String payload = null;
+            List<Map.Entry<String, String>> headers = List.of();
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "_tag" -> tag = string(p, "_tag");
+                    case "id" -> id = idValue(p, "id");
+                    case "requestId" -> requestId = idValue(p, "requestId");
+                    case "tag" -> rpcTag = string(p, "tag");
+                    case "payload" -> payload = slice(text, p);
+                    case "headers" -> headers = headers(p);
+                    default -> {
+                        if (value.isStructStart()) {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new WireFormatException("trailing data after the message object");
+            }
+            if (tag == null) {
+                throw new WireFormatException("message has no '_tag'", Optional.ofNullable(id));
+            }
+            return switch (tag) {
+                case "Request" -> {
+                    if (id == null) {
+                        throw new WireFormatException("Request has no 'id'");
+                    }
+                    if (rpcTag == null) {
+                        throw new WireFormatException("Request has no 'tag' naming the RPC", Optional.of(id));
+                    }
+                    if (payload == null) {
+                        throw new WireFormatException("Request " + rpcTag + " has no 'payload'", Optional.of(id));
+                    }
+                    yield new ClientMessage.Request(id, rpcTag, payload, headers);
+                }
+                case "Ack" -> new ClientMessage.Ack(require(requestId, "Ack has no 'requestId'"));
+                case "Interrupt" -> new ClientMessage.Interrupt(require(requestId, "Interrupt has no 'requestId'"));
+                case "Ping" -> new ClientMessage.Ping();
+                case "Eof" -> new ClientMessage.Eof();
+                default -> throw new WireFormatException("unknown message tag '" + abbreviate(tag)
+                        + "'; expected Request, Ack, Interrupt, Ping or Eof", Optional.ofNullable(id));
+            };
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The request id of a frame too large to be decoded in full, read from its top-level fields without
+     * materialising the payload; empty when the frame has none or is not JSON.
+     */
+    public Optional<String> peekRequestId(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("id".equals(field) && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
+                    return Optional.of(p.getText());
+                }
+                if (value.isStructStart()) {
+                    p.skipChildren();
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------- decoding, client side
+
+    /** Decodes one server frame (or one element of an HTTP response array). */
+    public ServerMessage decodeServerMessage(String text) throws WireFormatException {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new WireFormatException("a server message must be a JSON object, got "
+                        + describe(p.currentToken()));
+            }
+            return decodeServerMessage(text, p);
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed JSON from server: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Decodes an HTTP response body: a JSON array of server messages. */
+    public List<ServerMessage> decodeServerMessages(String text) throws WireFormatException {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new WireFormatException("an HTTP response must be a JSON array of messages, got "
+                        + describe(p.currentToken()));
+            }
+            List<ServerMessage> messages = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new WireFormatException("an HTTP response element must be an object, got " + describe(t));
+                }
+                messages.add(decodeServerMessage(text, p));
+            }
+            return messages;
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed JSON from server: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ServerMessage decodeServerMessage(String text, JsonParser p) throws IOException, WireFormatException {
+        String tag = null;
+        String requestId = null;
+        List<String> values = null;
+        String exit = null;
+        String defect = null;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "_tag" -> tag = string(p, "_tag");
+                case "requestId" -> requestId = idValue(p, "requestId");
+                case "values" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new WireFormatException("Chunk 'values' must be an array");
+                    }
+                    values = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        values.add(slice(text, p));
+                    }
+                }
+                case "exit" -> exit = slice(text, p);
+                case "defect" -> defect = slice(text, p);
+                default -> {
+                    if (value.isStructStart()) {
+                        p.skipChildren();
+                    }
+                }
+            }
+        }
+        if (tag == null) {
+            throw new WireFormatException("server message has no '_tag'");
+        }
+        switch (tag) {
+            case "Chunk": {
+                List<PullPage> pages = new ArrayList<>();
+                for (String v : require(values, "Chunk has no 'values'")) {
+                    pages.add(readPage(v));
+                }
+                return new ServerMessage.Chunk(require(requestId, "Chunk has no 'requestId'"), pages);
+            }
+            case "Exit":
+                return new ServerMessage.Exit(require(requestId, "Exit has no 'requestId'"),
+                        outcome(require(exit, "Exit has no 'exit'")));
+            case "Pong":
+                return new ServerMessage.Pong();
+            case "Defect":
+                return new ServerMessage.Defect(defect == null ? "defect without detail" : describeDefect(defect));
+            default:
+                throw new WireFormatException("unknown server message tag '" + abbreviate(tag) + "'");
+        }
+    }
+
+    private static PullPage readPage(String json) throws WireFormatException {
+        try {
+            return ProtocolJson.read(json, PullPage.class);
+        } catch (IOException e) {
+            throw new WireFormatException("bad PullResponse in Chunk: " + e.getMessage());
+        }
+    }
+
+    private static ServerMessage.Outcome outcome(String exitJson) throws WireFormatException {
+        try (JsonParser p = FACTORY.createParser(exitJson)) {
+            p.nextToken();
+            String tag = null;
+            String value = null;
+            String cause = null;
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "_tag" -> tag = string(p, "exit._tag");
+                    case "value" -> value = slice(exitJson, p);
+                    case "cause" -> cause = slice(exitJson, p);
+                    default -> {
+                        if (v.isStructStart()) {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+            if ("Success".equals(tag)) {
+                return new ServerMessage.Success(Optional.ofNullable(value));
+            }
+            if ("Failure".equals(tag)) {
+                return new ServerMessage.Failure(errorOfCause(require(cause, "Failure has no 'cause'")));
+            }
+            throw new WireFormatException("exit must be Success or Failure, got '" + tag + "'");
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed exit: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The typed error inside a failure cause, in either form: the Effect 3 tree ({@code Fail}, {@code Die},
+     * {@code Interrupt}, {@code Empty}, {@code Sequential}/{@code Parallel} with {@code left}/{@code right}) or
+     * the Effect 4 array of reasons. The first {@code Fail} wins; otherwise a {@code Die} or an interruption
+     * becomes {@link SyncError.Unknown}.
+     */
+    public static SyncError errorOfCause(String causeJson) throws WireFormatException {
+        JsonNode cause;
+        try {
+            cause = ProtocolJson.readTree(causeJson);
+        } catch (IOException e) {
+            throw new WireFormatException("malformed failure cause: " + e.getMessage());
+        }
+        List<JsonNode> reasons = new ArrayList<>();
+        flatten(cause, reasons);
+        for (JsonNode r : reasons) {
+            if ("Fail".equals(r.path("_tag").asText())) {
+                try {
+                    return ProtocolJson.read(textOfFail(causeJson, r), SyncError.class);
+                } catch (IOException e) {
+                    throw new WireFormatException("bad error in failure cause: " + e.getMessage());
+                }
+            }
+        }
+        for (JsonNode r : reasons) {
+            if ("Die".equals(r.path("_tag").asText())) {
+                return new SyncError.Unknown("server defect: " + describeDefectNode(r.path("defect")));
+            }
+        }
+        if (reasons.stream().anyMatch(r -> "Interrupt".equals(r.path("_tag").asText()))) {
+            return new SyncError.Unknown("the server interrupted the request");
+        }
+        return new SyncError.Unknown("the server failed the request without a reason");
+    }
+
+    private static String textOfFail(String causeJson, JsonNode fail) {
+        // errors carry no raw-text fields worth keeping byte for byte, so the tree's encoding is exact enough
+        return fail.path("error").toString();
+    }
+
+    private static void flatten(JsonNode cause, List<JsonNode> out) {
+        if (cause.isArray()) {
+            cause.forEach(c -> flatten(c, out));
+            return;
+        }
+        String tag = cause.path("_tag").asText();
+        if ("Sequential".equals(tag) || "Parallel".equals(tag)) {
+            flatten(cause.path("left"), out);
+            flatten(cause.path("right"), out);
+        } else if (cause.isObject()) {
+            out.add(cause);
+        }
+    }
+
+    private static String describeDefect(String json) {
+        try {
+            return describeDefectNode(ProtocolJson.readTree(json));
+        } catch (IOException e) {
+            return json;
+        }
+    }
+
+    private static String describeDefectNode(JsonNode defect) {
+        if (defect.isTextual()) {
+            return defect.asText();
+        }
+        if (defect.has("message")) {
+            return defect.path("message").asText();
+        }
+        return defect.toString();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The exact source text of the value at the parser's current token; leaves the parser on its last token. */
+    static String slice(String text, JsonParser p) throws IOException {
+        int start = (int) p.currentTokenLocation().getCharOffset();
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            p.getText(); // finishes the lazily read token so that the end offset is exact
+        }
+        p.skipChildren();
+        int end = (int) p.currentLocation().getCharOffset();
+        return text.substring(start, end);
+    }
+
+    private static String string(JsonParser p, String field) throws IOException, WireFormatException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new WireFormatException("'" + field + "' must be a string, got " + describe(p.currentToken()));
+        }
+        return p.getText();
+    }
+
+    /** Request ids are decimal strings in Effect 3 and string-or-number in Effect 4. */
+    private static String idValue(JsonParser p, String field) throws IOException, WireFormatException {
+        if (p.currentToken() == JsonToken.VALUE_STRING || p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+            return p.getText();
+        }
+        throw new WireFormatException("'" + field + "' must be a string or an integer, got "
+                + describe(p.currentToken()));
+    }
+
+    private static List<Map.Entry<String, String>> headers(JsonParser p) throws IOException, WireFormatException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new WireFormatException("'headers' must be an array of [name, value] pairs");
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_ARRAY || p.nextToken() != JsonToken.VALUE_STRING) {
+                throw new WireFormatException("'headers' must be an array of [name, value] string pairs");
+            }
+            String name = p.getText();
+            if (p.nextToken() != JsonToken.VALUE_STRING || p.nextToken() != JsonToken.END_ARRAY) {
+                throw new WireFormatException("'headers' must be an array of [name, value] string pairs");
+            }
+            headers.add(Map.entry(name, p.getText()));
+        }
+        return headers;
+    }
+
+    private static <T> T require(T value, String missingMessage) throws WireFormatException {
+        if (value == null) {
+            throw new WireFormatException(missingMessage);
+        }
+        return value;
+    }
+
+    static String describe(JsonToken token) {
+        if (token == null) {
+            return "nothing";
+        }
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.toString();
+        };
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    private interface GeneratorBody {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static String write(GeneratorBody body) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

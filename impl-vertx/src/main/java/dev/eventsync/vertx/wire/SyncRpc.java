@@ -1,0 +1,377 @@
+package dev.eventsync.vertx.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.json.ProtocolJson;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The sync-cf RPCs ({@code SyncWsRpc.*} over WebSocket, {@code SyncHttpRpc.*} over HTTP) and their payloads:
+ * decoding on the server, encoding on the client. Event {@code args} and the client's sync {@code payload} are
+ * kept as the raw JSON text the client sent.
+ */
+public final class SyncRpc {
+
+    public static final String WS_PULL = "SyncWsRpc.Pull";
+    public static final String WS_PUSH = "SyncWsRpc.Push";
+    public static final String HTTP_PULL = "SyncHttpRpc.Pull";
+    public static final String HTTP_PUSH = "SyncHttpRpc.Push";
+    public static final String HTTP_PING = "SyncHttpRpc.Ping";
+
+    /** The success value of a push: {@code PushAck = {}}. */
+    public static final String PUSH_ACK = "{}";
+    /** The success value of an HTTP ping. */
+    public static final String PONG = "{\"_tag\":\"SyncMessage.Pong\"}";
+
+    private static final JsonFactory FACTORY = ProtocolJson.reader().getFactory();
+    private static final ObjectReader EVENT_READER = ProtocolJson.readerFor(Event.class);
+    private static final ObjectReader CURSOR_READER = ProtocolJson.readerFor(PullCursor.class);
+
+    private SyncRpc() {
+    }
+
+    /** Which RPC a request tag names, whatever the transport prefix. */
+    public enum Kind {
+        PULL, PUSH, PING;
+
+        /** The kind for {@code tag}, or empty for a tag this server does not serve. */
+        public static Optional<Kind> of(String tag) {
+            return switch (tag) {
+                case WS_PULL, HTTP_PULL -> Optional.of(PULL);
+                case WS_PUSH, HTTP_PUSH -> Optional.of(PUSH);
+                case HTTP_PING -> Optional.of(PING);
+                default -> Optional.empty();
+            };
+        }
+    }
+
+    /** A pull request: {@code live} is false when absent (the HTTP form has no such field). */
+    public record PullRequest(String storeId, Optional<String> payload, boolean live, Optional<PullCursor> cursor) {
+        public PullRequest {
+            Objects.requireNonNull(storeId, "storeId");
+            Objects.requireNonNull(payload, "payload");
+            Objects.requireNonNull(cursor, "cursor");
+        }
+    }
+
+    /** A push request. */
+    public record PushRequest(String storeId, Optional<String> payload, List<Event> batch,
+                              Optional<String> backendId) {
+        public PushRequest {
+            Objects.requireNonNull(storeId, "storeId");
+            Objects.requireNonNull(payload, "payload");
+            batch = List.copyOf(batch);
+            Objects.requireNonNull(backendId, "backendId");
+        }
+    }
+
+    /** An HTTP ping request. */
+    public record PingRequest(String storeId, Optional<String> payload) {
+        public PingRequest {
+            Objects.requireNonNull(storeId, "storeId");
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
+
+    // ---------------------------------------------------------------- decoding (server)
+
+    public static PullRequest decodePull(String json) throws WireFormatException {
+        try (JsonParser p = open(json, "Pull")) {
+            String storeId = null;
+            Optional<String> payload = Optional.empty();
+            boolean live = false;
+            Optional<PullCursor> cursor = null;
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "storeId" -> storeId = string(p, "storeId");
+                    case "payload" -> payload = syncPayload(json, p);
+                    case "live" -> {
+                        if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+                            throw new WireFormatException("Pull 'live' must be a boolean, got " + RpcCodec.describe(v));
+                        }
+                        live = v == JsonToken.VALUE_TRUE;
+                    }
+                    case "cursor" -> cursor = option(json, p, "cursor");
+                    default -> skip(p, v);
+                }
+            }
+            if (storeId == null) {
+                throw new WireFormatException("Pull payload has no 'storeId'");
+            }
+            if (cursor == null) {
+                throw new WireFormatException("Pull payload has no 'cursor' (use {\"_tag\":\"None\"} to pull from the root)");
+            }
+            return new PullRequest(storeId, payload, live, cursor);
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed Pull payload: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static PushRequest decodePush(String json) throws WireFormatException {
+        try (JsonParser p = open(json, "Push")) {
+            String storeId = null;
+            Optional<String> payload = Optional.empty();
+            List<Event> batch = null;
+            Optional<String> backendId = Optional.empty();
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "storeId" -> storeId = string(p, "storeId");
+                    case "payload" -> payload = syncPayload(json, p);
+                    case "batch" -> batch = batch(p);
+                    case "backendId" -> backendId = stringOption(p, "backendId");
+                    default -> skip(p, v);
+                }
+            }
+            if (storeId == null) {
+                throw new WireFormatException("Push payload has no 'storeId'");
+            }
+            if (batch == null) {
+                throw new WireFormatException("Push payload has no 'batch'");
+            }
+            return new PushRequest(storeId, payload, batch, backendId);
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed Push payload: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static PingRequest decodePing(String json) throws WireFormatException {
+        try (JsonParser p = open(json, "Ping")) {
+            String storeId = null;
+            Optional<String> payload = Optional.empty();
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "storeId" -> storeId = string(p, "storeId");
+                    case "payload" -> payload = syncPayload(json, p);
+                    default -> skip(p, v);
+                }
+            }
+            if (storeId == null) {
+                throw new WireFormatException("Ping payload has no 'storeId'");
+            }
+            return new PingRequest(storeId, payload);
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed Ping payload: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- encoding (client)
+
+    /** A WS pull payload ({@code live} present) or, with {@code http}, the HTTP form (no {@code live}). */
+    public static String encodePull(String storeId, Optional<String> payload, boolean live,
+                                    Optional<PullCursor> cursor, boolean http) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("storeId", storeId);
+            if (payload.isPresent()) {
+                g.writeFieldName("payload");
+                g.writeRawValue(payload.get());
+            }
+            if (!http) {
+                g.writeBooleanField("live", live);
+            }
+            g.writeObjectFieldStart("cursor");
+            if (cursor.isPresent()) {
+                g.writeStringField("_tag", "Some");
+                g.writeFieldName("value");
+                PullCursor c = cursor.get();
+                g.writeStartObject();
+                // sync-cf's cursor schema requires a backendId string; an empty one means "not known yet"
+                g.writeStringField("backendId", c.backendId().orElse(""));
+                g.writeNumberField("eventSequenceNumber", c.eventSequenceNumber());
+                g.writeEndObject();
+            } else {
+                g.writeStringField("_tag", "None");
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    public static String encodePush(String storeId, Optional<String> payload, List<Event> batch,
+                                    Optional<String> backendId) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("storeId", storeId);
+            if (payload.isPresent()) {
+                g.writeFieldName("payload");
+                g.writeRawValue(payload.get());
+            }
+            g.writeArrayFieldStart("batch");
+            for (Event e : batch) {
+                g.writeRawValue(ProtocolJson.write(e));
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("backendId");
+            if (backendId.isPresent()) {
+                g.writeStringField("_tag", "Some");
+                g.writeStringField("value", backendId.get());
+            } else {
+                g.writeStringField("_tag", "None");
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    public static String encodePing(String storeId, Optional<String> payload) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("storeId", storeId);
+            if (payload.isPresent()) {
+                g.writeFieldName("payload");
+                g.writeRawValue(payload.get());
+            }
+            g.writeEndObject();
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static JsonParser open(String json, String what) throws IOException, WireFormatException {
+        JsonParser p = FACTORY.createParser(json);
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            JsonToken t = p.currentToken();
+            p.close();
+            throw new WireFormatException(what + " payload must be a JSON object, got " + RpcCodec.describe(t));
+        }
+        return p;
+    }
+
+    private static List<Event> batch(JsonParser p) throws IOException, WireFormatException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new WireFormatException("'batch' must be an array of events, got " + RpcCodec.describe(p.currentToken()));
+        }
+        List<Event> batch = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            try {
+                batch.add(EVENT_READER.readValue(p));
+            } catch (JsonProcessingException e) {
+                throw new WireFormatException("event #" + batch.size() + " of the batch: " + e.getOriginalMessage());
+            }
+        }
+        return batch;
+    }
+
+    /** An Effect Option of a cursor: {@code {"_tag":"None"}} or {@code {"_tag":"Some","value":{...}}}. */
+    private static Optional<PullCursor> option(String json, JsonParser p, String field)
+            throws IOException, WireFormatException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new WireFormatException("'" + field + "' must be an Option object ({\"_tag\":\"None\"} or "
+                    + "{\"_tag\":\"Some\",\"value\":...}), got " + RpcCodec.describe(p.currentToken()));
+        }
+        String tag = null;
+        PullCursor value = null;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "_tag" -> tag = string(p, field + "._tag");
+                case "value" -> {
+                    try {
+                        value = CURSOR_READER.readValue(p);
+                    } catch (JsonProcessingException e) {
+                        throw new WireFormatException("bad '" + field + "': " + e.getOriginalMessage());
+                    }
+                }
+                default -> skip(p, v);
+            }
+        }
+        if ("None".equals(tag)) {
+            return Optional.empty();
+        }
+        if ("Some".equals(tag) && value != null) {
+            // an empty backendId (sent by clients that have none yet) means "do not check"
+            if (value.backendId().filter(String::isEmpty).isPresent()) {
+                value = new PullCursor(value.eventSequenceNumber(), Optional.empty());
+            }
+            return Optional.of(value);
+        }
+        throw new WireFormatException("'" + field + "' must be {\"_tag\":\"None\"} or {\"_tag\":\"Some\",\"value\":...}");
+    }
+
+    private static Optional<String> stringOption(JsonParser p, String field) throws IOException, WireFormatException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return Optional.empty();
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new WireFormatException("'" + field + "' must be an Option object, got "
+                    + RpcCodec.describe(p.currentToken()));
+        }
+        String tag = null;
+        String value = null;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "_tag" -> tag = string(p, field + "._tag");
+                case "value" -> value = string(p, field + ".value");
+                default -> skip(p, v);
+            }
+        }
+        if ("None".equals(tag)) {
+            return Optional.empty();
+        }
+        if ("Some".equals(tag) && value != null) {
+            return Optional.of(value);
+        }
+        throw new WireFormatException("'" + field + "' must be {\"_tag\":\"None\"} or {\"_tag\":\"Some\",\"value\":\"...\"}");
+    }
+
+    private static Optional<String> syncPayload(String json, JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return Optional.empty();
+        }
+        return Optional.of(RpcCodec.slice(json, p));
+    }
+
+    private static String string(JsonParser p, String field) throws IOException, WireFormatException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new WireFormatException("'" + field + "' must be a string, got " + RpcCodec.describe(p.currentToken()));
+        }
+        return p.getText();
+    }
+
+    private static void skip(JsonParser p, JsonToken v) throws IOException {
+        if (v.isStructStart()) {
+            p.skipChildren();
+        }
+    }
+
+    private interface GeneratorBody {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static String write(GeneratorBody body) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

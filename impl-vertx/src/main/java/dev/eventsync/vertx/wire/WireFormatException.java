@@ -1,0 +1,35 @@
+package dev.eventsync.vertx.wire;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A frame or request that does not follow the wire protocol. {@code requestId} is the id of the request it
+ * belongs to when that much could be read, so that the answer can be an {@code Exit} failure for that request
+ * rather than a connection-level {@code Defect}.
+ */
+public final class WireFormatException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Optional<String> requestId;
+
+    public WireFormatException(String message, Optional<String> requestId) {
+        super(Objects.requireNonNull(message, "message"), null, false, false);
+        this.requestId = Objects.requireNonNull(requestId, "requestId");
+    }
+
+    public WireFormatException(String message) {
+        this(message, Optional.empty());
+    }
+
+    /** The id of the request the bad input belongs to, if it could be read. */
+    public Optional<String> requestId() {
+        return requestId;
+    }
+
+    /** The same problem, attributed to {@code id}. */
+    public WireFormatException forRequest(String id) {
+        return new WireFormatException(getMessage(), Optional.of(id));
+    }
+}
