@@ -1,0 +1,958 @@
+package dev.eventsync.tck;
+
+import dev.eventsync.api.ConnectionState;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.PageInfo;
+import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.PushResult;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.StoredEvent;
+import dev.eventsync.api.SyncBackend;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncLimits;
+import dev.eventsync.api.json.ProtocolJson;
+import dev.eventsync.tck.property.Gen;
+import dev.eventsync.tck.property.History;
+import dev.eventsync.tck.property.HistoryChecker;
+import dev.eventsync.tck.property.ProtocolHistory;
+import dev.eventsync.tck.property.PushOutcome;
+import dev.eventsync.tck.property.Shrinker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The protocol compatibility kit: every {@code P-*} rule of {@link Rule} as a JUnit 5 test, black box,
+ * through {@link SyncBackend} clients only. A provider certifies its server with a subclass:
+ *
+ * <pre>{@code
+ * class MySyncBackendCompatibilityTest extends SyncBackendCompatibilityKit {
+ *     @Override protected Server newServer() {
+ *         MyServer server = MyServer.start();
+ *         return Server.of(store -> server.client(store), server::stop);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Capabilities come from the clients' {@link SyncBackend#supports()} (live pull, exact remaining) and
+ * from hooks: {@link #limits()} (the limits the server enforces), {@link #timeout()},
+ * {@link #publishGrace()}. A rule whose capability is missing is skipped with the reason. A certification
+ * report is written to {@code target/eventsync-tck/}.
+ */
+@ExtendWith(CertificationReport.class)
+public abstract class SyncBackendCompatibilityKit {
+
+    /** A running server under test: it makes any number of clients for any store. */
+    public interface Server extends AutoCloseable {
+
+        /** A new client of {@code store}; the kit closes it. */
+        SyncBackend client(StoreId store);
+
+        /** Stops the server. */
+        @Override
+        void close();
+
+        /** A server from a client factory and a stop action. */
+        static Server of(Function<StoreId, SyncBackend> clients, Runnable stop) {
+            Objects.requireNonNull(clients, "clients");
+            Objects.requireNonNull(stop, "stop");
+            return new Server() {
+                @Override
+                public SyncBackend client(StoreId store) {
+                    return clients.apply(store);
+                }
+
+                @Override
+                public void close() {
+                    stop.run();
+                }
+            };
+        }
+    }
+
+    private Server server;
+    private final List<SyncBackend> clients = new CopyOnWriteArrayList<>();
+
+    /** A fresh server (it may share a database with others: the kit uses fresh store ids). */
+    protected abstract Server newServer() throws Exception;
+
+    /** The limits the server enforces. */
+    protected SyncLimits limits() {
+        return SyncLimits.DEFAULTS;
+    }
+
+    /** How long the kit waits for an answer or a delivery before calling it missing. */
+    protected Duration timeout() {
+        return Duration.ofSeconds(20);
+    }
+
+    /** How soon after an ack a caught-up live pull must have the batch (P-LIVE-03). */
+    protected Duration publishGrace() {
+        return Duration.ofSeconds(2);
+    }
+
+    /** How long the kit waits to see that nothing (more) arrives. */
+    protected Duration quietPeriod() {
+        return Duration.ofMillis(200);
+    }
+
+    /** How long a live pull stays idle in P-LS-06. */
+    protected Duration idle() {
+        return Duration.ofMillis(800);
+    }
+
+    /** Tries per property rule: {@code -Deventsync.tck.tries} or this default. */
+    protected int tries() {
+        return KitSettings.tries(25);
+    }
+
+    @BeforeEach
+    final void startServer() throws Exception {
+        server = Objects.requireNonNull(newServer(), "newServer() returned null");
+    }
+
+    @AfterEach
+    final void stopServer() {
+        try {
+            clients.forEach(SyncBackend::close);
+            clients.clear();
+        } finally {
+            server.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private SyncBackend client(StoreId store) {
+        SyncBackend client = Objects.requireNonNull(server.client(store), "Server.client returned null");
+        clients.add(client);
+        return client;
+    }
+
+    private static StoreId fresh(String label) {
+        return StoreId.of("tck-" + label + "-" + new Gen(System.nanoTime() ^ KitSettings.mix(Thread.currentThread().getId())).word(10));
+    }
+
+    private PushOutcome push(Trial t, SyncBackend c, List<Event> batch, Optional<String> backendId) throws InterruptedException {
+        PushOutcome outcome = PushOutcome.call(() -> c.push(batch, backendId), timeout());
+        t.step("push(" + Describe.batch(batch) + backendId.map(b -> ", backendId " + b).orElse("") + ") -> " + outcome);
+        return outcome;
+    }
+
+    private PushResult pushOk(Trial t, SyncBackend c, List<Event> batch) throws InterruptedException {
+        PushOutcome outcome = push(t, c, batch, Optional.empty());
+        if (outcome instanceof PushOutcome.Acked a) {
+            return a.result();
+        }
+        throw t.violation("a valid push of " + Describe.batch(batch) + " was not acked", "an ack", outcome);
+    }
+
+    private <E extends SyncError> E refused(Trial t, PushOutcome outcome, Class<E> type, String what) {
+        if (outcome instanceof PushOutcome.Refused r && type.isInstance(r.error())) {
+            return type.cast(r.error());
+        }
+        throw t.violation(what, "refused with " + type.getSimpleName(), outcome);
+    }
+
+    /** Pushes {@code events} in chunks that fit the push limits. */
+    private void pushAll(Trial t, SyncBackend c, List<Event> events) throws InterruptedException {
+        List<Event> chunk = new ArrayList<>();
+        long bytes = 0;
+        for (Event e : events) {
+            long size = ProtocolJson.encodedSize(e);
+            if (!chunk.isEmpty() && (chunk.size() == limits().maxPushEvents() || bytes + size > limits().maxPushBytes())) {
+                pushOk(t, c, chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(e);
+            bytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            pushOk(t, c, chunk);
+        }
+    }
+
+    private PullProbe pullAll(Trial t, SyncBackend c, Optional<PullCursor> cursor) throws InterruptedException {
+        PullProbe probe = PullProbe.auto("pull", t);
+        c.pull(cursor, false).subscribe(probe);
+        boolean ended = probe.awaitTerminal(timeout());
+        t.step("pull(" + cursor.map(Object::toString).orElse("root") + ", live false) -> " + probe);
+        t.check(ended, "a non-live pull did not end", "completion after a NoMore page within " + timeout(), probe);
+        return probe;
+    }
+
+    private List<StoredEvent> readAll(Trial t, SyncBackend c) throws InterruptedException {
+        PullProbe probe = pullAll(t, c, Optional.empty());
+        t.check(probe.isCompleted(), "a non-live pull from the root failed", "completion", probe);
+        return probe.events();
+    }
+
+    private PullProbe live(Trial t, SyncBackend c, Optional<PullCursor> cursor, String name) throws InterruptedException {
+        PullProbe probe = PullProbe.auto(name, t);
+        c.pull(cursor, true).subscribe(probe);
+        boolean caughtUp = probe.awaitCaughtUp(timeout());
+        t.step(name + ": pull(" + cursor.map(Object::toString).orElse("root") + ", live true) -> " + probe);
+        t.check(caughtUp && !probe.isTerminated(), name + " did not catch up", "a NoMore page and an open stream", probe);
+        return probe;
+    }
+
+    private static void assumeLive(SyncBackend c) {
+        Assumptions.assumeTrue(c.supports().pullLive(), "the provider does not support live pulls (supports().pullLive() is false)");
+    }
+
+    private String backendIdOf(Trial t, SyncBackend c) throws InterruptedException {
+        PullProbe probe = pullAll(t, c, Optional.empty());
+        t.check(!probe.pages().isEmpty(), "a pull returned no page", "at least one page", probe);
+        return probe.pages().get(0).backendId();
+    }
+
+    private static List<Long> seqNums(List<StoredEvent> events) {
+        return events.stream().map(StoredEvent::seqNum).toList();
+    }
+
+    private static List<Event> eventsOf(List<StoredEvent> events) {
+        return events.stream().map(StoredEvent::event).toList();
+    }
+
+    private static List<Event> chain(long parent, int count, String client) {
+        return Gen.simpleChain(parent, count, client, client + "-" + parent);
+    }
+
+    private static List<Long> range(long from, long toInclusive) {
+        List<Long> out = new ArrayList<>();
+        for (long s = from; s <= toInclusive; s++) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    private void checkLiveStream(Trial t, PullProbe probe, List<Long> expected) throws InterruptedException {
+        long last = expected.isEmpty() ? 0 : expected.get(expected.size() - 1);
+        probe.awaitSeqNum(last, timeout());
+        t.checkEqual(probe.name() + "'s stream", Describe.seqNums(expected), Describe.seqNums(probe.seqNums()));
+    }
+
+    // ------------------------------------------------------------------------------------------ LiveStore suite
+
+    @Test
+    void required_P_LS_01_clientCanBeCreated() {
+        Trial t = Trial.fixed(Rule.P_LS_01);
+        StoreId store = fresh("create");
+        SyncBackend c = client(store);
+        t.step("client(" + store + ")");
+        t.checkEqual("the client's store", store, c.storeId());
+        t.check(c.supports() != null, "the client's capabilities", "non-null", c.supports());
+    }
+
+    @Test
+    void required_P_LS_02_pingSucceeds() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_02);
+        SyncBackend c = client(fresh("ping"));
+        try {
+            c.ping().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+            t.step("ping() -> ok");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw t.violation("ping failed", "normal completion", e);
+        }
+    }
+
+    @Test
+    void required_P_LS_03_connectMakesClientConnected() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_03);
+        SyncBackend c = client(fresh("connect"));
+        try {
+            c.connect().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+            t.step("connect() -> ok");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw t.violation("connect failed", "normal completion", e);
+        }
+        t.checkEqual("connectionState() after connect", ConnectionState.CONNECTED, c.connectionState());
+        List<ConnectionState> seen = new CopyOnWriteArrayList<>();
+        try (AutoCloseable handle = c.onConnectionState(seen::add)) {
+            t.checkEqual("states a new listener is called with at once", List.of(ConnectionState.CONNECTED), List.copyOf(seen));
+        }
+    }
+
+    @Test
+    void required_P_LS_04_emptyStorePullIsOneNoMorePage() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_04);
+        SyncBackend c = client(fresh("empty"));
+        PullProbe probe = pullAll(t, c, Optional.empty());
+        t.check(probe.isCompleted(), "a pull of an empty store", "completion", probe);
+        t.checkEqual("number of pages of an empty store", 1, probe.pages().size());
+        PullPage page = probe.pages().get(0);
+        t.checkEqual("the page's events", List.of(), page.batch());
+        t.checkEqual("the page's pageInfo", PageInfo.NO_MORE, page.pageInfo());
+        t.check(!page.backendId().isBlank(), "the page's backendId", "non-blank", page.backendId());
+    }
+
+    @Test
+    void required_P_LS_05_emptyStoreLivePullStartsWithNoMore() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_05);
+        SyncBackend c = client(fresh("empty-live"));
+        assumeLive(c);
+        PullProbe probe = live(t, c, Optional.empty(), "live");
+        PullPage first = probe.pages().get(0);
+        t.checkEqual("the first live page's pageInfo", PageInfo.NO_MORE, first.pageInfo());
+        t.checkEqual("the first live page's events", List.of(), first.batch());
+        Thread.sleep(quietPeriod().toMillis());
+        t.check(!probe.isTerminated(), "the live pull ended", "an open stream", probe);
+    }
+
+    @Test
+    void required_P_LS_06_idleLivePullReceivesLaterEvent() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_06);
+        StoreId store = fresh("idle");
+        SyncBackend c = client(store);
+        assumeLive(c);
+        PullProbe probe = live(t, c, Optional.empty(), "live");
+        Thread.sleep(idle().toMillis());
+        t.step("idle " + idle());
+        pushOk(t, client(store), chain(0, 1, "later"));
+        probe.awaitSeqNum(1, timeout());
+        List<PullPage> nonEmpty = probe.pages().stream().filter(p -> !p.isEmpty()).toList();
+        t.check(!nonEmpty.isEmpty(), "the event pushed after idling", "delivered to the live pull", probe);
+        t.checkEqual("events of the first non-empty live page", List.of(1L), seqNums(nonEmpty.get(0).batch()));
+        t.checkEqual("pageInfo of the live page", PageInfo.NO_MORE, nonEmpty.get(0).pageInfo());
+    }
+
+    @Test
+    void required_P_LS_07_pullFromLastEventIsEmptyNoMore() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_07);
+        SyncBackend c = client(fresh("cursor"));
+        pushOk(t, c, chain(0, 1, "a"));
+        PullProbe first = pullAll(t, c, Optional.empty());
+        PullCursor cursor = PullCursor.root().advancedBy(first.pages().get(0));
+        PullProbe next = pullAll(t, c, Optional.of(cursor));
+        t.checkEqual("pages after the last event", 1, next.pages().size());
+        t.checkEqual("the page's events", List.of(), next.pages().get(0).batch());
+        t.checkEqual("the page's pageInfo", PageInfo.NO_MORE, next.pages().get(0).pageInfo());
+    }
+
+    @Test
+    void required_P_LS_08_concurrentPushesOnOneParentHaveOneWinner() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_08);
+        StoreId store = fresh("admission");
+        List<SyncBackend> racers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racers.add(client(store));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<PushOutcome>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                SyncBackend c = racers.get(i);
+                List<Event> batch = chain(0, 1, "racer" + i);
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return PushOutcome.call(() -> c.push(batch), timeout());
+                }));
+            }
+            go.countDown();
+            List<PushOutcome> outcomes = new ArrayList<>();
+            for (Future<PushOutcome> f : futures) {
+                outcomes.add(f.get(timeout().toMillis() * 2, TimeUnit.MILLISECONDS));
+            }
+            t.step("8 clients push seqNum 1 on parent 0 at once -> " + outcomes);
+            long acked = outcomes.stream().filter(o -> o instanceof PushOutcome.Acked).count();
+            t.checkEqual("number of acked pushes", 1L, acked);
+            for (PushOutcome o : outcomes) {
+                if (!(o instanceof PushOutcome.Acked)) {
+                    t.checkEqual("a losing push's outcome", new PushOutcome.Refused(new SyncError.ServerAhead(1, 0)), o);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        t.checkEqual("events in the store", List.of(1L), seqNums(readAll(t, client(store))));
+    }
+
+    @Test
+    void required_P_LS_09_dozensOfVeryLargeEventsComeBack() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_09);
+        SyncBackend c = client(fresh("large"));
+        List<Event> all = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            all.add(new Event("blob-v1", Optional.of(Gen.sizedArgs("large" + i, 120_000)), i, i - 1, "big", "s"));
+        }
+        for (int b = 0; b < 60; b += 6) {
+            pushOk(t, c, all.subList(b, b + 6));
+        }
+        List<StoredEvent> back = readAll(t, c);
+        t.checkEqual("seqNums pulled", Describe.seqNums(range(1, 60)), Describe.seqNums(seqNums(back)));
+        t.check(all.equals(eventsOf(back)), "the 60 large events pulled", "byte-exact equal to those pushed", "different");
+    }
+
+    @Test
+    void required_P_LS_10_thousandsOfSmallEventsComeBackOverPages() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_10);
+        SyncBackend c = client(fresh("small"));
+        List<Event> all = new ArrayList<>();
+        for (int i = 1; i <= 1800; i++) {
+            all.add(new Event("small-v1", Optional.of(Gen.sizedArgs("small" + i, 1024)), i, i - 1, "small", "s"));
+        }
+        for (int b = 0; b < 1800; b += 90) {
+            pushOk(t, c, all.subList(b, b + 90));
+        }
+        PullProbe probe = pullAll(t, c, Optional.empty());
+        t.checkEqual("seqNums pulled", Describe.seqNums(range(1, 1800)), Describe.seqNums(probe.seqNums()));
+        t.check(all.equals(eventsOf(probe.events())), "the 1 800 events pulled", "equal to those pushed", "different");
+        long nonEmpty = probe.pages().stream().filter(p -> !p.isEmpty()).count();
+        t.check(nonEmpty > 1, "non-empty pages of 1 800 events", "more than 1", nonEmpty);
+    }
+
+    @Test
+    void required_P_LS_11_batchVariationsOverPayloadLimitsComeBack() throws Exception {
+        long seed = KitSettings.seedOf(Rule.P_LS_11, 0);
+        Trial t = new Trial(Rule.P_LS_11, OptionalLong.of(seed));
+        Gen gen = new Gen(seed);
+        SyncBackend c = client(fresh("shapes"));
+        boolean fewLarge = gen.chance(0.5);
+        int count = fewLarge ? gen.between(20, 28) : gen.between(1200, 1600);
+        int batchSize = fewLarge ? gen.between(6, 12) : gen.between(30, 160);
+        t.step("shape " + (fewLarge ? "fewLarge" : "manySmall") + ": " + count + " events, batches of " + batchSize
+                + " (split to the push limits)");
+        List<Event> all = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            int size = fewLarge ? gen.between(70_000, 110_000) : gen.between(900, 1200);
+            all.add(new Event("shape-v1", Optional.of(Gen.sizedArgs("shape" + i, size)), i, i - 1, "shapes", "s"));
+        }
+        for (int b = 0; b < count; b += batchSize) {
+            pushAll(t, c, all.subList(b, Math.min(count, b + batchSize)));
+        }
+        List<StoredEvent> back = readAll(t, c);
+        t.checkEqual("seqNums pulled", Describe.seqNums(range(1, count)), Describe.seqNums(seqNums(back)));
+        t.check(all.equals(eventsOf(back)), "the events pulled", "equal to those pushed", "different");
+    }
+
+    @Test
+    void required_P_LS_12_nonLivePullReturnsEventsOfSeveralPushes() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_12);
+        SyncBackend c = client(fresh("multi"));
+        pushOk(t, c, chain(0, 1, "a"));
+        pushOk(t, c, chain(1, 1, "b"));
+        t.checkEqual("seqNums pulled", List.of(1L, 2L), seqNums(readAll(t, c)));
+    }
+
+    @Test
+    void required_P_LS_13_reconnectedClientResumesWithoutLossOrRepeat() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_13);
+        StoreId store = fresh("reconnect");
+        SyncBackend first = client(store);
+        assumeLive(first);
+        SyncBackend pusher = client(store);
+        PullProbe before = live(t, first, Optional.empty(), "live before reconnect");
+        pushOk(t, pusher, chain(0, 3, "a"));
+        checkLiveStream(t, before, List.of(1L, 2L, 3L));
+        PullCursor cursor = PullCursor.after(3, before.pages().get(before.pages().size() - 1).backendId());
+        first.close();
+        t.step("close the first client");
+        pushOk(t, pusher, chain(3, 2, "b"));
+        SyncBackend second = client(store);
+        PullProbe after = live(t, second, Optional.of(cursor), "live after reconnect");
+        pushOk(t, pusher, chain(5, 2, "c"));
+        checkLiveStream(t, after, List.of(4L, 5L, 6L, 7L));
+    }
+
+    @Test
+    void required_P_LS_14_remainingIsExact() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_14);
+        SyncBackend c = client(fresh("remaining"));
+        Assumptions.assumeTrue(c.supports().pageInfoKnown(), "the provider does not know remaining (supports().pageInfoKnown() is false)");
+        int total = limits().maxPullEvents() * 2 + 7;
+        pushAll(t, c, chain(0, total, "r"));
+        for (long from : new long[] {0, 5, total - 3}) {
+            PullProbe probe = pullAll(t, c, Optional.of(PullCursor.after(from)));
+            long left = total - from;
+            List<PullPage> pages = probe.pages();
+            for (int k = 0; k < pages.size(); k++) {
+                left -= pages.get(k).batch().size();
+                PageInfo expected = PageInfo.moreKnown(left);
+                t.checkEqual("pageInfo of page #" + k + " of a pull from " + from, expected, pages.get(k).pageInfo());
+            }
+            t.checkEqual("events after the last page of a pull from " + from, 0L, left);
+        }
+    }
+
+    @Test
+    void required_P_LS_15_gapFromRootIsAcceptedAndCancelStopsPull() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_15);
+        SyncBackend c = client(fresh("take"));
+        List<Event> all = new ArrayList<>();
+        long previous = 0;
+        for (int i = 0; i < limits().maxPullEvents() * 2 + 10; i++) {
+            long seq = i == 0 ? 100 : previous + 1;
+            all.add(new Event("take-v1", Optional.of("{\"i\":" + i + "}"), seq, previous, "take", "s"));
+            previous = seq;
+        }
+        PushOutcome first = push(t, c, all.subList(0, 1), Optional.empty());
+        t.check(first instanceof PushOutcome.Acked, "a push of seqNum 100 on parent 0", "acked (gaps are allowed)", first);
+        pushAll(t, c, all.subList(1, all.size()));
+        PullProbe taken = PullProbe.manual("take", t, 1);
+        c.pull(Optional.empty(), false).subscribe(taken);
+        taken.awaitUntil(p -> !p.pages().isEmpty() || p.isTerminated(), timeout());
+        taken.cancel();
+        Thread.sleep(quietPeriod().toMillis());
+        t.step("pull, take 1 page, cancel -> " + taken);
+        t.checkEqual("pages delivered to a pull that requested 1 and cancelled", 1, taken.pages().size());
+        t.check(taken.events().size() < all.size(), "events of the cut-off pull", "fewer than all " + all.size(), taken.events().size());
+        List<StoredEvent> back = readAll(t, c);
+        t.checkEqual("seqNums of a full pull", Describe.seqNums(all.stream().map(Event::seqNum).toList()), Describe.seqNums(seqNums(back)));
+    }
+
+    @Test
+    void required_P_LS_16_tenThousandEventsPageInOrder() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_16);
+        SyncBackend c = client(fresh("pagination"));
+        List<Event> all = new ArrayList<>();
+        long previous = 0;
+        for (int i = 0; i < 10_000; i++) {
+            long seq = 20_000 + i;
+            all.add(new Event("page-v1", Optional.of("{\"i\":" + i + "}"), seq, previous, "pager", "s"));
+            previous = seq;
+        }
+        pushAll(t, c, all);
+        List<StoredEvent> back = readAll(t, c);
+        t.checkEqual("seqNums of a full pull", Describe.seqNums(range(20_000, 29_999)), Describe.seqNums(seqNums(back)));
+        List<StoredEvent> middle = pullAll(t, c, Optional.of(PullCursor.after(25_000))).events();
+        t.checkEqual("seqNums of a pull after 25 000", Describe.seqNums(range(25_001, 29_999)), Describe.seqNums(seqNums(middle)));
+    }
+
+    @Test
+    void required_P_LS_17_backendIdMismatchCarriesBothIds() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LS_17);
+        SyncBackend c = client(fresh("mismatch"));
+        String backendId = backendIdOf(t, c);
+        PushOutcome outcome = push(t, c, chain(0, 1, "a"), Optional.of("not-" + backendId));
+        SyncError.BackendIdMismatch error = refused(t, outcome, SyncError.BackendIdMismatch.class, "a push with a wrong backendId");
+        t.checkEqual("the error's fields", new SyncError.BackendIdMismatch(backendId, "not-" + backendId), error);
+        SyncError decoded = ProtocolJson.read(ProtocolJson.write(error), SyncError.class);
+        t.checkEqual("the error after a JSON round trip", error, decoded);
+        t.check(ProtocolJson.write(error).contains("\"_tag\":\"BackendIdMismatchError\""), "the error's JSON",
+                "tagged BackendIdMismatchError", ProtocolJson.write(error));
+    }
+
+    // ------------------------------------------------------------------------------------------ push
+
+    @Test
+    void required_P_PUSH_01_staleOrAheadParentGetsServerAhead() throws Exception {
+        Trial t = Trial.fixed(Rule.P_PUSH_01);
+        SyncBackend c = client(fresh("ahead"));
+        pushOk(t, c, chain(0, 3, "a"));
+        for (long parent : new long[] {1, 0, 7, 2}) {
+            PushOutcome outcome = push(t, c, chain(parent, 1, "p" + parent), Optional.empty());
+            SyncError.ServerAhead error = refused(t, outcome, SyncError.ServerAhead.class, "a push on parent " + parent + " when the head is 3");
+            t.checkEqual("ServerAhead for parent " + parent, new SyncError.ServerAhead(3, parent), error);
+        }
+        t.checkEqual("events after the refused pushes", List.of(1L, 2L, 3L), seqNums(readAll(t, c)));
+    }
+
+    @Test
+    void required_P_PUSH_02_ackedPushIsReadByEveryLaterPull() throws Exception {
+        Trial t = Trial.fixed(Rule.P_PUSH_02);
+        StoreId store = fresh("ryw");
+        SyncBackend a = client(store);
+        SyncBackend b = client(store);
+        List<Event> all = new ArrayList<>();
+        long head = 0;
+        for (int i = 0; i < 5; i++) {
+            List<Event> batch = chain(head, i + 1, "w" + i);
+            PushResult result = pushOk(t, i % 2 == 0 ? a : b, batch);
+            head = batch.get(batch.size() - 1).seqNum();
+            t.check(result instanceof PushResult.Appended && result.head() == head, "the ack of " + Describe.batch(batch),
+                    "Appended with head " + head, result);
+            all.addAll(batch);
+            for (SyncBackend reader : List.of(a, b, client(store))) {
+                t.checkEqual("events pulled right after the ack", all, eventsOf(readAll(t, reader)));
+            }
+        }
+    }
+
+    @Test
+    void required_P_PUSH_03_malformedBatchGetsInvalidBatch() throws Exception {
+        Trial t = Trial.fixed(Rule.P_PUSH_03);
+        SyncBackend c = client(fresh("malformed"));
+        List<Event> unchained = List.of(Event.of("a", null, 1, 0, "c", "s"), Event.of("a", null, 3, 2, "c", "s"));
+        SyncError.InvalidBatch e1 = refused(t, push(t, c, unchained, Optional.empty()), SyncError.InvalidBatch.class, "an unchained batch");
+        t.checkEqual("the index of the unchained event", 1, e1.index());
+        List<Event> notAbove = List.of(Event.of("a", null, 1, 0, "c", "s"), Event.of("a", null, 1, 1, "c", "s"));
+        SyncError.InvalidBatch e2 = refused(t, push(t, c, notAbove, Optional.empty()), SyncError.InvalidBatch.class,
+                "a batch with seqNum not above parentSeqNum");
+        t.checkEqual("the index of the bad event", 1, e2.index());
+        t.checkEqual("events after the refused pushes", List.of(), readAll(t, c));
+    }
+
+    @Test
+    void required_P_PUSH_04_emptyPushIsAckedAndChangesNothing() throws Exception {
+        Trial t = Trial.fixed(Rule.P_PUSH_04);
+        SyncBackend c = client(fresh("emptypush"));
+        t.checkEqual("an empty push on an empty store", new PushResult.Empty(0), pushOk(t, c, List.of()));
+        pushOk(t, c, chain(0, 2, "a"));
+        t.checkEqual("an empty push at head 2", new PushResult.Empty(2), pushOk(t, c, List.of()));
+        t.checkEqual("events after empty pushes", List.of(1L, 2L), seqNums(readAll(t, c)));
+    }
+
+    @Test
+    void optional_P_PUSH_05_retriedBatchIsAlreadyApplied() throws Exception {
+        Trial t = Trial.fixed(Rule.P_PUSH_05);
+        SyncBackend c = client(fresh("retry"));
+        List<Event> batch = chain(0, 3, "a");
+        pushOk(t, c, batch);
+        PushOutcome retry = push(t, c, batch, Optional.empty());
+        t.checkEqual("a retry of the acked batch", new PushOutcome.Acked(new PushResult.AlreadyApplied(3)), retry);
+        t.checkEqual("events after the retry", List.of(1L, 2L, 3L), seqNums(readAll(t, c)));
+    }
+
+    // ------------------------------------------------------------------------------------------ backendId
+
+    @Test
+    void required_P_BID_01_pushWithWrongBackendIdIsRefused() throws Exception {
+        Trial t = Trial.fixed(Rule.P_BID_01);
+        SyncBackend c = client(fresh("bidpush"));
+        pushOk(t, c, chain(0, 1, "a"));
+        String backendId = backendIdOf(t, c);
+        PushOutcome wrong = push(t, c, chain(1, 2, "b"), Optional.of(backendId + "-other"));
+        t.checkEqual("a push with a wrong backendId", new PushOutcome.Refused(new SyncError.BackendIdMismatch(backendId,
+                backendId + "-other")), wrong);
+        t.checkEqual("events after the refused push", List.of(1L), seqNums(readAll(t, c)));
+        PushOutcome right = push(t, c, chain(1, 2, "c"), Optional.of(backendId));
+        t.check(right instanceof PushOutcome.Acked, "a push with the store's backendId", "acked", right);
+    }
+
+    @Test
+    void required_P_BID_02_pullWithWrongBackendIdIsRefused() throws Exception {
+        Trial t = Trial.fixed(Rule.P_BID_02);
+        StoreId store = fresh("bidpull");
+        SyncBackend c = client(store);
+        pushAll(t, c, chain(0, limits().maxPullEvents() + 5, "a"));
+        String backendId = backendIdOf(t, c);
+        PullProbe wrong = pullAll(t, c, Optional.of(PullCursor.after(1, backendId + "-other")));
+        Optional<SyncError> error = wrong.error().flatMap(dev.eventsync.api.SyncErrorException::errorOf);
+        t.checkEqual("a pull with a wrong backendId", Optional.of(new SyncError.BackendIdMismatch(backendId, backendId + "-other")), error);
+        PullProbe right = pullAll(t, c, Optional.of(PullCursor.after(1, backendId)));
+        t.check(right.isCompleted(), "a pull with the store's backendId", "completion", right);
+        for (PullProbe p : List.of(right, pullAll(t, client(store), Optional.empty()))) {
+            for (PullPage page : p.pages()) {
+                t.checkEqual("the backendId of every page", backendId, page.backendId());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ limits, cursors, gaps, stores
+
+    @Test
+    void required_P_LIMIT_01_pushOverLimitsIsRefused() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LIMIT_01);
+        SyncBackend c = client(fresh("pushlimits"));
+        int max = limits().maxPushEvents();
+        SyncError.LimitExceeded tooMany = refused(t, push(t, c, chain(0, max + 1, "many"), Optional.empty()),
+                SyncError.LimitExceeded.class, "a push of maxPushEvents + 1 events");
+        t.checkEqual("the limit named", "maxPushEvents", tooMany.limit());
+        t.checkEqual("the allowed and actual counts", List.of((long) max, (long) max + 1), List.of(tooMany.allowed(), tooMany.actual()));
+        int half = (int) Math.min(Integer.MAX_VALUE - 1000, limits().maxPushBytes() / 2);
+        List<Event> big = List.of(new Event("big-v1", Optional.of(Gen.sizedArgs("x", half + 100)), 1, 0, "c", "s"),
+                new Event("big-v1", Optional.of(Gen.sizedArgs("y", half + 100)), 2, 1, "c", "s"));
+        SyncError.LimitExceeded tooBig = refused(t, push(t, c, big, Optional.empty()), SyncError.LimitExceeded.class,
+                "a push over maxPushBytes");
+        t.checkEqual("the limit named", "maxPushBytes", tooBig.limit());
+        t.checkEqual("events after refused pushes", List.of(), readAll(t, c));
+        pushOk(t, c, chain(0, max, "exact"));
+        t.checkEqual("events after a push of maxPushEvents events", (long) max, (long) readAll(t, c).size());
+    }
+
+    @Test
+    void required_P_LIMIT_02_pullPagesRespectLimits() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LIMIT_02);
+        SyncBackend c = client(fresh("pulllimits"));
+        List<Event> all = new ArrayList<>(chain(0, limits().maxPullEvents() * 2 + 3, "small"));
+        long previous = all.get(all.size() - 1).seqNum();
+        int bigSize = (int) Math.min(200_000, limits().maxPullBytes() / 4);
+        for (int i = 0; i < 12; i++) {
+            all.add(new Event("big-v1", Optional.of(Gen.sizedArgs("big" + i, bigSize)), previous + 1, previous, "c", "s"));
+            previous++;
+        }
+        all.add(new Event("huge-v1", Optional.of(Gen.sizedArgs("huge", (int) Math.min(Integer.MAX_VALUE - 100,
+                Math.min(limits().maxPullBytes() + 1000, limits().maxPushBytes() - 1000)))), previous + 1, previous, "c", "s"));
+        pushAll(t, c, all);
+        PullProbe probe = pullAll(t, c, Optional.empty());
+        for (PullPage page : probe.pages()) {
+            long bytes = page.batch().stream().mapToLong(e -> ProtocolJson.encodedSize(e.event())).sum();
+            t.check(page.batch().size() <= limits().maxPullEvents(), "events in a page", "at most " + limits().maxPullEvents(),
+                    page.batch().size());
+            t.check(page.batch().size() <= 1 || bytes <= limits().maxPullBytes(), "bytes in a page of " + page.batch().size()
+                    + " events", "at most " + limits().maxPullBytes(), bytes);
+        }
+        t.checkEqual("events pulled", all.size(), probe.events().size());
+    }
+
+    @Test
+    void required_P_CURSOR_01_impossibleCursorGetsInvalidCursor() throws Exception {
+        Trial t = Trial.fixed(Rule.P_CURSOR_01);
+        SyncBackend c = client(fresh("badcursor"));
+        pushOk(t, c, chain(0, 2, "a"));
+        for (long bad : new long[] {-1, 3, 1000}) {
+            PullProbe probe = pullAll(t, c, Optional.of(PullCursor.after(bad)));
+            Optional<SyncError> error = probe.error().flatMap(dev.eventsync.api.SyncErrorException::errorOf);
+            t.check(error.isPresent() && error.get() instanceof SyncError.InvalidCursor, "a pull after " + bad
+                    + " when the head is 2", "InvalidCursor", probe);
+        }
+    }
+
+    @Test
+    void required_P_GAP_01_gapsAreAcceptedAndCursorsInGapsWork() throws Exception {
+        Trial t = Trial.fixed(Rule.P_GAP_01);
+        SyncBackend c = client(fresh("gaps"));
+        pushOk(t, c, chain(0, 3, "a"));
+        pushOk(t, c, List.of(Event.of("g", "{}", 10, 3, "c", "s"), Event.of("g", "{}", 20, 10, "c", "s")));
+        t.checkEqual("events after a gapped push", List.of(1L, 2L, 3L, 10L, 20L), seqNums(readAll(t, c)));
+        t.checkEqual("events after cursor 5", List.of(10L, 20L), pullAll(t, c, Optional.of(PullCursor.after(5))).seqNums());
+        t.checkEqual("events after cursor 15", List.of(20L), pullAll(t, c, Optional.of(PullCursor.after(15))).seqNums());
+        SyncError.ServerAhead error = refused(t, push(t, c, List.of(Event.of("g", "{}", 16, 15, "c", "s")), Optional.empty()),
+                SyncError.ServerAhead.class, "a push on parent 15 (inside a gap) when the head is 20");
+        t.checkEqual("ServerAhead for a parent inside a gap", new SyncError.ServerAhead(20, 15), error);
+        pushOk(t, c, List.of(Event.of("g", "{}", 21, 20, "c", "s")));
+    }
+
+    @Test
+    void required_P_ISO_01_storesAreIndependent() throws Exception {
+        Trial t = Trial.fixed(Rule.P_ISO_01);
+        StoreId a = fresh("iso");
+        StoreId b = StoreId.of(a.value() + "x");
+        SyncBackend ca = client(a);
+        SyncBackend cb = client(b);
+        PullProbe liveB = cb.supports().pullLive() ? live(t, cb, Optional.empty(), "live on " + b) : null;
+        pushOk(t, ca, chain(0, 3, "a"));
+        t.checkEqual("events of " + b + " after pushes to " + a, List.of(), readAll(t, cb));
+        if (liveB != null) {
+            Thread.sleep(quietPeriod().toMillis());
+            t.checkEqual("events delivered to a live pull of " + b, List.of(), liveB.seqNums());
+        }
+        t.check(!backendIdOf(t, ca).equals(backendIdOf(t, cb)), "backendIds of two stores", "different", "equal");
+        t.checkEqual("a push at the root of " + b, new PushResult.Appended(1, 1), pushOk(t, cb, chain(0, 1, "b")));
+        t.checkEqual("events of " + a, List.of(1L, 2L, 3L), seqNums(readAll(t, ca)));
+    }
+
+    // ------------------------------------------------------------------------------------------ live
+
+    @Test
+    void required_P_LIVE_01_switchFromBacklogToLiveHasNoGapOrDuplicate() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LIVE_01);
+        StoreId store = fresh("switch");
+        SyncBackend pusher = client(store);
+        assumeLive(pusher);
+        List<PullProbe> probes = new ArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        long head = 0;
+        try {
+            AtomicInteger progress = new AtomicInteger();
+            Future<Long> pushing = pool.submit(() -> {
+                long h = 0;
+                for (int i = 0; i < 150; i++) {
+                    List<Event> batch = chain(h, 1 + i % 3, "p" + i);
+                    PushOutcome o = PushOutcome.call(() -> pusher.push(batch), timeout());
+                    if (!(o instanceof PushOutcome.Acked)) {
+                        t.flop("background push " + Describe.batch(batch) + " -> " + o);
+                        return h;
+                    }
+                    h = batch.get(batch.size() - 1).seqNum();
+                    progress.set(i);
+                }
+                return h;
+            });
+            for (int k = 0; k < 6; k++) {
+                while (progress.get() < k * 25 && !pushing.isDone()) {
+                    Thread.onSpinWait();
+                }
+                PullProbe probe = PullProbe.auto("live opened during pushes #" + k, t);
+                client(store).pull(k % 2 == 0 ? Optional.empty() : Optional.of(PullCursor.root()), true).subscribe(probe);
+                probes.add(probe);
+            }
+            head = pushing.get(timeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        t.step("150 pushes while 6 live pulls opened; head " + head);
+        t.assertNoAsyncErrors();
+        List<Long> expected = seqNums(readAll(t, pusher));
+        for (PullProbe probe : probes) {
+            checkLiveStream(t, probe, expected);
+        }
+    }
+
+    @Test
+    void required_P_LIVE_02_pusherReceivesItsOwnBatches() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LIVE_02);
+        SyncBackend c = client(fresh("echo"));
+        assumeLive(c);
+        PullProbe own = live(t, c, Optional.empty(), "the pusher's live pull");
+        pushOk(t, c, chain(0, 2, "a"));
+        pushOk(t, c, chain(2, 3, "b"));
+        checkLiveStream(t, own, List.of(1L, 2L, 3L, 4L, 5L));
+    }
+
+    @Test
+    void required_P_LIVE_03_ackedBatchIsAlreadyHandedToLivePulls() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LIVE_03);
+        StoreId store = fresh("publish");
+        SyncBackend pusher = client(store);
+        assumeLive(pusher);
+        PullProbe own = live(t, pusher, Optional.empty(), "the pusher's live pull");
+        PullProbe other = live(t, client(store), Optional.empty(), "another client's live pull");
+        long head = 0;
+        for (int i = 0; i < 5; i++) {
+            List<Event> batch = chain(head, 2, "b" + i);
+            pushOk(t, pusher, batch);
+            head = batch.get(batch.size() - 1).seqNum();
+            for (PullProbe probe : List.of(own, other)) {
+                boolean arrived = probe.awaitSeqNum(head, publishGrace());
+                t.check(arrived && probe.lastSeqNum().orElse(-1) == head, probe.name() + " after the ack of "
+                        + Describe.batch(batch), "seqNum " + head + " within " + publishGrace() + " of the ack", probe);
+            }
+        }
+    }
+
+    @Test
+    void required_P_LIVE_04_manySubscribersSeeTheSameStream() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LIVE_04);
+        StoreId store = fresh("fanout");
+        SyncBackend pusher = client(store);
+        assumeLive(pusher);
+        pushOk(t, pusher, chain(0, 5, "pre"));
+        List<PullProbe> probes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            probes.add(live(t, client(store), i % 2 == 0 ? Optional.empty() : Optional.of(PullCursor.after(2)), "subscriber " + i));
+        }
+        long head = 5;
+        for (int i = 0; i < 20; i++) {
+            List<Event> batch = chain(head, 1 + i % 4, "f" + i);
+            pushOk(t, pusher, batch);
+            head = batch.get(batch.size() - 1).seqNum();
+        }
+        List<Long> all = range(1, head);
+        for (int i = 0; i < probes.size(); i++) {
+            checkLiveStream(t, probes.get(i), i % 2 == 0 ? all : all.subList(2, all.size()));
+        }
+    }
+
+    @Test
+    void required_P_LIVE_05_slowSubscriberCatchesUpWithoutDelayingPushes() throws Exception {
+        Trial t = Trial.fixed(Rule.P_LIVE_05);
+        StoreId store = fresh("slow");
+        SyncBackend pusher = client(store);
+        assumeLive(pusher);
+        PullProbe slow = PullProbe.manual("slow subscriber", t, 1);
+        client(store).pull(Optional.empty(), true).subscribe(slow);
+        slow.awaitCaughtUp(timeout());
+        t.step("slow subscriber requested 1 page -> " + slow);
+        int total = limits().liveBufferEvents() + limits().maxPushEvents() * 3;
+        pushAll(t, pusher, chain(0, total, "s"));
+        t.step("pushed " + total + " events while the slow subscriber requested nothing more");
+        slow.request(Long.MAX_VALUE / 4);
+        checkLiveStream(t, slow, range(1, total));
+    }
+
+    @Test
+    void required_P_FLOW_01_demandAndCancelAreHonoured() throws Exception {
+        Trial t = Trial.fixed(Rule.P_FLOW_01);
+        StoreId store = fresh("demand");
+        SyncBackend c = client(store);
+        pushAll(t, c, chain(0, limits().maxPullEvents() * 3 + 1, "d"));
+        PullProbe probe = PullProbe.manual("manual", t, 1);
+        c.pull(Optional.empty(), false).subscribe(probe);
+        probe.awaitUntil(p -> p.pages().size() >= 1, timeout());
+        Thread.sleep(quietPeriod().toMillis());
+        t.step("request(1) -> " + probe);
+        t.checkEqual("pages after request(1)", 1, probe.pages().size());
+        probe.request(2);
+        probe.awaitUntil(p -> p.pages().size() >= 3, timeout());
+        Thread.sleep(quietPeriod().toMillis());
+        t.step("request(2) -> " + probe);
+        t.checkEqual("pages after request(1) and request(2)", 3, probe.pages().size());
+        probe.cancel();
+        Thread.sleep(quietPeriod().toMillis());
+        t.checkEqual("pages delivered after cancel", 0, probe.pagesAfterCancel());
+        t.check(!probe.isTerminated() || probe.isCompleted(), "the cancelled pull", "no error", probe);
+        if (c.supports().pullLive()) {
+            PullProbe liveProbe = live(t, c, Optional.empty(), "live");
+            liveProbe.cancel();
+            Thread.sleep(quietPeriod().toMillis());
+            pushOk(t, c, chain(limits().maxPullEvents() * 3L + 1, 1, "after-cancel"));
+            Thread.sleep(quietPeriod().toMillis());
+            t.checkEqual("pages delivered to a cancelled live pull", 0, liveProbe.pagesAfterCancel());
+        }
+        t.assertNoAsyncErrors();
+    }
+
+    // ------------------------------------------------------------------------------------------ property
+
+    @Test
+    void required_P_HIST_01_concurrentHistoriesAgreeWithOracle() throws Exception {
+        SyncBackend probeClient = client(fresh("hist-caps"));
+        boolean live = probeClient.supports().pullLive();
+        for (int i = 0; i < tries(); i++) {
+            long seed = KitSettings.seedOf(Rule.P_HIST_01, i);
+            Gen gen = new Gen(seed);
+            List<ProtocolHistory.Step> program = ProtocolHistory.generate(gen, 3, gen.between(6, 30));
+            if (!live) {
+                program = program.stream().filter(s -> !(s.action() instanceof ProtocolHistory.OpenLive)).toList();
+            }
+            List<String> problems = runHistory(program, seed);
+            if (!problems.isEmpty()) {
+                AtomicInteger runs = new AtomicInteger();
+                Shrinker.Result<ProtocolHistory.Step> shrunk = Shrinker.shrink(program, candidate -> {
+                    runs.incrementAndGet();
+                    try {
+                        return !runHistory(candidate, seed).isEmpty();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }, 40);
+                List<String> minimalProblems = runHistory(shrunk.minimal(), seed);
+                List<ProtocolHistory.Step> shown = minimalProblems.isEmpty() ? program : shrunk.minimal();
+                List<String> reported = minimalProblems.isEmpty() ? problems : minimalProblems;
+                throw RuleViolation.of(Rule.P_HIST_01, reported.get(0), "a history the oracle accepts",
+                        String.join(" | ", reported), ProtocolHistory.describe(shown), OptionalLong.of(program.size()),
+                        OptionalLong.of(seed));
+            }
+        }
+    }
+
+    private List<String> runHistory(List<ProtocolHistory.Step> program, long seed) throws InterruptedException {
+        Trial t = new Trial(Rule.P_HIST_01, OptionalLong.of(seed));
+        StoreId store = fresh("hist");
+        History history;
+        try {
+            history = ProtocolHistory.run(program, 3, this::client, store, t, timeout());
+        } catch (RuleViolation e) {
+            return List.of(e.getMessage().lines().findFirst().orElse(e.getMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        HistoryChecker.check(history).forEach(v -> problems.add(v.toString()));
+        try {
+            t.assertNoAsyncErrors();
+        } catch (RuleViolation e) {
+            problems.add("[ASYNC] " + e.getMessage().lines().filter(l -> l.contains("actual:")).findFirst().orElse(""));
+        }
+        return problems;
+    }
+}
