@@ -63,7 +63,7 @@ final class CertifyCommand implements Callable<Integer> {
         if (tries != null) {
             System.setProperty(KitSettings.TRIES_PROPERTY, Integer.toString(tries));
         }
-        out.printf("certifying %s (seed %d)%n", url, KitSettings.seed());
+        out.printf("certifying %s (%s)%n", url, seed == null ? "random seeds, printed with any failure" : "seed " + seed);
         out.flush();
         Progress progress = new Progress(out);
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -74,7 +74,9 @@ final class CertifyCommand implements Callable<Integer> {
         launcher.execute(request, progress);
         out.printf("%n%d passed, %d failed, %d skipped%n", progress.passed.get(), progress.failed.get(),
                 progress.skipped.get());
-        out.printf("replay with: eventsync certify --url %s --seed %d%n", url, KitSettings.seed());
+        if (progress.failed.get() > 0) {
+            out.printf("replay a failure with: eventsync certify --url %s --seed <the seed in its message>%n", url);
+        }
         out.flush();
         return progress.failed.get() == 0 && progress.passed.get() > 0 ? 0 : 1;
     }
