@@ -134,15 +134,22 @@ public final class SyncHttpServer {
         for (WsConnection c : connections) {
             c.context().runOnContext(v -> c.beginShutdown());
         }
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        server.shutdown(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
-                .eventually(this::closeOwnVertx)
-                .onComplete(ar -> {
+        Vertx own = givenVertx.isPresent() ? null : vertx;
+        return server.shutdown(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
+                .toCompletionStage()
+                .handle((v, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("the HTTP server did not shut down cleanly", failure);
+                    }
+                    return null;
+                })
+                // closing Vert.x from one of its own threads would never report back: do it from another one
+                .thenComposeAsync(v -> own == null ? CompletableFuture.<Void>completedFuture(null)
+                        : own.close().toCompletionStage())
+                .thenRun(() -> {
                     port = -1;
                     LOG.info("Eventsync Vert.x transport stopped");
-                    stopped.complete(null);
                 });
-        return stopped;
     }
 
     private Future<Void> closeOwnVertx() {

@@ -382,9 +382,13 @@ final class WsConnection {
     }
 
     private void onSocketError(Throwable failure) {
-        // Vert.x reports a message over the hard frame limit here and closes the socket with 1009 itself
-        metrics.badFrame("socket_error");
         LOG.debug("{}: socket error: {}", label, failure.toString());
+        if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException && !closed) {
+            // a frame over the hard limit (or otherwise broken): the stream cannot be resynchronised
+            metrics.badFrame("oversize");
+            socket.close(CloseCodes.MESSAGE_TOO_BIG, "frame exceeds " + settings.hardFrameLimit()
+                    + " bytes; the limit for a message is " + settings.maxFrameBytes() + " bytes");
+        }
     }
 
     /** Graceful shutdown: refuse new requests, let admitted pushes finish, then close with 1001. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.eventsync.api.Event;
 import dev.eventsync.api.PullCursor;
@@ -36,8 +37,10 @@ public final class SyncRpc {
     public static final String PONG = "{\"_tag\":\"SyncMessage.Pong\"}";
 
     private static final JsonFactory FACTORY = ProtocolJson.reader().getFactory();
-    private static final ObjectReader EVENT_READER = ProtocolJson.readerFor(Event.class);
-    private static final ObjectReader CURSOR_READER = ProtocolJson.readerFor(PullCursor.class);
+    private static final ObjectReader EVENT_READER = ProtocolJson.readerFor(Event.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader CURSOR_READER = ProtocolJson.readerFor(PullCursor.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private SyncRpc() {
     }
