@@ -119,7 +119,7 @@ public abstract class EventStoreCompatibilityKit {
     // ------------------------------------------------------------------------------------------ rules
 
     @Test
-    void required_S_EMPTY_01_unknownStoreIsEmpty() throws Exception {
+    public void required_S_EMPTY_01_unknownStoreIsEmpty() throws Exception {
         Trial t = Trial.fixed(Rule.S_EMPTY_01);
         EventStore store = open();
         StoreId id = freshId("empty");
@@ -132,7 +132,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_APPEND_01_appendAtHeadIsAccepted() throws Exception {
+    public void required_S_APPEND_01_appendAtHeadIsAccepted() throws Exception {
         Trial t = Trial.fixed(Rule.S_APPEND_01);
         EventStore store = open();
         StoreId id = freshId("append1");
@@ -150,7 +150,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_APPEND_02_staleAppendIsRefusedWithActualHead() throws Exception {
+    public void required_S_APPEND_02_staleAppendIsRefusedWithActualHead() throws Exception {
         Trial t = Trial.fixed(Rule.S_APPEND_02);
         EventStore store = open();
         StoreId id = freshId("append2");
@@ -166,7 +166,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_APPEND_03_appendAheadOfHeadIsRefusedWithActualHead() throws Exception {
+    public void required_S_APPEND_03_appendAheadOfHeadIsRefusedWithActualHead() throws Exception {
         Trial t = Trial.fixed(Rule.S_APPEND_03);
         EventStore store = open();
         StoreId id = freshId("append3");
@@ -181,7 +181,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_ATOMIC_01_failedAppendLeavesNothing() throws Exception {
+    public void required_S_ATOMIC_01_failedAppendLeavesNothing() throws Exception {
         Trial t = Trial.fixed(Rule.S_ATOMIC_01);
         EventStore store = open();
         StoreId id = freshId("atomic");
@@ -206,7 +206,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_READ_01_readReturnsEventsAfterCursorInOrder() throws Exception {
+    public void required_S_READ_01_readReturnsEventsAfterCursorInOrder() throws Exception {
         Trial t = Trial.fixed(Rule.S_READ_01);
         EventStore store = open();
         StoreId id = freshId("read");
@@ -238,7 +238,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_READ_02_pagingYieldsEveryEventOnce() throws Exception {
+    public void required_S_READ_02_pagingYieldsEveryEventOnce() throws Exception {
         EventStore store = open();
         for (int i = 0; i < tries(); i++) {
             long seed = KitSettings.seedOf(Rule.S_READ_02, i);
@@ -277,7 +277,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_COUNT_01_countAfterIsExact() throws Exception {
+    public void required_S_COUNT_01_countAfterIsExact() throws Exception {
         EventStore store = open();
         for (int i = 0; i < tries(); i++) {
             long seed = KitSettings.seedOf(Rule.S_COUNT_01, i);
@@ -305,7 +305,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_ARGS_01_argsRoundTripByteForByte() throws Exception {
+    public void required_S_ARGS_01_argsRoundTripByteForByte() throws Exception {
         Trial t = Trial.fixed(Rule.S_ARGS_01);
         EventStore store = open();
         StoreId id = freshId("args");
@@ -331,7 +331,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_BACKENDID_01_backendIdIsStableAndPerStore() throws Exception {
+    public void required_S_BACKENDID_01_backendIdIsStableAndPerStore() throws Exception {
         Trial t = Trial.fixed(Rule.S_BACKENDID_01);
         EventStore store = open();
         StoreId a = freshId("bid");
@@ -348,7 +348,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_RESET_01_resetEmptiesStoreWithNewBackendId() throws Exception {
+    public void required_S_RESET_01_resetEmptiesStoreWithNewBackendId() throws Exception {
         Trial t = Trial.fixed(Rule.S_RESET_01);
         EventStore store = open();
         StoreId id = freshId("reset");
@@ -372,7 +372,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_ISO_01_storesAreIndependent() throws Exception {
+    public void required_S_ISO_01_storesAreIndependent() throws Exception {
         Trial t = Trial.fixed(Rule.S_ISO_01);
         EventStore store = open();
         StoreId a = freshId("iso");
@@ -397,7 +397,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_LARGE_01_largeBatchesAreStoredWhole() throws Exception {
+    public void required_S_LARGE_01_largeBatchesAreStoredWhole() throws Exception {
         Trial t = Trial.fixed(Rule.S_LARGE_01);
         EventStore store = open();
         StoreId many = freshId("large-many");
@@ -426,7 +426,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_CONC_01_exactlyOneConcurrentAppenderWinsPerHead() throws Exception {
+    public void required_S_CONC_01_exactlyOneConcurrentAppenderWinsPerHead() throws Exception {
         EventStore store = open();
         int threads = Math.max(2, concurrency());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -483,7 +483,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_CONC_02_readersNeverSeePartialBatches() throws Exception {
+    public void required_S_CONC_02_readersNeverSeePartialBatches() throws Exception {
         EventStore store = open();
         int readers = Math.max(1, concurrency() - 1);
         ExecutorService pool = Executors.newFixedThreadPool(readers);
@@ -541,7 +541,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_DURABLE_01_eventsSurviveReopen() throws Exception {
+    public void required_S_DURABLE_01_eventsSurviveReopen() throws Exception {
         Assumptions.assumeTrue(durable(), "the provider declares no durability across restart (override durable() and reopen())");
         Trial t = Trial.fixed(Rule.S_DURABLE_01);
         EventStore store = newStore();
@@ -568,7 +568,7 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
-    void required_S_HIST_01_randomHistoriesAgreeWithModel() throws Exception {
+    public void required_S_HIST_01_randomHistoriesAgreeWithModel() throws Exception {
         for (int i = 0; i < tries(); i++) {
             long seed = KitSettings.seedOf(Rule.S_HIST_01, i);
             Gen gen = new Gen(seed);

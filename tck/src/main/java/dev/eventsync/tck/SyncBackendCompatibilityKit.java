@@ -89,6 +89,7 @@ public abstract class SyncBackendCompatibilityKit {
 
     private Server server;
     private final List<SyncBackend> clients = new CopyOnWriteArrayList<>();
+    private final List<Trial> trials = new CopyOnWriteArrayList<>();
 
     /** A fresh server (it may share a database with others: the kit uses fresh store ids). */
     protected abstract Server newServer() throws Exception;
@@ -128,14 +129,32 @@ public abstract class SyncBackendCompatibilityKit {
         server = Objects.requireNonNull(newServer(), "newServer() returned null");
     }
 
+    /**
+     * Closes the clients and the server, then fails the test if a subscriber or a racing thread recorded
+     * an error during it (errors on other threads are never only logged).
+     */
     @AfterEach
-    final void stopServer() {
+    final void stopServerAndAssertNoAsyncErrors() {
         try {
             clients.forEach(SyncBackend::close);
             clients.clear();
         } finally {
             server.close();
         }
+        List<Trial> done = List.copyOf(trials);
+        trials.clear();
+        for (Trial t : done) {
+            t.assertNoAsyncErrors();
+        }
+    }
+
+    private Trial trial(Rule rule) {
+        return register(Trial.fixed(rule));
+    }
+
+    private Trial register(Trial t) {
+        trials.add(t);
+        return t;
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -253,8 +272,8 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ LiveStore suite
 
     @Test
-    void required_P_LS_01_clientCanBeCreated() {
-        Trial t = Trial.fixed(Rule.P_LS_01);
+    public void required_P_LS_01_clientCanBeCreated() {
+        Trial t = trial(Rule.P_LS_01);
         StoreId store = fresh("create");
         SyncBackend c = client(store);
         t.step("client(" + store + ")");
@@ -263,8 +282,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_02_pingSucceeds() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_02);
+    public void required_P_LS_02_pingSucceeds() throws Exception {
+        Trial t = trial(Rule.P_LS_02);
         SyncBackend c = client(fresh("ping"));
         try {
             c.ping().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -275,8 +294,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_03_connectMakesClientConnected() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_03);
+    public void required_P_LS_03_connectMakesClientConnected() throws Exception {
+        Trial t = trial(Rule.P_LS_03);
         SyncBackend c = client(fresh("connect"));
         try {
             c.connect().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -292,8 +311,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_04_emptyStorePullIsOneNoMorePage() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_04);
+    public void required_P_LS_04_emptyStorePullIsOneNoMorePage() throws Exception {
+        Trial t = trial(Rule.P_LS_04);
         SyncBackend c = client(fresh("empty"));
         PullProbe probe = pullAll(t, c, Optional.empty());
         t.check(probe.isCompleted(), "a pull of an empty store", "completion", probe);
@@ -305,8 +324,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_05_emptyStoreLivePullStartsWithNoMore() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_05);
+    public void required_P_LS_05_emptyStoreLivePullStartsWithNoMore() throws Exception {
+        Trial t = trial(Rule.P_LS_05);
         SyncBackend c = client(fresh("empty-live"));
         assumeLive(c);
         PullProbe probe = live(t, c, Optional.empty(), "live");
@@ -318,8 +337,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_06_idleLivePullReceivesLaterEvent() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_06);
+    public void required_P_LS_06_idleLivePullReceivesLaterEvent() throws Exception {
+        Trial t = trial(Rule.P_LS_06);
         StoreId store = fresh("idle");
         SyncBackend c = client(store);
         assumeLive(c);
@@ -335,8 +354,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_07_pullFromLastEventIsEmptyNoMore() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_07);
+    public void required_P_LS_07_pullFromLastEventIsEmptyNoMore() throws Exception {
+        Trial t = trial(Rule.P_LS_07);
         SyncBackend c = client(fresh("cursor"));
         pushOk(t, c, chain(0, 1, "a"));
         PullProbe first = pullAll(t, c, Optional.empty());
@@ -348,8 +367,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_08_concurrentPushesOnOneParentHaveOneWinner() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_08);
+    public void required_P_LS_08_concurrentPushesOnOneParentHaveOneWinner() throws Exception {
+        Trial t = trial(Rule.P_LS_08);
         StoreId store = fresh("admission");
         List<SyncBackend> racers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -387,8 +406,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_09_dozensOfVeryLargeEventsComeBack() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_09);
+    public void required_P_LS_09_dozensOfVeryLargeEventsComeBack() throws Exception {
+        Trial t = trial(Rule.P_LS_09);
         SyncBackend c = client(fresh("large"));
         List<Event> all = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {
@@ -403,8 +422,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_10_thousandsOfSmallEventsComeBackOverPages() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_10);
+    public void required_P_LS_10_thousandsOfSmallEventsComeBackOverPages() throws Exception {
+        Trial t = trial(Rule.P_LS_10);
         SyncBackend c = client(fresh("small"));
         List<Event> all = new ArrayList<>();
         for (int i = 1; i <= 1800; i++) {
@@ -421,9 +440,9 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_11_batchVariationsOverPayloadLimitsComeBack() throws Exception {
+    public void required_P_LS_11_batchVariationsOverPayloadLimitsComeBack() throws Exception {
         long seed = KitSettings.seedOf(Rule.P_LS_11, 0);
-        Trial t = new Trial(Rule.P_LS_11, OptionalLong.of(seed));
+        Trial t = register(new Trial(Rule.P_LS_11, OptionalLong.of(seed)));
         Gen gen = new Gen(seed);
         SyncBackend c = client(fresh("shapes"));
         boolean fewLarge = gen.chance(0.5);
@@ -445,8 +464,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_12_nonLivePullReturnsEventsOfSeveralPushes() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_12);
+    public void required_P_LS_12_nonLivePullReturnsEventsOfSeveralPushes() throws Exception {
+        Trial t = trial(Rule.P_LS_12);
         SyncBackend c = client(fresh("multi"));
         pushOk(t, c, chain(0, 1, "a"));
         pushOk(t, c, chain(1, 1, "b"));
@@ -454,8 +473,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_13_reconnectedClientResumesWithoutLossOrRepeat() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_13);
+    public void required_P_LS_13_reconnectedClientResumesWithoutLossOrRepeat() throws Exception {
+        Trial t = trial(Rule.P_LS_13);
         StoreId store = fresh("reconnect");
         SyncBackend first = client(store);
         assumeLive(first);
@@ -474,8 +493,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_14_remainingIsExact() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_14);
+    public void required_P_LS_14_remainingIsExact() throws Exception {
+        Trial t = trial(Rule.P_LS_14);
         SyncBackend c = client(fresh("remaining"));
         Assumptions.assumeTrue(c.supports().pageInfoKnown(), "the provider does not know remaining (supports().pageInfoKnown() is false)");
         int total = limits().maxPullEvents() * 2 + 7;
@@ -494,8 +513,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_15_gapFromRootIsAcceptedAndCancelStopsPull() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_15);
+    public void required_P_LS_15_gapFromRootIsAcceptedAndCancelStopsPull() throws Exception {
+        Trial t = trial(Rule.P_LS_15);
         SyncBackend c = client(fresh("take"));
         List<Event> all = new ArrayList<>();
         long previous = 0;
@@ -520,8 +539,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_16_tenThousandEventsPageInOrder() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_16);
+    public void required_P_LS_16_tenThousandEventsPageInOrder() throws Exception {
+        Trial t = trial(Rule.P_LS_16);
         SyncBackend c = client(fresh("pagination"));
         List<Event> all = new ArrayList<>();
         long previous = 0;
@@ -538,8 +557,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LS_17_backendIdMismatchCarriesBothIds() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LS_17);
+    public void required_P_LS_17_backendIdMismatchCarriesBothIds() throws Exception {
+        Trial t = trial(Rule.P_LS_17);
         SyncBackend c = client(fresh("mismatch"));
         String backendId = backendIdOf(t, c);
         PushOutcome outcome = push(t, c, chain(0, 1, "a"), Optional.of("not-" + backendId));
@@ -554,8 +573,8 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ push
 
     @Test
-    void required_P_PUSH_01_staleOrAheadParentGetsServerAhead() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_01);
+    public void required_P_PUSH_01_staleOrAheadParentGetsServerAhead() throws Exception {
+        Trial t = trial(Rule.P_PUSH_01);
         SyncBackend c = client(fresh("ahead"));
         pushOk(t, c, chain(0, 3, "a"));
         for (long parent : new long[] {1, 0, 7, 2}) {
@@ -567,8 +586,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_PUSH_02_ackedPushIsReadByEveryLaterPull() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_02);
+    public void required_P_PUSH_02_ackedPushIsReadByEveryLaterPull() throws Exception {
+        Trial t = trial(Rule.P_PUSH_02);
         StoreId store = fresh("ryw");
         SyncBackend a = client(store);
         SyncBackend b = client(store);
@@ -588,8 +607,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_PUSH_03_malformedBatchGetsInvalidBatch() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_03);
+    public void required_P_PUSH_03_malformedBatchGetsInvalidBatch() throws Exception {
+        Trial t = trial(Rule.P_PUSH_03);
         SyncBackend c = client(fresh("malformed"));
         List<Event> unchained = List.of(Event.of("a", null, 1, 0, "c", "s"), Event.of("a", null, 3, 2, "c", "s"));
         SyncError.InvalidBatch e1 = refused(t, push(t, c, unchained, Optional.empty()), SyncError.InvalidBatch.class, "an unchained batch");
@@ -602,8 +621,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_PUSH_04_emptyPushIsAckedAndChangesNothing() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_04);
+    public void required_P_PUSH_04_emptyPushIsAckedAndChangesNothing() throws Exception {
+        Trial t = trial(Rule.P_PUSH_04);
         SyncBackend c = client(fresh("emptypush"));
         t.checkEqual("an empty push on an empty store", new PushResult.Empty(0), pushOk(t, c, List.of()));
         pushOk(t, c, chain(0, 2, "a"));
@@ -612,8 +631,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void optional_P_PUSH_05_retriedBatchIsAlreadyApplied() throws Exception {
-        Trial t = Trial.fixed(Rule.P_PUSH_05);
+    public void optional_P_PUSH_05_retriedBatchIsAlreadyApplied() throws Exception {
+        Trial t = trial(Rule.P_PUSH_05);
         SyncBackend c = client(fresh("retry"));
         List<Event> batch = chain(0, 3, "a");
         pushOk(t, c, batch);
@@ -625,8 +644,8 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ backendId
 
     @Test
-    void required_P_BID_01_pushWithWrongBackendIdIsRefused() throws Exception {
-        Trial t = Trial.fixed(Rule.P_BID_01);
+    public void required_P_BID_01_pushWithWrongBackendIdIsRefused() throws Exception {
+        Trial t = trial(Rule.P_BID_01);
         SyncBackend c = client(fresh("bidpush"));
         pushOk(t, c, chain(0, 1, "a"));
         String backendId = backendIdOf(t, c);
@@ -639,8 +658,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_BID_02_pullWithWrongBackendIdIsRefused() throws Exception {
-        Trial t = Trial.fixed(Rule.P_BID_02);
+    public void required_P_BID_02_pullWithWrongBackendIdIsRefused() throws Exception {
+        Trial t = trial(Rule.P_BID_02);
         StoreId store = fresh("bidpull");
         SyncBackend c = client(store);
         pushAll(t, c, chain(0, limits().maxPullEvents() + 5, "a"));
@@ -660,8 +679,8 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ limits, cursors, gaps, stores
 
     @Test
-    void required_P_LIMIT_01_pushOverLimitsIsRefused() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIMIT_01);
+    public void required_P_LIMIT_01_pushOverLimitsIsRefused() throws Exception {
+        Trial t = trial(Rule.P_LIMIT_01);
         SyncBackend c = client(fresh("pushlimits"));
         int max = limits().maxPushEvents();
         SyncError.LimitExceeded tooMany = refused(t, push(t, c, chain(0, max + 1, "many"), Optional.empty()),
@@ -680,8 +699,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIMIT_02_pullPagesRespectLimits() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIMIT_02);
+    public void required_P_LIMIT_02_pullPagesRespectLimits() throws Exception {
+        Trial t = trial(Rule.P_LIMIT_02);
         SyncBackend c = client(fresh("pulllimits"));
         List<Event> all = new ArrayList<>(chain(0, limits().maxPullEvents() * 2 + 3, "small"));
         long previous = all.get(all.size() - 1).seqNum();
@@ -705,8 +724,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_CURSOR_01_impossibleCursorGetsInvalidCursor() throws Exception {
-        Trial t = Trial.fixed(Rule.P_CURSOR_01);
+    public void required_P_CURSOR_01_impossibleCursorGetsInvalidCursor() throws Exception {
+        Trial t = trial(Rule.P_CURSOR_01);
         SyncBackend c = client(fresh("badcursor"));
         pushOk(t, c, chain(0, 2, "a"));
         for (long bad : new long[] {-1, 3, 1000}) {
@@ -718,8 +737,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_GAP_01_gapsAreAcceptedAndCursorsInGapsWork() throws Exception {
-        Trial t = Trial.fixed(Rule.P_GAP_01);
+    public void required_P_GAP_01_gapsAreAcceptedAndCursorsInGapsWork() throws Exception {
+        Trial t = trial(Rule.P_GAP_01);
         SyncBackend c = client(fresh("gaps"));
         pushOk(t, c, chain(0, 3, "a"));
         pushOk(t, c, List.of(Event.of("g", "{}", 10, 3, "c", "s"), Event.of("g", "{}", 20, 10, "c", "s")));
@@ -733,8 +752,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_ISO_01_storesAreIndependent() throws Exception {
-        Trial t = Trial.fixed(Rule.P_ISO_01);
+    public void required_P_ISO_01_storesAreIndependent() throws Exception {
+        Trial t = trial(Rule.P_ISO_01);
         StoreId a = fresh("iso");
         StoreId b = StoreId.of(a.value() + "x");
         SyncBackend ca = client(a);
@@ -754,8 +773,8 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ live
 
     @Test
-    void required_P_LIVE_01_switchFromBacklogToLiveHasNoGapOrDuplicate() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_01);
+    public void required_P_LIVE_01_switchFromBacklogToLiveHasNoGapOrDuplicate() throws Exception {
+        Trial t = trial(Rule.P_LIVE_01);
         StoreId store = fresh("switch");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -799,8 +818,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_02_pusherReceivesItsOwnBatches() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_02);
+    public void required_P_LIVE_02_pusherReceivesItsOwnBatches() throws Exception {
+        Trial t = trial(Rule.P_LIVE_02);
         SyncBackend c = client(fresh("echo"));
         assumeLive(c);
         PullProbe own = live(t, c, Optional.empty(), "the pusher's live pull");
@@ -810,8 +829,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_03_ackedBatchIsAlreadyHandedToLivePulls() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_03);
+    public void required_P_LIVE_03_ackedBatchIsAlreadyHandedToLivePulls() throws Exception {
+        Trial t = trial(Rule.P_LIVE_03);
         StoreId store = fresh("publish");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -831,8 +850,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_04_manySubscribersSeeTheSameStream() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_04);
+    public void required_P_LIVE_04_manySubscribersSeeTheSameStream() throws Exception {
+        Trial t = trial(Rule.P_LIVE_04);
         StoreId store = fresh("fanout");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -854,8 +873,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_LIVE_05_slowSubscriberCatchesUpWithoutDelayingPushes() throws Exception {
-        Trial t = Trial.fixed(Rule.P_LIVE_05);
+    public void required_P_LIVE_05_slowSubscriberCatchesUpWithoutDelayingPushes() throws Exception {
+        Trial t = trial(Rule.P_LIVE_05);
         StoreId store = fresh("slow");
         SyncBackend pusher = client(store);
         assumeLive(pusher);
@@ -871,8 +890,8 @@ public abstract class SyncBackendCompatibilityKit {
     }
 
     @Test
-    void required_P_FLOW_01_demandAndCancelAreHonoured() throws Exception {
-        Trial t = Trial.fixed(Rule.P_FLOW_01);
+    public void required_P_FLOW_01_demandAndCancelAreHonoured() throws Exception {
+        Trial t = trial(Rule.P_FLOW_01);
         StoreId store = fresh("demand");
         SyncBackend c = client(store);
         pushAll(t, c, chain(0, limits().maxPullEvents() * 3 + 1, "d"));
@@ -905,7 +924,7 @@ public abstract class SyncBackendCompatibilityKit {
     // ------------------------------------------------------------------------------------------ property
 
     @Test
-    void required_P_HIST_01_concurrentHistoriesAgreeWithOracle() throws Exception {
+    public void required_P_HIST_01_concurrentHistoriesAgreeWithOracle() throws Exception {
         SyncBackend probeClient = client(fresh("hist-caps"));
         boolean live = probeClient.supports().pullLive();
         for (int i = 0; i < tries(); i++) {

@@ -111,7 +111,7 @@ public final class ProtocolHistory {
         }
     }
 
-    private record Live(int step, PullProbe probe, OptionalLong cursor, long opened, AtomicLong closed) {
+    private record Live(int step, int client, PullProbe probe, OptionalLong cursor, long opened, AtomicLong closed) {
     }
 
     /**
@@ -181,7 +181,7 @@ public final class ProtocolHistory {
                     }
                     live.probe().cancel();
                     long closed = live.closed().get();
-                    lives.add(new History.LiveRecord(live.step(), -1, live.cursor(), live.opened(),
+                    lives.add(new History.LiveRecord(live.step(), live.client(), live.cursor(), live.opened(),
                             closed < 0 ? OptionalLong.empty() : OptionalLong.of(closed), live.probe().pages(),
                             live.probe().error().map(String::valueOf)));
                 }
@@ -234,7 +234,7 @@ public final class ProtocolHistory {
             PullProbe probe = PullProbe.auto("live #" + s.index(), trial);
             long opened = clock.incrementAndGet();
             backend.pull(Optional.of(PullCursor.after(cursor)), true).subscribe(probe);
-            Live live = new Live(s.index(), probe, OptionalLong.of(cursor), opened, new AtomicLong(-1));
+            Live live = new Live(s.index(), s.client(), probe, OptionalLong.of(cursor), opened, new AtomicLong(-1));
             state.lives.put(open.slot(), live);
             allLives.add(live);
             // a live pull is useful once it is caught up; wait for that so the history is meaningful
