@@ -48,9 +48,11 @@ public final class SortedMapEventStore implements EventStore {
         if (log.head() != expectedHead) {
             return new AppendResult.HeadMismatch(log.head()); // the head check, inside the lock
         }
+        TreeMap<Long, StoredEvent> added = new TreeMap<>(); // all of the batch, or (on an exception) nothing
         for (Event event : batch) {
-            log.events().put(event.seqNum(), new StoredEvent(event, createdAt));
+            added.put(event.seqNum(), new StoredEvent(event, createdAt));
         }
+        log.events().putAll(added);
         return new AppendResult.Appended(log.head());
     }
 
