@@ -117,7 +117,7 @@ public final class CertificationReport implements TestWatcher, AfterAllCallback,
                 case NOT_RUN -> notRun++;
                 default -> throw new IllegalStateException("unknown status " + outcome.status());
             }
-            lines.append(String.format("  %-16s %-9s %-16s %s%n", rule.id(), rule.level().name().toLowerCase(),
+            lines.append(String.format("  %-16s %-9s %-16s %s%n", rule.id(), rule.level().name().toLowerCase(java.util.Locale.ROOT),
                     outcome.status(), outcome.detail().isEmpty() ? "" : "- " + outcome.detail()));
         }
         boolean certified = failed == 0 && notRun == 0;

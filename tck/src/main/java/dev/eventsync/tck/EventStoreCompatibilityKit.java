@@ -73,7 +73,7 @@ public abstract class EventStoreCompatibilityKit {
 
     /** Tries per property rule: {@code -Deventsync.tck.tries} or this default. */
     protected int tries() {
-        return KitSettings.tries(20);
+        return KitSettings.tries(30);
     }
 
     @AfterEach
@@ -576,16 +576,20 @@ public abstract class EventStoreCompatibilityKit {
             EventStore store = open();
             String prefix = freshId("hist").value();
             Optional<StorageHistory.Mismatch> mismatch = StorageHistory.run(store, prefix, ops);
-            if (mismatch.isPresent()) {
-                AtomicInteger attempt = new AtomicInteger();
-                Shrinker.Result<StorageHistory.Op> shrunk = Shrinker.shrink(ops, candidate ->
-                        StorageHistory.run(store, prefix + "-s" + attempt.incrementAndGet(), candidate).isPresent(), 300);
-                StorageHistory.Mismatch minimal = StorageHistory.run(store, prefix + "-min", shrunk.minimal())
-                        .orElse(mismatch.get());
-                throw RuleViolation.of(Rule.S_HIST_01, minimal.what() + " disagrees with the model",
-                        minimal.expected(), minimal.actual(), minimal.steps(), OptionalLong.of(ops.size()),
-                        OptionalLong.of(seed));
+            if (mismatch.isEmpty()) {
+                // a fresh store per try; close it now so that tries do not pile up connections
+                opened.remove(store);
+                store.close();
+                continue;
             }
+            AtomicInteger attempt = new AtomicInteger();
+            Shrinker.Result<StorageHistory.Op> shrunk = Shrinker.shrink(ops, candidate ->
+                    StorageHistory.run(store, prefix + "-s" + attempt.incrementAndGet(), candidate).isPresent(), 300);
+            StorageHistory.Mismatch minimal = StorageHistory.run(store, prefix + "-min", shrunk.minimal())
+                    .orElse(mismatch.get());
+            throw RuleViolation.of(Rule.S_HIST_01, minimal.what() + " disagrees with the model",
+                    minimal.expected(), minimal.actual(), minimal.steps(), OptionalLong.of(ops.size()),
+                    OptionalLong.of(seed));
         }
     }
 }

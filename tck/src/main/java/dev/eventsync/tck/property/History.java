@@ -2,7 +2,10 @@ package dev.eventsync.tck.property;
 
 import dev.eventsync.api.Event;
 import dev.eventsync.api.PullPage;
+import dev.eventsync.tck.Describe;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,6 +24,35 @@ public record History(List<PushRecord> pushes, List<PullRecord> pulls, List<Live
         lives = List.copyOf(lives);
         finalLog = List.copyOf(finalLog);
         Objects.requireNonNull(backendId, "backendId");
+    }
+
+    /**
+     * The history as lines in order of invocation, with what every call returned: what a failure message
+     * shows next to the program.
+     */
+    public List<String> describe() {
+        List<Map.Entry<Long, String>> lines = new ArrayList<>();
+        for (PushRecord p : pushes) {
+            lines.add(Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
+                    + p.client() + ": push " + Describe.batch(p.batch()) + " -> " + p.outcome()));
+        }
+        for (PullRecord p : pulls) {
+            lines.add(Map.entry(p.invoked(), "t" + p.invoked() + "-t" + p.responded() + " #" + p.step() + " client "
+                    + p.client() + ": pull after " + p.cursor().orElse(0) + " -> " + Describe.pages(p.pages())
+                    + p.error().map(e -> " error " + e).orElse("")));
+        }
+        for (LiveRecord l : lives) {
+            lines.add(Map.entry(l.opened(), "t" + l.opened() + l.closed().stream().mapToObj(c -> "-t" + c)
+                    .findFirst().orElse("-open") + " #" + l.step() + " client " + l.client() + ": live pull after "
+                    + l.cursor().orElse(0) + " -> " + Describe.pages(l.pages())
+                    + l.error().map(e -> " error " + e).orElse("")));
+        }
+        lines.sort(Map.Entry.comparingByKey());
+        List<String> out = new ArrayList<>();
+        lines.forEach(e -> out.add(e.getValue()));
+        out.add("final log " + Describe.seqNums(finalLog.stream().map(Event::seqNum).toList())
+                + ", backendId " + backendId);
+        return out;
     }
 
     /** One push: the batch, when it was invoked and answered, and how. */

@@ -198,13 +198,16 @@ public final class ProtocolHistory {
                                 ConcurrentLinkedQueue<History.PullRecord> pulls, List<Live> allLives, Trial trial,
                                 Duration timeout) throws InterruptedException {
         if (s.action() instanceof Push push) {
+            // like a real client, learn the head from this client's own live pulls before pushing
+            state.lives.values().forEach(l -> l.probe().seqNums().forEach(state::learn));
             long parent = switch (push.mode()) {
                 case EXTEND -> state.knownHead;
                 case STALE -> Math.max(0, state.knownHead - push.offset());
                 case AHEAD -> state.knownHead + push.offset();
             };
+            // the step index in the sessionId keeps every generated event unique, even with absent args
             List<Event> batch = new Gen(push.dataSeed()).chain(parent, push.count(), 2, "client-" + s.client(),
-                    "session-" + s.client(), "s" + s.index());
+                    "session-" + s.client() + "-" + s.index(), "s" + s.index());
             long invoked = clock.incrementAndGet();
             PushOutcome outcome = PushOutcome.call(() -> backend.push(batch), timeout);
             long responded = clock.incrementAndGet();
