@@ -2,6 +2,7 @@ package dev.eventsync.vertx;
 
 import dev.eventsync.vertx.wire.CauseFormat;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,10 +21,12 @@ import java.util.Objects;
  * @param writeQueueMaxBytes   bytes queued on a socket before the transport stops reading pages for it
  * @param causeFormat          the form of failure causes sent to clients
  * @param storeHeadMetrics     whether to export a head gauge per store (one time series per store)
+ * @param corsAllowedOrigins   origins allowed to call the HTTP transport from a browser ({@code *} for any);
+ *                             empty disables CORS (WebSockets need none)
  */
 public record VertxSettings(String host, int port, int maxFrameBytes, int maxRequestsInFlight, int maxUnackedChunks,
                             Duration idleTimeout, int writeQueueMaxBytes, CauseFormat causeFormat,
-                            boolean storeHeadMetrics) {
+                            boolean storeHeadMetrics, List<String> corsAllowedOrigins) {
 
     public static final int DEFAULT_PORT = 8787;
 
@@ -31,6 +34,7 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(causeFormat, "causeFormat");
+        corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -48,56 +52,62 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
 
     /**
      * The defaults: 127.0.0.1:8787, 1 MiB frames (a LiveStore push is at most about 900 kB), 16 requests in flight,
-     * Ack pacing of 1 chunk, 60 s idle timeout, 1 MiB write queue, Effect 3 causes, per-store head gauges.
+     * Ack pacing of 1 chunk, 60 s idle timeout, 1 MiB write queue, Effect 3 causes, per-store head gauges, no CORS.
      */
     public static VertxSettings defaults() {
         return new VertxSettings("127.0.0.1", DEFAULT_PORT, 1 << 20, 16, 1, Duration.ofSeconds(60), 1 << 20,
-                CauseFormat.EFFECT3_TREE, true);
+                CauseFormat.EFFECT3_TREE, true, List.of());
     }
 
     public VertxSettings withHost(String value) {
         return new VertxSettings(value, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withPort(int value) {
         return new VertxSettings(host, value, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withMaxFrameBytes(int value) {
         return new VertxSettings(host, port, value, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withMaxRequestsInFlight(int value) {
         return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withMaxUnackedChunks(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, value, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withIdleTimeout(Duration value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, value,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withWriteQueueMaxBytes(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                value, causeFormat, storeHeadMetrics);
+                value, causeFormat, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withCauseFormat(CauseFormat value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, value, storeHeadMetrics);
+                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins);
     }
 
     public VertxSettings withStoreHeadMetrics(boolean value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, value);
+                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins);
+    }
+
+    /** Allows browser apps on these origins ({@code *} for any) to use the HTTP transport. */
+    public VertxSettings withCorsAllowedOrigins(List<String> value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value);
     }
 
     /** The hard cap on a WebSocket message or HTTP body: twice {@link #maxFrameBytes()}. */

@@ -189,6 +189,31 @@ class HttpTransportTest {
     }
 
     @Test
+    void corsPreflightAndResponsesAllowConfiguredOrigins() throws Exception {
+        try (TestServer cors = TestServer.start(VertxSettings.defaults()
+                .withCorsAllowedOrigins(List.of("http://app.example")))) {
+            URI uri = URI.create("http://127.0.0.1:" + cors.port + "/?storeId=c&transport=http");
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(uri)
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://app.example")
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type,x-livestore-store-id")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("http://app.example");
+            HttpResponse<String> ping = http.send(HttpRequest.newBuilder(uri).header("Origin", "http://app.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(request("0", "SyncHttpRpc.Ping", "{\"storeId\":\"c\"}")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ping.statusCode()).isEqualTo(200);
+            assertThat(ping.headers().firstValue("access-control-allow-origin")).hasValue("http://app.example");
+            HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(uri).header("Origin", "http://evil.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(request("0", "SyncHttpRpc.Ping", "{\"storeId\":\"c\"}")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(foreign.statusCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
     void healthReportsReadinessIncludingStorage() throws Exception {
         HttpResponse<String> r = get("/health");
         assertThat(r.statusCode()).isEqualTo(200);

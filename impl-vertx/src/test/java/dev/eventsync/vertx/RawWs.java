@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventsync.api.json.ProtocolJson;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.IOException;
@@ -26,11 +27,24 @@ final class RawWs implements AutoCloseable {
         socket.closeHandler(v -> closed.complete(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
     }
 
+    /** Kept reachable: Vert.x closes a client that is garbage collected, with its connections. */
+    private static final WebSocketClient CLIENT = TestServer.sharedVertx().createWebSocketClient(
+            new WebSocketClientOptions().setMaxMessageSize(16 << 20).setMaxFrameSize(16 << 20));
+
     static RawWs connect(int port, String uri) throws Exception {
-        WebSocket ws = TestServer.sharedVertx().createWebSocketClient(new WebSocketClientOptions()
-                        .setMaxMessageSize(16 << 20).setMaxFrameSize(16 << 20))
-                .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+        WebSocket ws = CLIENT.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new RawWs(ws);
+    }
+
+    private static final WebSocketClient SMALL_BUFFER_CLIENT = TestServer.sharedVertx().createWebSocketClient(
+            new WebSocketClientOptions().setMaxMessageSize(16 << 20).setMaxFrameSize(16 << 20)
+                    .setReceiveBufferSize(16 * 1024));
+
+    /** A client whose TCP receive window stays small, so that a server's writes back up quickly when it pauses. */
+    static RawWs connectWithSmallReceiveBuffer(int port, String uri) throws Exception {
+        WebSocket ws = SMALL_BUFFER_CLIENT.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+                .setURI(uri)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new RawWs(ws);
     }
 

@@ -31,9 +31,9 @@ final class ConnectionStates {
         }
     }
 
+    /** Calls {@code listener} with the current state at once, on the caller's thread, then with every change. */
     synchronized AutoCloseable listen(Consumer<ConnectionState> listener) {
-        ConnectionState current = state;
-        callbacks.execute(() -> listener.accept(current));
+        listener.accept(state);
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }

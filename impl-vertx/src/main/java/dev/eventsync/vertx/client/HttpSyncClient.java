@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -57,6 +58,7 @@ final class HttpSyncClient implements SyncBackend {
     private final AtomicLong ids = new AtomicLong();
     private final String url;
     private final ArrayDeque<Runnable> pushQueue = new ArrayDeque<>();
+    private final java.util.Set<HttpPull> pulls = new java.util.HashSet<>();
     private boolean pushInFlight;
     private boolean closed;
     private long pingTimerId = -1;
@@ -126,17 +128,14 @@ final class HttpSyncClient implements SyncBackend {
         CompletableFuture<PushResult> result = new CompletableFuture<>();
         context.runOnContext(v -> {
             pushQueue.add(() -> call(SyncRpc.HTTP_PUSH, SyncRpc.encodePush(settings.storeId().value(),
-                    settings.payload(), events, backendId)).onComplete(ar -> {
+                    settings.payload(), events, backendId), PushResults.REQUEST_HEADERS).onComplete(ar -> {
                         pushInFlight = false;
                         if (ar.failed()) {
                             result.completeExceptionally(ar.cause());
                         } else if (exitOf(ar.result()) instanceof ServerMessage.Failure f) {
                             result.completeExceptionally(new SyncErrorException(f.error()));
-                        } else if (events.isEmpty()) {
-                            result.complete(new PushResult.Empty(-1));
                         } else {
-                            result.complete(new PushResult.Appended(events.get(events.size() - 1).seqNum(),
-                                    events.size()));
+                            result.complete(PushResults.of(((ServerMessage.Success) exitOf(ar.result())).value(), events));
                         }
                         pumpPushes();
                     }));
@@ -159,6 +158,7 @@ final class HttpSyncClient implements SyncBackend {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             HttpPull pull = new HttpPull(cursor, live, delivery);
             delivery.start(pull);
+            pulls.add(pull);
             pull.poll();
         });
     }
@@ -180,6 +180,7 @@ final class HttpSyncClient implements SyncBackend {
 
         void poll() {
             if (closed) {
+                pulls.remove(this);
                 delivery.fail(closedError());
                 return;
             }
@@ -197,6 +198,7 @@ final class HttpSyncClient implements SyncBackend {
                             if (live && !first && !closed) {
                                 schedule(); // a live pull outlives an outage: it polls again later
                             } else {
+                                pulls.remove(this);
                                 delivery.fail(ar.cause());
                             }
                             return;
@@ -218,10 +220,12 @@ final class HttpSyncClient implements SyncBackend {
                 } else if (m instanceof ServerMessage.Exit exit) {
                     first = false;
                     if (exit.outcome() instanceof ServerMessage.Failure f) {
+                        pulls.remove(this);
                         delivery.fail(new SyncErrorException(f.error()));
                         return;
                     }
                     if (!live) {
+                        pulls.remove(this);
                         delivery.complete();
                         return;
                     }
@@ -229,6 +233,7 @@ final class HttpSyncClient implements SyncBackend {
                     return;
                 }
             }
+            pulls.remove(this);
             delivery.fail(new SyncErrorException(new SyncError.Unknown("the server's answer to a pull had no Exit")));
         }
 
@@ -252,6 +257,7 @@ final class HttpSyncClient implements SyncBackend {
         @Override
         public void cancelled() {
             vertx.cancelTimer(timerId);
+            pulls.remove(this);
         }
     }
 
@@ -261,18 +267,28 @@ final class HttpSyncClient implements SyncBackend {
         context.runOnContext(v -> {
             closed = true;
             vertx.cancelTimer(pingTimerId);
+            for (HttpPull pull : new java.util.ArrayList<>(pulls)) {
+                pull.cancelled();
+                pull.delivery.fail(closedError());
+            }
+            pulls.clear();
             states.set(ConnectionState.CLOSED);
             done.complete(null);
         });
+        done.whenComplete((x, e) -> {
+            http.close();
+            onClose.run();
+        });
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            return; // never block an event loop; the rest of the closing happens asynchronously
+        }
         try {
             done.get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("closing the HTTP client for {} did not finish cleanly: {}", url, e.toString());
+            LOG.debug("closing the client for {} did not finish in time: {}", url, e.toString());
         }
-        http.close();
-        onClose.run();
     }
 
     private void startPinging() {
@@ -287,11 +303,15 @@ final class HttpSyncClient implements SyncBackend {
 
     /** POSTs one request; fails with a {@link SyncErrorException} when the exchange itself fails. */
     private Future<List<ServerMessage>> call(String tag, String payload) {
+        return call(tag, payload, List.of());
+    }
+
+    private Future<List<ServerMessage>> call(String tag, String payload, List<Map.Entry<String, String>> rpcHeaders) {
         if (closed) {
             return Future.failedFuture(closedError());
         }
         String id = Long.toString(ids.getAndIncrement());
-        String body = codec.request(id, tag, payload, List.of());
+        String body = codec.request(id, tag, payload, rpcHeaders);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .setTimeout(settings.requestTimeout().toMillis())
                 .putHeader("content-type", "application/json")

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * order, pulls acknowledged chunk by chunk as the subscriber takes pages, RPC-level pings, and reconnection with
  * jittered, capped exponential backoff. Live pulls survive a reconnect: they are sent again from the cursor
  * after the last delivered page. Everything else that is in flight when the connection drops, or that is due
- * while it is down, fails at once with {@link SyncError.Unavailable}.
+ * while it is down and a connection attempt fails, fails with {@link SyncError.Unavailable}.
  *
  * <p>All state is confined to one Vert.x context; callers' threads only hop onto it.
  */
@@ -65,13 +65,11 @@ final class WsSyncClient implements SyncBackend {
 
     private WebSocket socket;
     private boolean connecting;
-    private boolean everUsed;
     private boolean closed;
     private int attempt;
     private long reconnectTimerId = -1;
     private long keepaliveTimerId = -1;
     private long lastFrameNanos;
-    private SyncError lastFailure = new SyncError.Unavailable("not connected yet");
 
     private final List<ConnectWaiter> connectWaiters = new ArrayList<>();
     private final Map<String, WsPull> pullsById = new HashMap<>();
@@ -124,7 +122,7 @@ final class WsSyncClient implements SyncBackend {
                 result.completeExceptionally(closedError());
                 return;
             }
-            whenConnected(true, () -> pingNow(result), result::completeExceptionally);
+            whenConnected(() -> pingNow(result), result::completeExceptionally);
         });
         return async(result);
     }
@@ -137,7 +135,7 @@ final class WsSyncClient implements SyncBackend {
                 result.completeExceptionally(closedError());
                 return;
             }
-            whenConnected(false, () -> pingNow(result), result::completeExceptionally);
+            whenConnected(() -> pingNow(result), result::completeExceptionally);
         });
         return async(result);
     }
@@ -182,7 +180,7 @@ final class WsSyncClient implements SyncBackend {
             if (live) {
                 livePulls.add(pull);
             }
-            whenConnected(false, pull::send, error -> {
+            whenConnected(pull::send, error -> {
                 if (!live) {
                     delivery.fail(error);
                 } // a live pull waits for the reconnection instead
@@ -214,15 +212,20 @@ final class WsSyncClient implements SyncBackend {
                 done.complete(null);
             }
         });
+        done.whenComplete((x, e) -> {
+            wsClient.close();
+            onClose.run();
+        });
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            return; // never block an event loop; the rest of the closing happens asynchronously
+        }
         try {
             done.get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("closing the WebSocket to {} did not finish cleanly: {}", url, e.toString());
+            LOG.debug("closing the client for {} did not finish in time: {}", url, e.toString());
         }
-        wsClient.close();
-        onClose.run();
     }
 
     // ---------------------------------------------------------------- pushes
@@ -232,7 +235,7 @@ final class WsSyncClient implements SyncBackend {
             return;
         }
         PushOp op = pushQueue.peek();
-        whenConnected(false, () -> {
+        whenConnected(() -> {
             if (pushInFlight != null || pushQueue.peek() != op) {
                 return;
             }
@@ -249,12 +252,12 @@ final class WsSyncClient implements SyncBackend {
                 }
             });
             send(codec.request(op.id, SyncRpc.WS_PUSH, SyncRpc.encodePush(settings.storeId().value(),
-                    settings.payload(), op.batch, op.backendId), List.of()));
+                    settings.payload(), op.batch, op.backendId), PushResults.REQUEST_HEADERS));
         }, error -> {
-            if (pushQueue.remove(op)) {
-                op.result.completeExceptionally(error);
-            }
-            pumpPushes();
+            // the connection attempt failed: every push waiting for it fails with the same clear error
+            List<PushOp> waiting = new ArrayList<>(pushQueue);
+            pushQueue.clear();
+            waiting.forEach(p -> p.result.completeExceptionally(error));
         });
     }
 
@@ -263,10 +266,8 @@ final class WsSyncClient implements SyncBackend {
         pushInFlight = null;
         if (outcome instanceof ServerMessage.Failure failure) {
             op.result.completeExceptionally(new SyncErrorException(failure.error()));
-        } else if (op.batch.isEmpty()) {
-            op.result.complete(new PushResult.Empty(-1));
         } else {
-            op.result.complete(new PushResult.Appended(op.batch.get(op.batch.size() - 1).seqNum(), op.batch.size()));
+            op.result.complete(PushResults.of(((ServerMessage.Success) outcome).value(), op.batch));
         }
         pumpPushes();
     }
@@ -301,8 +302,8 @@ final class WsSyncClient implements SyncBackend {
         }
 
         void send() {
-            if (delivery.isTerminated() || socket == null) {
-                return;
+            if (delivery.isTerminated() || socket == null || requestId != null) {
+                return; // finished, offline (a live pull is sent on reconnect), or already sent on this connection
             }
             requestId = nextId();
             pullsById.put(requestId, this);
@@ -360,29 +361,24 @@ final class WsSyncClient implements SyncBackend {
     }
 
     /**
-     * Runs {@code action} once connected. While an attempt is under way it waits for it; when the connection is
-     * down between attempts, it fails at once with the last connection error, unless {@code force} asks for an
-     * immediate new attempt.
+     * Runs {@code action} once connected. Without a connection, a caller does not wait for the backoff timer: an
+     * attempt starts at once (or the one under way is joined), and if it fails the action fails with that
+     * attempt's error, an {@link SyncError.Unavailable} that names the server and the cause.
      */
-    private void whenConnected(boolean force, Runnable action, Consumer<SyncErrorException> onFailure) {
+    private void whenConnected(Runnable action, Consumer<SyncErrorException> onFailure) {
         if (socket != null) {
             action.run();
             return;
         }
-        if (connecting || !everUsed || force) {
-            connectWaiters.add(new ConnectWaiter(action, onFailure));
-            if (!connecting) {
-                vertx.cancelTimer(reconnectTimerId);
-                reconnectTimerId = -1;
-                openSocket();
-            }
-            return;
+        connectWaiters.add(new ConnectWaiter(action, onFailure));
+        if (!connecting) {
+            vertx.cancelTimer(reconnectTimerId);
+            reconnectTimerId = -1;
+            openSocket();
         }
-        onFailure.accept(new SyncErrorException(lastFailure));
     }
 
     private void openSocket() {
-        everUsed = true;
         connecting = true;
         states.set(ConnectionState.CONNECTING);
         WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(url)
@@ -399,12 +395,12 @@ final class WsSyncClient implements SyncBackend {
             if (ar.succeeded()) {
                 connected(ar.result());
             } else {
-                lastFailure = connectError(ar.cause());
-                LOG.debug("connecting to {} failed: {}", url, lastFailure.message());
+                SyncError failure = connectError(ar.cause());
+                LOG.debug("connecting to {} failed: {}", url, failure.message());
                 states.set(ConnectionState.DISCONNECTED);
                 List<ConnectWaiter> waiters = new ArrayList<>(connectWaiters);
                 connectWaiters.clear();
-                SyncErrorException error = new SyncErrorException(lastFailure);
+                SyncErrorException error = new SyncErrorException(failure);
                 waiters.forEach(w -> w.onFailure.accept(error));
                 scheduleReconnect();
             }
@@ -416,7 +412,9 @@ final class WsSyncClient implements SyncBackend {
         attempt = 0;
         lastFrameNanos = System.nanoTime();
         ws.textMessageHandler(this::onText);
-        ws.closeHandler(v -> onSocketClosed(ws));
+        // Vert.x knows the close status only once the socket is closed, as it is in the close handler
+        ws.closeHandler(v -> onSocketClosed(ws, "closed (" + ws.closeStatusCode()
+                + (ws.closeReason() == null ? "" : " " + ws.closeReason()) + ")"));
         ws.exceptionHandler(e -> LOG.debug("WebSocket to {}: {}", url, e.toString()));
         states.set(ConnectionState.CONNECTED);
         LOG.debug("connected to {}", url);
@@ -441,13 +439,13 @@ final class WsSyncClient implements SyncBackend {
         if (silentMillis > settings.pingInterval().toMillis() + settings.pingTimeout().toMillis()) {
             LOG.info("no frame from {} for {} ms; reconnecting", url, silentMillis);
             ws.close((short) 1000, "no answer to pings");
-            onSocketClosed(ws);
+            onSocketClosed(ws, "silent for " + silentMillis + " ms (no answer to pings)");
             return;
         }
         send(codec.ping());
     }
 
-    private void onSocketClosed(WebSocket ws) {
+    private void onSocketClosed(WebSocket ws, String reason) {
         if (socket != ws) {
             return;
         }
@@ -456,10 +454,7 @@ final class WsSyncClient implements SyncBackend {
         if (closed) {
             return;
         }
-        String reason = ws.closeStatusCode() == null ? "connection lost"
-                : "closed by the server (" + ws.closeStatusCode() + (ws.closeReason() == null ? "" : " " + ws.closeReason()) + ")";
-        lastFailure = new SyncError.Unavailable("connection to " + url + " " + reason);
-        LOG.debug("{}", lastFailure.message());
+        LOG.debug("connection to {} {}", url, reason);
         states.set(ConnectionState.DISCONNECTED);
         failAll(new SyncErrorException(new SyncError.Unavailable("connection to " + url + " " + reason
                 + " before the answer; the request may or may not have been applied")), false);

@@ -48,10 +48,14 @@ final class HttpRpcExchange {
         this.metrics = metrics;
     }
 
+    /** The client went away: stop producing (called by the server's close handler of the response). */
+    void peerClosed() {
+        ended = true;
+    }
+
     void handle(String body) {
         response.putHeader("content-type", "application/json");
         response.setChunked(true);
-        response.closeHandler(v -> ended = true);
         ClientMessage message;
         try {
             message = codec.decodeClientMessage(body);
@@ -78,7 +82,7 @@ final class HttpRpcExchange {
         try {
             switch (kind.get()) {
                 case PULL -> pull(id, SyncRpc.decodePull(request.payload()));
-                case PUSH -> push(id, SyncRpc.decodePush(request.payload()));
+                case PUSH -> push(id, SyncRpc.decodePush(request.payload()), request.headers());
                 case PING -> ping(id, SyncRpc.decodePing(request.payload()));
             }
         } catch (WireFormatException e) {
@@ -113,7 +117,8 @@ final class HttpRpcExchange {
         }));
     }
 
-    private void push(String id, SyncRpc.PushRequest request) throws WireFormatException {
+    private void push(String id, SyncRpc.PushRequest request, java.util.List<java.util.Map.Entry<String, String>> headers)
+            throws WireFormatException {
         CallContext ctx = contextFor(request.storeId(), request.payload());
         long start = System.nanoTime();
         CompletionStage<PushResult> result;
@@ -126,7 +131,7 @@ final class HttpRpcExchange {
             long nanos = System.nanoTime() - start;
             if (failure == null) {
                 metrics.pushSucceeded(target.storeId(), r, nanos, "http");
-                append(codec.exitSuccess(id, Optional.of(SyncRpc.PUSH_ACK)));
+                append(codec.exitSuccess(id, Optional.of(SyncRpc.pushAck(r, headers))));
             } else {
                 SyncError error = Failures.errorOf(failure, LOG, "http push " + target.storeId());
                 metrics.pushFailed(error, nanos, "http");

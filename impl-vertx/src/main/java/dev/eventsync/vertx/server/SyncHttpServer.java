@@ -22,6 +22,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,13 +86,20 @@ public final class SyncHttpServer {
             return CompletableFuture.failedFuture(new IllegalStateException("the server is already started"));
         }
         vertx = givenVertx.orElseGet(Vertx::vertx);
+        stopping = false; // a stopped server may be started again
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())
                 .setMaxWebSocketFrameSize(settings.hardFrameLimit())
                 .setMaxWebSocketMessageSize(settings.hardFrameLimit())
+                // a safety net for half-open TCP connections; WebSockets get their own, protocol-aware idle timeout
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() * 2))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setRegisterWebSocketWriteHandlers(false);
         Router router = Router.router(vertx);
+        if (!settings.corsAllowedOrigins().isEmpty()) {
+            router.route().handler(cors(settings.corsAllowedOrigins()));
+        }
         router.route().handler(this::routeSync);
         router.get("/health").handler(ctx -> health(ctx, true));
         router.get("/health/ready").handler(ctx -> health(ctx, true));
@@ -282,8 +290,13 @@ public final class SyncHttpServer {
                 metrics.httpEnded();
             }
         };
+        HttpRpcExchange exchange = new HttpRpcExchange(response, context, target, callContext, service, codec,
+                metrics);
         response.endHandler(v -> ended.run());
-        response.closeHandler(v -> ended.run());
+        response.closeHandler(v -> {
+            exchange.peerClosed();
+            ended.run();
+        });
         Buffer body = Buffer.buffer();
         boolean[] tooBig = {false};
         request.handler(chunk -> {
@@ -303,8 +316,6 @@ public final class SyncHttpServer {
             if (tooBig[0]) {
                 return;
             }
-            HttpRpcExchange exchange = new HttpRpcExchange(response, context, target, callContext, service, codec,
-                    metrics);
             if (body.length() > settings.maxFrameBytes()) {
                 metrics.badFrame("oversize");
                 exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
@@ -352,6 +363,19 @@ public final class SyncHttpServer {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). */
+    private static CorsHandler cors(List<String> origins) {
+        CorsHandler cors = CorsHandler.create();
+        if (origins.contains("*")) {
+            cors.addOriginWithRegex(".*");
+        } else {
+            cors.addOrigins(origins);
+        }
+        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("content-type", "x-livestore-store-id", "traceparent", "b3", "authorization"))
+                .maxAgeSeconds(600);
+    }
 
     private static Map<String, List<String>> headersOf(HttpServerRequest request) {
         Map<String, List<String>> headers = new HashMap<>();

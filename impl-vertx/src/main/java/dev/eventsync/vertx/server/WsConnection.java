@@ -56,6 +56,7 @@ final class WsConnection {
     private final List<Runnable> drainWaiters = new ArrayList<>();
     private PendingPush pushInFlight;
     private boolean draining;
+    private boolean closing;
     private boolean closed;
     private long lastActivityNanos;
     private long idleTimerId = -1;
@@ -98,6 +99,16 @@ final class WsConnection {
     // ---------------------------------------------------------------- input
 
     private void onText(String text) {
+        try {
+            handleText(text);
+        } catch (RuntimeException e) {
+            // a bug, not bad input (bad input is answered in handleText): keep the connection, report it
+            LOG.error("{}: failed to handle a frame", label, e);
+            send(codec.defect("internal server error while handling the message; the server log has the details"));
+        }
+    }
+
+    private void handleText(String text) {
         lastActivityNanos = System.nanoTime();
         int bytes = utf8Length(text);
         if (bytes > settings.maxFrameBytes()) {
@@ -178,7 +189,7 @@ final class WsConnection {
         try {
             switch (kind.get()) {
                 case PULL -> startPull(id, SyncRpc.decodePull(request.payload()));
-                case PUSH -> enqueuePush(id, SyncRpc.decodePush(request.payload()));
+                case PUSH -> enqueuePush(id, SyncRpc.decodePush(request.payload()), request.headers());
                 case PING -> {
                     SyncRpc.decodePing(request.payload());
                     send(codec.exitSuccess(id, Optional.of(SyncRpc.PONG)));
@@ -203,13 +214,14 @@ final class WsConnection {
 
     // ---------------------------------------------------------------- pushes
 
-    private void enqueuePush(String id, SyncRpc.PushRequest request) throws WireFormatException {
+    private void enqueuePush(String id, SyncRpc.PushRequest request, List<Map.Entry<String, String>> headers)
+            throws WireFormatException {
         CallContext ctx = contextFor(request.storeId(), request.payload());
         if (!request.batch().isEmpty()) {
             ctx = new CallContext(ctx.storeId(), ctx.payload(), ctx.headers(),
                     Optional.of(request.batch().get(0).clientId()), ctx.transport(), ctx.remote());
         }
-        pushes.add(new PendingPush(id, request, ctx, System.nanoTime()));
+        pushes.add(new PendingPush(id, request, ctx, System.nanoTime(), headers));
         pumpPushes();
     }
 
@@ -233,7 +245,7 @@ final class WsConnection {
         long nanos = System.nanoTime() - push.startNanos;
         if (failure == null) {
             metrics.pushSucceeded(target.storeId(), result, nanos, "ws");
-            send(codec.exitSuccess(push.id, Optional.of(SyncRpc.PUSH_ACK)));
+            send(codec.exitSuccess(push.id, Optional.of(SyncRpc.pushAck(result, push.headers))));
         } else {
             SyncError error = Failures.errorOf(failure, LOG, label + ": push " + push.id);
             metrics.pushFailed(error, nanos, "ws");
@@ -245,7 +257,8 @@ final class WsConnection {
         }
     }
 
-    private record PendingPush(String id, SyncRpc.PushRequest request, CallContext ctx, long startNanos) {
+    private record PendingPush(String id, SyncRpc.PushRequest request, CallContext ctx, long startNanos,
+                               List<Map.Entry<String, String>> headers) {
     }
 
     // ---------------------------------------------------------------- pulls
@@ -403,9 +416,10 @@ final class WsConnection {
     }
 
     private void closeIfIdle() {
-        if (closed || pushInFlight != null) {
+        if (closed || closing || pushInFlight != null) {
             return;
         }
+        closing = true;
         new ArrayList<>(pulls.values()).forEach(PullStream::cancel);
         socket.close(CloseCodes.GOING_AWAY, "server shutting down; reconnect shortly");
     }

@@ -499,10 +499,14 @@ public final class RpcCodec {
                 throw new WireFormatException("'headers' must be an array of [name, value] string pairs");
             }
             String name = p.getText();
-            if (p.nextToken() != JsonToken.VALUE_STRING || p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new WireFormatException("'headers' must be an array of [name, value] string pairs");
             }
-            headers.add(Map.entry(name, p.getText()));
+            String value = p.getText();
+            if (p.nextToken() != JsonToken.END_ARRAY) {
+                throw new WireFormatException("'headers' must be an array of [name, value] string pairs");
+            }
+            headers.add(Map.entry(name, value));
         }
         return headers;
     }

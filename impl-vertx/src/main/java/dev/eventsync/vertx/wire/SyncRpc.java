@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.eventsync.api.Event;
 import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.PushResult;
 import dev.eventsync.api.json.ProtocolJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,6 +35,13 @@ public final class SyncRpc {
 
     /** The success value of a push: {@code PushAck = {}}. */
     public static final String PUSH_ACK = "{}";
+    /**
+     * An RPC header (in the request's {@code headers} pairs) by which an Eventsync client asks for the push result
+     * in the ack: with {@code 1}, the success value is {@code {"_tag":"Appended"|"AlreadyApplied"|"Empty","head":n,
+     * "events":k}} instead of LiveStore's {@code {}}. Clients that do not send it (LiveStore) get exactly {@code {}}.
+     */
+    public static final String PUSH_RESULT_HEADER = "x-eventsync-push-result";
+
     /** The success value of an HTTP ping. */
     public static final String PONG = "{\"_tag\":\"SyncMessage.Pong\"}";
 
@@ -178,6 +187,52 @@ public final class SyncRpc {
             throw new WireFormatException("malformed Ping payload: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The push ack's value: {@code {}}, or the detailed result when the client asked for it. */
+    public static String pushAck(PushResult result, List<Map.Entry<String, String>> requestHeaders) {
+        boolean detailed = requestHeaders.stream()
+                .anyMatch(h -> h.getKey().equalsIgnoreCase(PUSH_RESULT_HEADER) && "1".equals(h.getValue()));
+        if (!detailed) {
+            return PUSH_ACK;
+        }
+        return write(g -> {
+            g.writeStartObject();
+            if (result instanceof PushResult.Appended a) {
+                g.writeStringField("_tag", "Appended");
+                g.writeNumberField("head", a.head());
+                g.writeNumberField("events", a.events());
+            } else if (result instanceof PushResult.AlreadyApplied a) {
+                g.writeStringField("_tag", "AlreadyApplied");
+                g.writeNumberField("head", a.head());
+            } else {
+                g.writeStringField("_tag", "Empty");
+                g.writeNumberField("head", result.head());
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** The detailed push result in an ack's value, when the server sent one (an Eventsync server asked to). */
+    public static Optional<PushResult> decodePushResult(Optional<String> value) {
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = ProtocolJson.readTree(value.get());
+            com.fasterxml.jackson.databind.JsonNode head = node.path("head");
+            if (!head.isIntegralNumber()) {
+                return Optional.empty();
+            }
+            return switch (node.path("_tag").asText("")) {
+                case "Appended" -> Optional.of(new PushResult.Appended(head.asLong(), node.path("events").asInt()));
+                case "AlreadyApplied" -> Optional.of(new PushResult.AlreadyApplied(head.asLong()));
+                case "Empty" -> Optional.of(new PushResult.Empty(head.asLong()));
+                default -> Optional.empty();
+            };
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
