@@ -1,16 +1,13 @@
 package dev.eventsync.server;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.eventsync.core.EventsyncBinder;
 import dev.eventsync.server.auth.JwtAuthenticator;
 import dev.eventsync.server.auth.SharedTokenAuthenticator;
-import dev.eventsync.spi.transport.SyncService;
 import dev.eventsync.spi.transport.TransportServer;
 import dev.eventsync.vertx.VertxSettings;
-import dev.eventsync.vertx.VertxSyncServer;
+import dev.eventsync.vertx.VertxTransportModule;
 import java.util.Objects;
 
 /**
@@ -37,13 +34,7 @@ public final class ServerModule extends AbstractModule {
         eventsync.limits().toInstance(config.limits());
         config.authToken().ifPresent(token -> eventsync.addAuthenticator().toInstance(new SharedTokenAuthenticator(token)));
         config.jwtSecret().ifPresent(secret -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(secret)));
-        transports(binder()).addBinding().to(VertxSyncServer.class);
-    }
-
-    @Provides
-    @Singleton
-    VertxSyncServer vertxServer(SyncService service) {
-        VertxSettings settings = VertxSettings.defaults().withHost(config.host()).withPort(config.port());
-        return VertxSyncServer.builder(service).settings(settings).build();
+        transports(binder());
+        install(new VertxTransportModule(VertxSettings.defaults().withHost(config.host()).withPort(config.port())));
     }
 }

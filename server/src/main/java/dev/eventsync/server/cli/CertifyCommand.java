@@ -2,6 +2,7 @@ package dev.eventsync.server.cli;
 
 import dev.eventsync.server.ConfigurationException;
 import dev.eventsync.tck.KitSettings;
+import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Map;
@@ -71,7 +72,14 @@ final class CertifyCommand implements Callable<Integer> {
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
                 .build();
         Launcher launcher = LauncherFactory.create();
-        launcher.execute(request, progress);
+        Vertx vertx = Vertx.vertx();
+        RemoteCertification.useVertx(vertx);
+        try {
+            launcher.execute(request, progress);
+        } finally {
+            RemoteCertification.useVertx(null);
+            vertx.close().await();
+        }
         out.printf("%n%d passed, %d failed, %d skipped%n", progress.passed.get(), progress.failed.get(),
                 progress.skipped.get());
         if (progress.failed.get() > 0) {

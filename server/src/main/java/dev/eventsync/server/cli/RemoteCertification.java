@@ -4,6 +4,7 @@ import dev.eventsync.api.StoreId;
 import dev.eventsync.tck.SyncBackendCompatibilityKit;
 import dev.eventsync.vertx.VertxClientSettings;
 import dev.eventsync.vertx.VertxSyncBackend;
+import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.Optional;
 
@@ -18,6 +19,13 @@ public class RemoteCertification extends SyncBackendCompatibilityKit {
     static final String PAYLOAD_PROPERTY = "eventsync.certify.payload";
     static final String TRANSPORT_PROPERTY = "eventsync.certify.transport";
 
+    /** One Vert.x instance for every client of a run; {@code certify} closes it at the end. */
+    private static volatile Vertx vertx;
+
+    static void useVertx(Vertx shared) {
+        vertx = shared;
+    }
+
     @Override
     protected Server newServer() {
         URI url = URI.create(System.getProperty(URL_PROPERTY, "ws://127.0.0.1:8787"));
@@ -26,7 +34,8 @@ public class RemoteCertification extends SyncBackendCompatibilityKit {
                 System.getProperty(TRANSPORT_PROPERTY, VertxClientSettings.Transport.WEBSOCKET.name()));
         return Server.of(store -> {
             VertxClientSettings settings = VertxClientSettings.of(url, store).withTransport(transport);
-            return VertxSyncBackend.create(payload.map(settings::withPayload).orElse(settings));
+            VertxClientSettings effective = payload.map(settings::withPayload).orElse(settings);
+            return vertx == null ? VertxSyncBackend.create(effective) : VertxSyncBackend.create(vertx, effective);
         }, () -> {
         });
     }
