@@ -1,0 +1,157 @@
+package dev.eventsync.server;
+
+import com.google.inject.CreationException;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.ProvisionException;
+import com.google.inject.TypeLiteral;
+import dev.eventsync.core.SyncEngine;
+import dev.eventsync.spi.storage.EventStore;
+import dev.eventsync.spi.transport.TransportServer;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Eventsync server: storage, engine and transports, started in that order and stopped in
+ * the reverse order. Built by {@link Eventsync#builder()}.
+ */
+public final class EventsyncServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsyncServer.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Injector injector;
+    private final ServerConfig config;
+    private EventStore store;
+    private SyncEngine engine;
+    private final List<TransportServer> started = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+    private boolean stopped;
+
+    EventsyncServer(Injector injector, ServerConfig config) {
+        this.injector = injector;
+        this.config = config;
+    }
+
+    /**
+     * Opens the storage, starts the engine and every transport. Fails with a one-line
+     * {@link ConfigurationException} for a setting or environment problem (unknown storage, unreachable
+     * database, port in use); whatever was started is stopped again.
+     */
+    public synchronized EventsyncServer start() {
+        try {
+            store = provision(EventStore.class);
+            engine = provision(SyncEngine.class);
+            Set<TransportServer> transports = injector.getInstance(Key.get(new TypeLiteral<Set<TransportServer>>() { }));
+            for (TransportServer transport : transports) {
+                ports.add(startTransport(transport));
+                started.add(transport);
+            }
+            return this;
+        } catch (RuntimeException e) {
+            stop(Duration.ofSeconds(2));
+            throw e;
+        }
+    }
+
+    private <T> T provision(Class<T> type) {
+        try {
+            return injector.getInstance(type);
+        } catch (ProvisionException | CreationException e) {
+            Throwable cause = e.getCause();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConfigurationException config) {
+                    throw config;
+                }
+            }
+            throw new ConfigurationException("could not start " + type.getSimpleName() + ": "
+                    + StorageSelectionModule.rootMessage(cause == null ? e : cause), e);
+        }
+    }
+
+    private int startTransport(TransportServer transport) {
+        try {
+            return transport.start().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+                throw new ConfigurationException("port " + config.port() + " on " + config.host()
+                        + " is already in use; stop the other process or choose another port with --port", cause);
+            }
+            throw new ConfigurationException("transport " + transport.name() + " could not start: "
+                    + StorageSelectionModule.rootMessage(cause), cause);
+        } catch (TimeoutException e) {
+            throw new ConfigurationException("transport " + transport.name() + " did not start within " + START_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigurationException("interrupted while starting " + transport.name(), e);
+        }
+    }
+
+    /** The port each transport listens on, in start order. */
+    public synchronized List<Integer> ports() {
+        return List.copyOf(ports);
+    }
+
+    /** The first transport's port. */
+    public synchronized int port() {
+        if (ports.isEmpty()) {
+            throw new IllegalStateException("the server has not started");
+        }
+        return ports.get(0);
+    }
+
+    public synchronized SyncEngine engine() {
+        return engine;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops accepting, lets in-flight pushes finish within {@code grace}, closes connections, stops the
+     * engine and closes the storage.
+     */
+    public synchronized void stop(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            TransportServer transport = started.get(i);
+            try {
+                transport.stop(grace).toCompletableFuture().get(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("transport {} did not stop cleanly: {}", transport.name(), e.toString());
+            }
+        }
+        if (engine != null) {
+            engine.shutdown(grace);
+        }
+        if (store != null) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the storage failed: {}", e.toString());
+            }
+        }
+        LOG.info("Eventsync stopped");
+    }
+
+    @Override
+    public void close() {
+        stop(config.shutdownGrace());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.eventsync.server;
+
+import dev.eventsync.api.SyncLimits;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a server is configured with, resolved from the command line, environment variables
+ * ({@code EVENTSYNC_*}) and a properties file, in that order of precedence.
+ *
+ * @param host          interface to listen on
+ * @param port          TCP port ({@code 0}: any free port)
+ * @param storage       where events are kept
+ * @param dbUser        database user (PostgreSQL, MariaDB)
+ * @param dbPassword    database password
+ * @param dbPoolSize    connections in the database pool
+ * @param limits        push and pull limits
+ * @param authToken     a shared token clients must send as {@code {"authToken": "..."}} (or as a bearer header)
+ * @param jwtSecret     an HS256 secret; clients must send a valid JWT as {@code authToken}
+ * @param shutdownGrace how long a stopping server lets in-flight pushes finish
+ */
+public record ServerConfig(String host, int port, StorageSpec storage, Optional<String> dbUser,
+                           Optional<String> dbPassword, int dbPoolSize, SyncLimits limits, Optional<String> authToken,
+                           Optional<String> jwtSecret, Duration shutdownGrace) {
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(dbUser, "dbUser");
+        Objects.requireNonNull(dbPassword, "dbPassword");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(authToken, "authToken");
+        Objects.requireNonNull(jwtSecret, "jwtSecret");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (port < 0 || port > 65535) {
+            throw new ConfigurationException("port must be between 0 and 65535, got " + port);
+        }
+        if (dbPoolSize < 1) {
+            throw new ConfigurationException("db-pool-size must be at least 1, got " + dbPoolSize);
+        }
+        if (authToken.isPresent() && jwtSecret.isPresent()) {
+            throw new ConfigurationException("choose one of --auth-token and --jwt-secret, not both");
+        }
+    }
+
+    /** The defaults: 127.0.0.1:8787 on the SQLite file {@value StorageSpec#DEFAULT_SQLITE_FILE}, no auth. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", 8787, StorageSpec.parse("sqlite"), Optional.empty(), Optional.empty(),
+                10, SyncLimits.DEFAULTS, Optional.empty(), Optional.empty(), Duration.ofSeconds(10));
+    }
+
+    public ServerConfig withStorage(StorageSpec value) {
+        return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+                shutdownGrace);
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+                shutdownGrace);
+    }
+
+    public ServerConfig withAuthToken(String value) {
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, Optional.of(value),
+                jwtSecret, shutdownGrace);
+    }
+}

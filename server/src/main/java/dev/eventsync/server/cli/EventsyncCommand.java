@@ -1,0 +1,53 @@
+package dev.eventsync.server.cli;
+
+import dev.eventsync.server.ConfigurationException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** The {@code eventsync} command line: {@code serve}, {@code certify}, {@code stores}, {@code inspect}. */
+@CommandLine.Command(name = "eventsync", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "A sync server for event-sourced, local-first apps (LiveStore compatible).",
+        subcommands = {ServeCommand.class, CertifyCommand.class, StoresCommand.class, InspectCommand.class,
+                CommandLine.HelpCommand.class})
+public final class EventsyncCommand implements Runnable {
+
+    /** Exit code for a wrong setting or an environment that does not allow it. */
+    public static final int EXIT_CONFIG = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the command line and returns the process exit code. */
+    public static int run(String[] args) {
+        return run(args, System.getenv(), null, null);
+    }
+
+    static int run(String[] args, java.util.Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new EventsyncCommand());
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
+        try {
+            cli.setDefaultValueProvider(SettingsDefaults.load(args, env));
+        } catch (CommandLine.ParameterException e) {
+            cli.getErr().println("eventsync: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+            if (exception instanceof ConfigurationException) {
+                commandLine.getErr().println("eventsync: " + exception.getMessage());
+                return EXIT_CONFIG;
+            }
+            throw exception;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.eventsync.server.cli;
+
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.StoredEvent;
+import dev.eventsync.api.SyncErrorException;
+import dev.eventsync.server.ConfigurationException;
+import dev.eventsync.vertx.VertxClientSettings;
+import dev.eventsync.vertx.VertxSyncBackend;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import picocli.CommandLine;
+
+/**
+ * {@code eventsync inspect <storeId> --url ws://host:port}: prints a store's last events through the sync
+ * protocol, like any client would see them, and with {@code --follow} keeps printing new ones.
+ */
+@CommandLine.Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Prints a store's last events from a running server; --follow tails it live.")
+final class InspectCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(paramLabel = "STORE_ID", description = "The store to inspect.")
+    String storeId;
+
+    @CommandLine.Option(names = "--config", paramLabel = "FILE", description = "A properties file with option values.")
+    String configFile;
+
+    @CommandLine.Option(names = "--url", defaultValue = "ws://127.0.0.1:8787",
+            description = "The server (ws://, wss://, http://, https://). Default: ${DEFAULT-VALUE}.")
+    URI url;
+
+    @CommandLine.Option(names = "--last", defaultValue = "20", description = "How many of the latest events to print (default: ${DEFAULT-VALUE}).")
+    int last;
+
+    @CommandLine.Option(names = "--follow", description = "Keep printing events as they are pushed (Ctrl-C stops).")
+    boolean follow;
+
+    @CommandLine.Option(names = "--auth-token", description = "Sent as the sync payload's authToken.")
+    String authToken;
+
+    @Override
+    public Integer call() throws Exception {
+        ServeCommand.setLogLevel("WARN");
+        PrintWriter out = spec.commandLine().getOut();
+        VertxClientSettings settings;
+        try {
+            settings = VertxClientSettings.of(url, StoreId.of(storeId));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage() + "; for example --url ws://127.0.0.1:8787");
+        } catch (SyncErrorException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+        if (authToken != null) {
+            settings = settings.withPayload("{\"authToken\":" + dev.eventsync.api.json.ProtocolJson.write(authToken) + "}");
+        }
+        try (VertxSyncBackend client = VertxSyncBackend.create(settings)) {
+            Printer printer = new Printer(out, Math.max(last, 0), follow);
+            client.pull(Optional.empty(), follow).subscribe(printer);
+            try {
+                printer.done.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new ConfigurationException("cannot inspect '" + storeId + "' at " + url + ": "
+                        + SyncErrorException.errorOf(e.getCause()).map(err -> err.message())
+                        .orElse(String.valueOf(e.getCause().getMessage())));
+            }
+        }
+        return 0;
+    }
+
+    /** Keeps the last N events of the backlog, prints them at the end of it, then prints live events. */
+    private static final class Printer implements Flow.Subscriber<PullPage> {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final PrintWriter out;
+        private final int last;
+        private final boolean follow;
+        private final Deque<StoredEvent> tail = new ArrayDeque<>();
+        private boolean live;
+        private long total;
+
+        Printer(PrintWriter out, int last, boolean follow) {
+            this.out = out;
+            this.last = last;
+            this.follow = follow;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(PullPage page) {
+            if (live) {
+                page.batch().forEach(this::print);
+                out.flush();
+                return;
+            }
+            for (StoredEvent e : page.batch()) {
+                total++;
+                tail.addLast(e);
+                if (tail.size() > last) {
+                    tail.removeFirst();
+                }
+            }
+            if (page.pageInfo() instanceof dev.eventsync.api.PageInfo.NoMore) {
+                out.printf("store backendId %s, %d event(s); showing the last %d%n", page.backendId(), total, tail.size());
+                tail.forEach(this::print);
+                out.flush();
+                live = true;
+                if (follow) {
+                    out.println("following; Ctrl-C stops");
+                    out.flush();
+                }
+            }
+        }
+
+        private void print(StoredEvent e) {
+            out.printf("#%d (parent %d) %s  client=%s session=%s at %s  args=%s%n", e.seqNum(), e.event().parentSeqNum(),
+                    e.event().name(), e.event().clientId(), e.event().sessionId(), e.createdAt(),
+                    e.event().args().orElse("(none)"));
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            done.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+        }
+    }
+}

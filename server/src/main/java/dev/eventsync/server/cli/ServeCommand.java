@@ -1,0 +1,136 @@
+package dev.eventsync.server.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.eventsync.api.SyncLimits;
+import dev.eventsync.server.ConfigurationException;
+import dev.eventsync.server.Eventsync;
+import dev.eventsync.server.EventsyncServer;
+import dev.eventsync.server.ServerConfig;
+import dev.eventsync.server.StorageSpec;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import sun.misc.Signal;
+
+/** {@code eventsync serve}: runs the server until SIGTERM or SIGINT, then stops gracefully and exits 0. */
+@CommandLine.Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs the sync server (WebSocket + HTTP, LiveStore sync-cf protocol).",
+                "Every option can also be set as an environment variable EVENTSYNC_<OPTION> "
+                        + "(EVENTSYNC_PORT, EVENTSYNC_STORAGE, ...) or in a --config properties file (port=8787)."})
+final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--config", paramLabel = "FILE",
+            description = "A properties file with option values (option name without dashes as key).")
+    String configFile;
+
+    @CommandLine.Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String host;
+
+    @CommandLine.Option(names = "--port", defaultValue = "8787", description = "TCP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @CommandLine.Option(names = "--storage", defaultValue = "sqlite:" + StorageSpec.DEFAULT_SQLITE_FILE,
+            description = {"memory | sqlite:<path> | postgres | mariadb | a JDBC URL (jdbc:postgresql://host:5432/db, "
+                    + "jdbc:mariadb://host:3306/db). Default: ${DEFAULT-VALUE}."})
+    String storage;
+
+    @CommandLine.Option(names = "--db-user", description = "Database user (PostgreSQL, MariaDB).")
+    String dbUser;
+
+    @CommandLine.Option(names = "--db-password", description = "Database password.")
+    String dbPassword;
+
+    @CommandLine.Option(names = "--db-pool-size", defaultValue = "10", description = "Database connections (default: ${DEFAULT-VALUE}).")
+    int dbPoolSize;
+
+    @CommandLine.Option(names = "--max-push-events", defaultValue = "100", description = "Most events in one push (default: ${DEFAULT-VALUE}).")
+    int maxPushEvents;
+
+    @CommandLine.Option(names = "--max-push-bytes", defaultValue = "900000", description = "Most bytes in one push (default: ${DEFAULT-VALUE}).")
+    long maxPushBytes;
+
+    @CommandLine.Option(names = "--max-pull-events", defaultValue = "100", description = "Most events in one pull page (default: ${DEFAULT-VALUE}).")
+    int maxPullEvents;
+
+    @CommandLine.Option(names = "--max-pull-bytes", defaultValue = "900000", description = "Most bytes in one pull page (default: ${DEFAULT-VALUE}).")
+    long maxPullBytes;
+
+    @CommandLine.Option(names = "--live-buffer-events", defaultValue = "10000",
+            description = "Events a live pull may fall behind before it reads from storage again (default: ${DEFAULT-VALUE}).")
+    int liveBufferEvents;
+
+    @CommandLine.Option(names = "--auth-token", description = "Require this shared token as the sync payload's authToken.")
+    String authToken;
+
+    @CommandLine.Option(names = "--jwt-secret", description = "Require an HS256 JWT signed with this secret (>= 32 bytes) as authToken.")
+    String jwtSecret;
+
+    @CommandLine.Option(names = "--shutdown-grace", defaultValue = "10",
+            description = "Seconds a stopping server lets in-flight pushes finish (default: ${DEFAULT-VALUE}).")
+    int shutdownGraceSeconds;
+
+    @CommandLine.Option(names = "--log-level", defaultValue = "INFO", description = "ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @Override
+    public Integer call() {
+        setLogLevel(logLevel);
+        ServerConfig config = config();
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopSignal = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stopSignal.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopSignal.countDown());
+        EventsyncServer server = Eventsync.builder().config(config).build().start();
+        String address = config.host() + ":" + server.port();
+        out.printf("Eventsync listening on %s (WebSocket ws://%s, HTTP http://%s)%n", address, address, address);
+        out.printf("storage: %s%n", config.storage().describe());
+        out.printf("auth: %s%n", config.authToken().isPresent() ? "shared token"
+                : config.jwtSecret().isPresent() ? "JWT (HS256)" : "none");
+        out.printf("health: http://%s/health  metrics: http://%s/metrics%n", address, address);
+        out.printf("LiveStore: makeWsSync({ url: 'ws://%s' })%n", address);
+        out.flush();
+        try {
+            stopSignal.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.println("stopping: finishing in-flight pushes, closing connections");
+        out.flush();
+        server.stop(config.shutdownGrace());
+        out.println("stopped");
+        out.flush();
+        return 0;
+    }
+
+    ServerConfig config() {
+        SyncLimits limits;
+        try {
+            limits = new SyncLimits(maxPushEvents, maxPushBytes, maxPullEvents, maxPullBytes, liveBufferEvents);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+        if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw new ConfigurationException("--jwt-secret must have at least 32 bytes for HS256");
+        }
+        return new ServerConfig(host, port, StorageSpec.parse(storage), Optional.ofNullable(dbUser),
+                Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken).filter(s -> !s.isBlank()),
+                Optional.ofNullable(jwtSecret).filter(s -> !s.isBlank()), Duration.ofSeconds(shutdownGraceSeconds));
+    }
+
+    static void setLogLevel(String level) {
+        Level parsed = Level.toLevel(level, null);
+        if (parsed == null) {
+            throw new ConfigurationException("unknown log level '" + level + "': use ERROR, WARN, INFO, DEBUG or TRACE");
+        }
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
+    }
+}
