@@ -1,23 +1,17 @@
 package dev.eventsync.vertx.client;
 
-import dev.eventsync.api.Capabilities;
 import dev.eventsync.api.ConnectionState;
 import dev.eventsync.api.Event;
 import dev.eventsync.api.PageInfo;
 import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
-import dev.eventsync.api.StoreId;
-import dev.eventsync.api.SyncBackend;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.vertx.VertxClientSettings;
-import dev.eventsync.vertx.wire.CauseFormat;
-import dev.eventsync.vertx.wire.RpcCodec;
 import dev.eventsync.vertx.wire.ServerMessage;
 import dev.eventsync.vertx.wire.SyncRpc;
 import dev.eventsync.vertx.wire.WireFormatException;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -32,10 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP client, as LiveStore's {@code makeHttpSync}: every RPC is one {@code POST} whose answer is a JSON
@@ -43,61 +33,17 @@ import org.slf4j.LoggerFactory;
  * from the last delivered cursor every {@code pollInterval}, issued only while the subscriber has demand. The
  * connection state follows the outcome of the latest exchange and of a periodic ping.
  */
-final class HttpSyncClient implements SyncBackend {
+final class HttpSyncClient extends VertxClientBase {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpSyncClient.class);
-
-    private final VertxClientSettings settings;
-    private final Vertx vertx;
-    private final Context context;
     private final HttpClient http;
-    private final ExecutorService callbacks;
-    private final Runnable onClose;
-    private final ConnectionStates states;
-    private final RpcCodec codec = new RpcCodec(CauseFormat.EFFECT3_TREE);
-    private final AtomicLong ids = new AtomicLong();
-    private final String url;
     private final ArrayDeque<Runnable> pushQueue = new ArrayDeque<>();
     private final java.util.Set<HttpPull> pulls = new java.util.HashSet<>();
     private boolean pushInFlight;
-    private boolean closed;
     private long pingTimerId = -1;
 
     HttpSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
-        this.settings = settings;
-        this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
-        this.callbacks = callbacks;
-        this.onClose = onClose;
-        this.states = new ConnectionStates(callbacks);
-        this.url = ClientUrls.syncUrl(settings, false);
-        this.http = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis())));
-    }
-
-    @Override
-    public StoreId storeId() {
-        return settings.storeId();
-    }
-
-    @Override
-    public Capabilities supports() {
-        return new Capabilities(true, true);
-    }
-
-    @Override
-    public ConnectionState connectionState() {
-        return states.get();
-    }
-
-    @Override
-    public AutoCloseable onConnectionState(Consumer<ConnectionState> listener) {
-        return states.listen(listener);
-    }
-
-    @Override
-    public CompletionStage<Void> connect() {
-        return ping();
+        super(settings, vertx, callbacks, onClose, false);
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connectTimeoutMillis()));
     }
 
     @Override
@@ -132,10 +78,8 @@ final class HttpSyncClient implements SyncBackend {
                         pushInFlight = false;
                         if (ar.failed()) {
                             result.completeExceptionally(ar.cause());
-                        } else if (exitOf(ar.result()) instanceof ServerMessage.Failure f) {
-                            result.completeExceptionally(new SyncErrorException(f.error()));
                         } else {
-                            result.complete(PushResults.of(((ServerMessage.Success) exitOf(ar.result())).value(), events));
+                            completePush(result, exitOf(ar.result()), events);
                         }
                         pumpPushes();
                     }));
@@ -275,20 +219,7 @@ final class HttpSyncClient implements SyncBackend {
             states.set(ConnectionState.CLOSED);
             done.complete(null);
         });
-        done.whenComplete((x, e) -> {
-            http.close();
-            onClose.run();
-        });
-        if (io.vertx.core.Context.isOnEventLoopThread()) {
-            return; // never block an event loop; the rest of the closing happens asynchronously
-        }
-        try {
-            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("closing the client for {} did not finish in time: {}", url, e.toString());
-        }
+        finishClosing(done, http::close);
     }
 
     private void startPinging() {
@@ -310,7 +241,7 @@ final class HttpSyncClient implements SyncBackend {
         if (closed) {
             return Future.failedFuture(closedError());
         }
-        String id = Long.toString(ids.getAndIncrement());
+        String id = nextId();
         String body = codec.request(id, tag, payload, rpcHeaders);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .setTimeout(settings.requestTimeout().toMillis())
@@ -359,13 +290,5 @@ final class HttpSyncClient implements SyncBackend {
             }
         }
         return new ServerMessage.Failure(new SyncError.Unknown("the server's answer had no Exit"));
-    }
-
-    private SyncErrorException closedError() {
-        return new SyncErrorException(new SyncError.Unavailable("this backend for " + url + " is closed"));
-    }
-
-    private <T> CompletionStage<T> async(CompletableFuture<T> inner) {
-        return inner.whenCompleteAsync((r, e) -> { }, callbacks);
     }
 }

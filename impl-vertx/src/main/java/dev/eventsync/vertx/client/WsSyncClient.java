@@ -1,22 +1,16 @@
 package dev.eventsync.vertx.client;
 
-import dev.eventsync.api.Capabilities;
 import dev.eventsync.api.ConnectionState;
 import dev.eventsync.api.Event;
 import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
-import dev.eventsync.api.StoreId;
-import dev.eventsync.api.SyncBackend;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.vertx.VertxClientSettings;
-import dev.eventsync.vertx.wire.CauseFormat;
-import dev.eventsync.vertx.wire.RpcCodec;
 import dev.eventsync.vertx.wire.ServerMessage;
 import dev.eventsync.vertx.wire.SyncRpc;
 import dev.eventsync.vertx.wire.WireFormatException;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -34,7 +28,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,24 +41,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state is confined to one Vert.x context; callers' threads only hop onto it.
  */
-final class WsSyncClient implements SyncBackend {
+final class WsSyncClient extends VertxClientBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(WsSyncClient.class);
 
-    private final VertxClientSettings settings;
-    private final Vertx vertx;
-    private final Context context;
     private final WebSocketClient wsClient;
-    private final ExecutorService callbacks;
-    private final Runnable onClose;
-    private final ConnectionStates states;
-    private final RpcCodec codec = new RpcCodec(CauseFormat.EFFECT3_TREE);
-    private final AtomicLong ids = new AtomicLong();
-    private final String url;
 
     private WebSocket socket;
     private boolean connecting;
-    private boolean closed;
     private int attempt;
     private long reconnectTimerId = -1;
     private long keepaliveTimerId = -1;
@@ -79,54 +62,16 @@ final class WsSyncClient implements SyncBackend {
     private final List<CompletableFuture<Void>> pingWaiters = new ArrayList<>();
 
     WsSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
-        this.settings = settings;
-        this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
-        this.callbacks = callbacks;
-        this.onClose = onClose;
-        this.states = new ConnectionStates(callbacks);
-        this.url = ClientUrls.syncUrl(settings, true);
+        super(settings, vertx, callbacks, onClose, true);
         this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxMessageSize(64 * 1024 * 1024)
                 .setMaxFrameSize(64 * 1024 * 1024)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis())));
-    }
-
-    @Override
-    public StoreId storeId() {
-        return settings.storeId();
-    }
-
-    @Override
-    public Capabilities supports() {
-        return new Capabilities(true, true);
-    }
-
-    @Override
-    public ConnectionState connectionState() {
-        return states.get();
-    }
-
-    @Override
-    public AutoCloseable onConnectionState(Consumer<ConnectionState> listener) {
-        return states.listen(listener);
+                .setConnectTimeout(connectTimeoutMillis()));
     }
 
     // ---------------------------------------------------------------- operations
 
-    @Override
-    public CompletionStage<Void> connect() {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            if (closed) {
-                result.completeExceptionally(closedError());
-                return;
-            }
-            whenConnected(() -> pingNow(result), result::completeExceptionally);
-        });
-        return async(result);
-    }
-
+    /** Connects first if needed (without waiting for the backoff timer), then sends an RPC-level ping. */
     @Override
     public CompletionStage<Void> ping() {
         CompletableFuture<Void> result = new CompletableFuture<>();
@@ -212,20 +157,7 @@ final class WsSyncClient implements SyncBackend {
                 done.complete(null);
             }
         });
-        done.whenComplete((x, e) -> {
-            wsClient.close();
-            onClose.run();
-        });
-        if (io.vertx.core.Context.isOnEventLoopThread()) {
-            return; // never block an event loop; the rest of the closing happens asynchronously
-        }
-        try {
-            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("closing the client for {} did not finish in time: {}", url, e.toString());
-        }
+        finishClosing(done, wsClient::close);
     }
 
     // ---------------------------------------------------------------- pushes
@@ -264,11 +196,7 @@ final class WsSyncClient implements SyncBackend {
     private void pushAnswered(PushOp op, ServerMessage.Outcome outcome) {
         vertx.cancelTimer(op.timerId);
         pushInFlight = null;
-        if (outcome instanceof ServerMessage.Failure failure) {
-            op.result.completeExceptionally(new SyncErrorException(failure.error()));
-        } else {
-            op.result.complete(PushResults.of(((ServerMessage.Success) outcome).value(), op.batch));
-        }
+        completePush(op.result, outcome, op.batch);
         pumpPushes();
     }
 
@@ -535,10 +463,6 @@ final class WsSyncClient implements SyncBackend {
 
     // ---------------------------------------------------------------- helpers
 
-    private String nextId() {
-        return Long.toString(ids.getAndIncrement());
-    }
-
     private void send(String text) {
         WebSocket s = socket;
         if (s != null) {
@@ -558,14 +482,5 @@ final class WsSyncClient implements SyncBackend {
             };
         }
         return new SyncError.Unavailable("cannot connect to " + url + ": " + cause.getMessage());
-    }
-
-    private SyncErrorException closedError() {
-        return new SyncErrorException(new SyncError.Unavailable("this backend for " + url + " is closed"));
-    }
-
-    /** Completes callers' futures on the callback executor, never on the event loop. */
-    private <T> CompletionStage<T> async(CompletableFuture<T> inner) {
-        return inner.whenCompleteAsync((r, e) -> { }, callbacks);
     }
 }
