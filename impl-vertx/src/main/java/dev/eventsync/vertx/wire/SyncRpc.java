@@ -100,74 +100,85 @@ public final class SyncRpc {
     // ---------------------------------------------------------------- decoding (server)
 
     public static PullRequest decodePull(String json) throws WireFormatException {
-        try (JsonParser p = open(json, "Pull")) {
-            String storeId = null;
-            Optional<String> payload = Optional.empty();
-            boolean live = false;
-            Optional<PullCursor> cursor = null;
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
+        return decode(json, "Pull", new RpcFields<>() {
+            private boolean live;
+            private Optional<PullCursor> cursor;
+
+            @Override
+            public boolean read(String field, JsonToken value, JsonParser p) throws IOException, WireFormatException {
                 switch (field) {
-                    case "storeId" -> storeId = string(p, "storeId");
-                    case "payload" -> payload = syncPayload(json, p);
                     case "live" -> {
-                        if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
-                            throw new WireFormatException("Pull 'live' must be a boolean, got " + RpcCodec.describe(v));
+                        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+                            throw new WireFormatException("Pull 'live' must be a boolean, got " + RpcCodec.describe(value));
                         }
-                        live = v == JsonToken.VALUE_TRUE;
+                        live = value == JsonToken.VALUE_TRUE;
                     }
-                    case "cursor" -> cursor = option(json, p, "cursor");
-                    default -> skip(p, v);
+                    case "cursor" -> cursor = cursorOption(p, "cursor");
+                    default -> {
+                        return false;
+                    }
                 }
+                return true;
             }
-            if (storeId == null) {
-                throw new WireFormatException("Pull payload has no 'storeId'");
+
+            @Override
+            public PullRequest build(String storeId, Optional<String> payload) throws WireFormatException {
+                if (cursor == null) {
+                    throw new WireFormatException(
+                            "Pull payload has no 'cursor' (use {\"_tag\":\"None\"} to pull from the root)");
+                }
+                return new PullRequest(storeId, payload, live, cursor);
             }
-            if (cursor == null) {
-                throw new WireFormatException("Pull payload has no 'cursor' (use {\"_tag\":\"None\"} to pull from the root)");
-            }
-            return new PullRequest(storeId, payload, live, cursor);
-        } catch (JsonProcessingException e) {
-            throw new WireFormatException("malformed Pull payload: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     public static PushRequest decodePush(String json) throws WireFormatException {
-        try (JsonParser p = open(json, "Push")) {
-            String storeId = null;
-            Optional<String> payload = Optional.empty();
-            List<Event> batch = null;
-            Optional<String> backendId = Optional.empty();
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
+        return decode(json, "Push", new RpcFields<>() {
+            private List<Event> batch;
+            private Optional<String> backendId = Optional.empty();
+
+            @Override
+            public boolean read(String field, JsonToken value, JsonParser p) throws IOException, WireFormatException {
                 switch (field) {
-                    case "storeId" -> storeId = string(p, "storeId");
-                    case "payload" -> payload = syncPayload(json, p);
                     case "batch" -> batch = batch(p);
                     case "backendId" -> backendId = stringOption(p, "backendId");
-                    default -> skip(p, v);
+                    default -> {
+                        return false;
+                    }
                 }
+                return true;
             }
-            if (storeId == null) {
-                throw new WireFormatException("Push payload has no 'storeId'");
+
+            @Override
+            public PushRequest build(String storeId, Optional<String> payload) throws WireFormatException {
+                if (batch == null) {
+                    throw new WireFormatException("Push payload has no 'batch'");
+                }
+                return new PushRequest(storeId, payload, batch, backendId);
             }
-            if (batch == null) {
-                throw new WireFormatException("Push payload has no 'batch'");
-            }
-            return new PushRequest(storeId, payload, batch, backendId);
-        } catch (JsonProcessingException e) {
-            throw new WireFormatException("malformed Push payload: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     public static PingRequest decodePing(String json) throws WireFormatException {
-        try (JsonParser p = open(json, "Ping")) {
+        return decode(json, "Ping", (storeId, payload) -> new PingRequest(storeId, payload));
+    }
+
+    /**
+     * How one RPC reads its own payload fields (besides {@code storeId} and {@code payload}, which every RPC
+     * has) and builds its request once the object is read.
+     */
+    private interface RpcFields<T> {
+        /** Reads {@code field}, whose first token {@code value} is current; false for a field this RPC ignores. */
+        default boolean read(String field, JsonToken value, JsonParser p) throws IOException, WireFormatException {
+            return false;
+        }
+
+        T build(String storeId, Optional<String> payload) throws WireFormatException;
+    }
+
+    /** Decodes the payload object of the RPC {@code what}: the common fields here, its own by {@code rpc}. */
+    private static <T> T decode(String json, String what, RpcFields<T> rpc) throws WireFormatException {
+        try (JsonParser p = open(json, what)) {
             String storeId = null;
             Optional<String> payload = Optional.empty();
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -176,15 +187,19 @@ public final class SyncRpc {
                 switch (field) {
                     case "storeId" -> storeId = string(p, "storeId");
                     case "payload" -> payload = syncPayload(json, p);
-                    default -> skip(p, v);
+                    default -> {
+                        if (!rpc.read(field, v, p)) {
+                            skip(p, v);
+                        }
+                    }
                 }
             }
             if (storeId == null) {
-                throw new WireFormatException("Ping payload has no 'storeId'");
+                throw new WireFormatException(what + " payload has no 'storeId'");
             }
-            return new PingRequest(storeId, payload);
+            return rpc.build(storeId, payload);
         } catch (JsonProcessingException e) {
-            throw new WireFormatException("malformed Ping payload: " + e.getOriginalMessage());
+            throw new WireFormatException("malformed " + what + " payload: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -243,11 +258,7 @@ public final class SyncRpc {
                                     Optional<PullCursor> cursor, boolean http) {
         return write(g -> {
             g.writeStartObject();
-            g.writeStringField("storeId", storeId);
-            if (payload.isPresent()) {
-                g.writeFieldName("payload");
-                g.writeRawValue(payload.get());
-            }
+            writeStoreAndPayload(g, storeId, payload);
             if (!http) {
                 g.writeBooleanField("live", live);
             }
@@ -273,11 +284,7 @@ public final class SyncRpc {
                                     Optional<String> backendId) {
         return write(g -> {
             g.writeStartObject();
-            g.writeStringField("storeId", storeId);
-            if (payload.isPresent()) {
-                g.writeFieldName("payload");
-                g.writeRawValue(payload.get());
-            }
+            writeStoreAndPayload(g, storeId, payload);
             g.writeArrayFieldStart("batch");
             for (Event e : batch) {
                 g.writeRawValue(ProtocolJson.write(e));
@@ -298,13 +305,19 @@ public final class SyncRpc {
     public static String encodePing(String storeId, Optional<String> payload) {
         return write(g -> {
             g.writeStartObject();
-            g.writeStringField("storeId", storeId);
-            if (payload.isPresent()) {
-                g.writeFieldName("payload");
-                g.writeRawValue(payload.get());
-            }
+            writeStoreAndPayload(g, storeId, payload);
             g.writeEndObject();
         });
+    }
+
+    /** The fields every request payload starts with: {@code storeId}, and the client's sync payload if any. */
+    private static void writeStoreAndPayload(JsonGenerator g, String storeId, Optional<String> payload)
+            throws IOException {
+        g.writeStringField("storeId", storeId);
+        if (payload.isPresent()) {
+            g.writeFieldName("payload");
+            g.writeRawValue(payload.get());
+        }
     }
 
     // ---------------------------------------------------------------- helpers
@@ -335,42 +348,24 @@ public final class SyncRpc {
     }
 
     /** An Effect Option of a cursor: {@code {"_tag":"None"}} or {@code {"_tag":"Some","value":{...}}}. */
-    private static Optional<PullCursor> option(String json, JsonParser p, String field)
-            throws IOException, WireFormatException {
+    private static Optional<PullCursor> cursorOption(JsonParser p, String field) throws IOException, WireFormatException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new WireFormatException("'" + field + "' must be an Option object ({\"_tag\":\"None\"} or "
                     + "{\"_tag\":\"Some\",\"value\":...}), got " + RpcCodec.describe(p.currentToken()));
         }
-        String tag = null;
-        PullCursor value = null;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "_tag" -> tag = string(p, field + "._tag");
-                case "value" -> {
-                    try {
-                        value = CURSOR_READER.readValue(p);
-                    } catch (JsonProcessingException e) {
-                        throw new WireFormatException("bad '" + field + "': " + e.getOriginalMessage());
-                    }
-                }
-                default -> skip(p, v);
+        Optional<PullCursor> cursor = optionBody(p, field, "...", () -> {
+            try {
+                return CURSOR_READER.readValue(p);
+            } catch (JsonProcessingException e) {
+                throw new WireFormatException("bad '" + field + "': " + e.getOriginalMessage());
             }
-        }
-        if ("None".equals(tag)) {
-            return Optional.empty();
-        }
-        if ("Some".equals(tag) && value != null) {
-            // an empty backendId (sent by clients that have none yet) means "do not check"
-            if (value.backendId().filter(String::isEmpty).isPresent()) {
-                value = new PullCursor(value.eventSequenceNumber(), Optional.empty());
-            }
-            return Optional.of(value);
-        }
-        throw new WireFormatException("'" + field + "' must be {\"_tag\":\"None\"} or {\"_tag\":\"Some\",\"value\":...}");
+        });
+        // an empty backendId (sent by clients that have none yet) means "do not check"
+        return cursor.map(c -> c.backendId().filter(String::isEmpty).isPresent()
+                ? new PullCursor(c.eventSequenceNumber(), Optional.empty()) : c);
     }
 
+    /** An Effect Option of a string, or {@code null} for none. */
     private static Optional<String> stringOption(JsonParser p, String field) throws IOException, WireFormatException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return Optional.empty();
@@ -379,24 +374,38 @@ public final class SyncRpc {
             throw new WireFormatException("'" + field + "' must be an Option object, got "
                     + RpcCodec.describe(p.currentToken()));
         }
+        return optionBody(p, field, "\"...\"", () -> string(p, field + ".value"));
+    }
+
+    private interface ValueReader<T> {
+        T read() throws IOException, WireFormatException;
+    }
+
+    /**
+     * The fields of an Effect Option object whose start is current: {@code _tag} None, or Some with a
+     * {@code value} read by {@code value}; {@code valueShape} shows that value in the error for anything else.
+     */
+    private static <T> Optional<T> optionBody(JsonParser p, String field, String valueShape, ValueReader<T> value)
+            throws IOException, WireFormatException {
         String tag = null;
-        String value = null;
+        T some = null;
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
                 case "_tag" -> tag = string(p, field + "._tag");
-                case "value" -> value = string(p, field + ".value");
+                case "value" -> some = value.read();
                 default -> skip(p, v);
             }
         }
         if ("None".equals(tag)) {
             return Optional.empty();
         }
-        if ("Some".equals(tag) && value != null) {
-            return Optional.of(value);
+        if ("Some".equals(tag) && some != null) {
+            return Optional.of(some);
         }
-        throw new WireFormatException("'" + field + "' must be {\"_tag\":\"None\"} or {\"_tag\":\"Some\",\"value\":\"...\"}");
+        throw new WireFormatException("'" + field + "' must be {\"_tag\":\"None\"} or {\"_tag\":\"Some\",\"value\":"
+                + valueShape + "}");
     }
 
     private static Optional<String> syncPayload(String json, JsonParser p) throws IOException {
