@@ -1,7 +1,13 @@
 package dev.eventsync.vertx.wire;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import static dev.eventsync.vertx.wire.WireJson.FACTORY;
+import static dev.eventsync.vertx.wire.WireJson.abbreviate;
+import static dev.eventsync.vertx.wire.WireJson.describe;
+import static dev.eventsync.vertx.wire.WireJson.skip;
+import static dev.eventsync.vertx.wire.WireJson.slice;
+import static dev.eventsync.vertx.wire.WireJson.string;
+import static dev.eventsync.vertx.wire.WireJson.write;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,7 +16,6 @@ import dev.eventsync.api.PullPage;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.json.ProtocolJson;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +32,6 @@ import java.util.Optional;
  * what was wrong, with the request id when it could be read.
  */
 public final class RpcCodec {
-
-    private static final JsonFactory FACTORY = ProtocolJson.reader().getFactory();
 
     private final CauseFormat causeFormat;
 
@@ -142,19 +145,20 @@ public final class RpcCodec {
         });
     }
 
+    /** {@code {"_tag":"Ack","requestId":..}}: the subscriber took the chunk, the server may send the next. */
     public String ack(String requestId) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("_tag", "Ack");
-            g.writeStringField("requestId", requestId);
-            g.writeEndObject();
-        });
+        return requestControl("Ack", requestId);
     }
 
+    /** {@code {"_tag":"Interrupt","requestId":..}}: the client no longer wants the request's answer. */
     public String interrupt(String requestId) {
+        return requestControl("Interrupt", requestId);
+    }
+
+    private static String requestControl(String tag, String requestId) {
         return write(g -> {
             g.writeStartObject();
-            g.writeStringField("_tag", "Interrupt");
+            g.writeStringField("_tag", tag);
             g.writeStringField("requestId", requestId);
             g.writeEndObject();
         });
@@ -189,11 +193,7 @@ public final class RpcCodec {
                     case "tag" -> rpcTag = string(p, "tag");
                     case "payload" -> payload = slice(text, p);
                     case "headers" -> headers = headers(p);
-                    default -> {
-                        if (value.isStructStart()) {
-                            p.skipChildren();
-                        }
-                    }
+                    default -> skip(p, value);
                 }
             }
             if (p.nextToken() != null) {
@@ -316,11 +316,7 @@ public final class RpcCodec {
                 }
                 case "exit" -> exit = slice(text, p);
                 case "defect" -> defect = slice(text, p);
-                default -> {
-                    if (value.isStructStart()) {
-                        p.skipChildren();
-                    }
-                }
+                default -> skip(p, value);
             }
         }
         if (tag == null) {
@@ -367,11 +363,7 @@ public final class RpcCodec {
                     case "_tag" -> tag = string(p, "exit._tag");
                     case "value" -> value = slice(exitJson, p);
                     case "cause" -> cause = slice(exitJson, p);
-                    default -> {
-                        if (v.isStructStart()) {
-                            p.skipChildren();
-                        }
-                    }
+                    default -> skip(p, v);
                 }
             }
             if ("Success".equals(tag)) {
@@ -458,24 +450,6 @@ public final class RpcCodec {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The exact source text of the value at the parser's current token; leaves the parser on its last token. */
-    static String slice(String text, JsonParser p) throws IOException {
-        int start = (int) p.currentTokenLocation().getCharOffset();
-        if (p.currentToken() == JsonToken.VALUE_STRING) {
-            p.getText(); // finishes the lazily read token so that the end offset is exact
-        }
-        p.skipChildren();
-        int end = (int) p.currentLocation().getCharOffset();
-        return text.substring(start, end);
-    }
-
-    private static String string(JsonParser p, String field) throws IOException, WireFormatException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            throw new WireFormatException("'" + field + "' must be a string, got " + describe(p.currentToken()));
-        }
-        return p.getText();
-    }
-
     /** Request ids are decimal strings in Effect 3 and string-or-number in Effect 4. */
     private static String idValue(JsonParser p, String field) throws IOException, WireFormatException {
         if (p.currentToken() == JsonToken.VALUE_STRING || p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
@@ -512,38 +486,5 @@ public final class RpcCodec {
             throw new WireFormatException(missingMessage);
         }
         return value;
-    }
-
-    static String describe(JsonToken token) {
-        if (token == null) {
-            return "nothing";
-        }
-        return switch (token) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> token.toString();
-        };
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
-    }
-
-    private interface GeneratorBody {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String write(GeneratorBody body) {
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
     }
 }

@@ -1,6 +1,12 @@
 package dev.eventsync.vertx.wire;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import static dev.eventsync.vertx.wire.WireJson.FACTORY;
+import static dev.eventsync.vertx.wire.WireJson.describe;
+import static dev.eventsync.vertx.wire.WireJson.skip;
+import static dev.eventsync.vertx.wire.WireJson.slice;
+import static dev.eventsync.vertx.wire.WireJson.string;
+import static dev.eventsync.vertx.wire.WireJson.write;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,7 +18,6 @@ import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PushResult;
 import dev.eventsync.api.json.ProtocolJson;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +50,6 @@ public final class SyncRpc {
     /** The success value of an HTTP ping. */
     public static final String PONG = "{\"_tag\":\"SyncMessage.Pong\"}";
 
-    private static final JsonFactory FACTORY = ProtocolJson.reader().getFactory();
     private static final ObjectReader EVENT_READER = ProtocolJson.readerFor(Event.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectReader CURSOR_READER = ProtocolJson.readerFor(PullCursor.class)
@@ -109,7 +113,7 @@ public final class SyncRpc {
                 switch (field) {
                     case "live" -> {
                         if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
-                            throw new WireFormatException("Pull 'live' must be a boolean, got " + RpcCodec.describe(value));
+                            throw new WireFormatException("Pull 'live' must be a boolean, got " + describe(value));
                         }
                         live = value == JsonToken.VALUE_TRUE;
                     }
@@ -327,14 +331,14 @@ public final class SyncRpc {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             JsonToken t = p.currentToken();
             p.close();
-            throw new WireFormatException(what + " payload must be a JSON object, got " + RpcCodec.describe(t));
+            throw new WireFormatException(what + " payload must be a JSON object, got " + describe(t));
         }
         return p;
     }
 
     private static List<Event> batch(JsonParser p) throws IOException, WireFormatException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw new WireFormatException("'batch' must be an array of events, got " + RpcCodec.describe(p.currentToken()));
+            throw new WireFormatException("'batch' must be an array of events, got " + describe(p.currentToken()));
         }
         List<Event> batch = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -351,7 +355,7 @@ public final class SyncRpc {
     private static Optional<PullCursor> cursorOption(JsonParser p, String field) throws IOException, WireFormatException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new WireFormatException("'" + field + "' must be an Option object ({\"_tag\":\"None\"} or "
-                    + "{\"_tag\":\"Some\",\"value\":...}), got " + RpcCodec.describe(p.currentToken()));
+                    + "{\"_tag\":\"Some\",\"value\":...}), got " + describe(p.currentToken()));
         }
         Optional<PullCursor> cursor = optionBody(p, field, "...", () -> {
             try {
@@ -372,7 +376,7 @@ public final class SyncRpc {
         }
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new WireFormatException("'" + field + "' must be an Option object, got "
-                    + RpcCodec.describe(p.currentToken()));
+                    + describe(p.currentToken()));
         }
         return optionBody(p, field, "\"...\"", () -> string(p, field + ".value"));
     }
@@ -412,33 +416,6 @@ public final class SyncRpc {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return Optional.empty();
         }
-        return Optional.of(RpcCodec.slice(json, p));
-    }
-
-    private static String string(JsonParser p, String field) throws IOException, WireFormatException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            throw new WireFormatException("'" + field + "' must be a string, got " + RpcCodec.describe(p.currentToken()));
-        }
-        return p.getText();
-    }
-
-    private static void skip(JsonParser p, JsonToken v) throws IOException {
-        if (v.isStructStart()) {
-            p.skipChildren();
-        }
-    }
-
-    private interface GeneratorBody {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String write(GeneratorBody body) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return Optional.of(slice(json, p));
     }
 }
