@@ -1,11 +1,9 @@
 package dev.eventsync.jdbc;
 
-import dev.eventsync.core.LocalSyncBackend;
 import dev.eventsync.core.SyncEngine;
 import dev.eventsync.tck.SyncBackendCompatibilityKit;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Certifies the protocol over {@link SyncEngine} with {@link JdbcEventStore} on PostgreSQL (a fresh schema per
@@ -13,39 +11,17 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class PostgresSyncBackendCompatibilityTest extends SyncBackendCompatibilityKit {
 
-    private static TestDatabase database;
-
-    /** Once per class, before the kit's own set-up: an unreachable database skips (or under CI fails) the class. */
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.of("postgresql");
-    }
+    @RegisterExtension
+    static final ClassDatabase DATABASE = new ClassDatabase("postgresql");
 
     @Override
     protected Server newServer() {
-        return node();
+        return DATABASE.engineNode(limits());
     }
 
     /** Another node: its own pool, change feed and engine over the same schema. */
     @Override
     protected Optional<Server> newPeerNode(Server first) {
-        return Optional.of(node());
-    }
-
-    private Server node() {
-        JdbcEventStore store = JdbcEventStore.open(database.settings());
-        SyncEngine engine = SyncEngine.builder(store).limits(limits()).build();
-        return Server.of(storeId -> new LocalSyncBackend(engine, storeId), () -> {
-            engine.close();
-            store.close();
-        });
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        if (database != null) {
-            database.close();
-            database = null;
-        }
+        return Optional.of(DATABASE.engineNode(limits()));
     }
 }
