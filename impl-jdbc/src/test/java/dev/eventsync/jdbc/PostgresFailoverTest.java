@@ -2,10 +2,8 @@ package dev.eventsync.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.eventsync.api.StoreId;
-import dev.eventsync.spi.storage.AppendResult;
 import dev.eventsync.spi.storage.ChangeFeed;
 import dev.eventsync.spi.storage.StorageUnavailableException;
 import java.time.Duration;
@@ -56,44 +54,7 @@ class PostgresFailoverTest {
     @Test
     void poolRecoversAfterItsConnectionsAreTerminated() throws Exception {
         JdbcEventStore store = open();
-        StoreId id = JdbcEventStoreTestBase.uniqueStore();
-        store.append(id, 0, JdbcEventStoreTestBase.batch(0, 3, "a"), Instant.now());
-
-        List<String> outcomes = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-            terminate("eventsync-" + store.nodeId());
-            // Each call right after the kill either fails with the typed error or already succeeds on a
-            // fresh connection; never anything else, and never a wrong answer.
-            for (int call = 0; call < 3; call++) {
-                try {
-                    assertThat(store.head(id)).isEqualTo(3);
-                    outcomes.add("ok");
-                } catch (StorageUnavailableException e) {
-                    assertThat(e).hasMessageContaining("database unavailable");
-                    outcomes.add("unavailable");
-                }
-            }
-        }
-        // Whatever those calls saw, the store serves again without any intervention.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                assertThat(store.append(id, 3, JdbcEventStoreTestBase.batch(3, 2, "b"), Instant.now()))
-                        .isEqualTo(new AppendResult.Appended(5));
-                outcomes.add("ok");
-                break;
-            } catch (StorageUnavailableException e) {
-                outcomes.add("unavailable");
-                if (System.nanoTime() > deadline) {
-                    fail("the store did not recover within 20 s; outcomes " + outcomes, e);
-                }
-                Thread.sleep(100);
-            }
-        }
-        assertThat(store.read(id, 0, 10)).hasSize(5);
-        // The pool's connections were used moments before each kill, so at least the first call after
-        // the first kill meets a dead connection (the pool only re-validates connections idle > 500 ms).
-        assertThat(outcomes).as("outcomes").contains("unavailable").endsWith("ok");
+        PoolRecovery.assertRecoversFrom(store, () -> terminate("eventsync-" + store.nodeId()));
     }
 
     @Test
