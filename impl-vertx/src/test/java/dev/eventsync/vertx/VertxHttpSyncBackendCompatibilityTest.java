@@ -4,7 +4,6 @@ import dev.eventsync.core.SyncEngine;
 import dev.eventsync.memory.InMemoryEventStore;
 import dev.eventsync.tck.SyncBackendCompatibilityKit;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Certifies the HTTP transport end to end: the protocol kit drives {@link VertxSyncBackend} HTTP clients (live
@@ -17,20 +16,7 @@ class VertxHttpSyncBackendCompatibilityTest extends SyncBackendCompatibilityKit 
     protected Server newServer() throws Exception {
         InMemoryEventStore store = new InMemoryEventStore();
         SyncEngine engine = SyncEngine.builder(store).build();
-        VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0))
-                .vertx(TestServer.sharedVertx()).build();
-        int port = server.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return Server.of(storeId -> VertxSyncBackend.create(TestServer.sharedVertx(),
-                VertxClientSettings.of(java.net.URI.create("http://127.0.0.1:" + port + "/"), storeId)
-                        .withTransport(VertxClientSettings.Transport.HTTP).withPollInterval(Duration.ofMillis(50))), () -> {
-                    try {
-                        server.stop(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        throw new IllegalStateException("stopping the server failed", e);
-                    } finally {
-                        engine.close();
-                        store.close();
-                    }
-                });
+        return KitServers.serve(store, engine, "http", client -> client
+                .withTransport(VertxClientSettings.Transport.HTTP).withPollInterval(Duration.ofMillis(50)));
     }
 }

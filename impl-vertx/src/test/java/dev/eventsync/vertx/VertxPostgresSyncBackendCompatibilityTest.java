@@ -6,15 +6,12 @@ import dev.eventsync.core.SyncEngine;
 import dev.eventsync.jdbc.JdbcEventStore;
 import dev.eventsync.jdbc.JdbcSettings;
 import dev.eventsync.tck.SyncBackendCompatibilityKit;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,20 +69,7 @@ class VertxPostgresSyncBackendCompatibilityTest extends SyncBackendCompatibility
         JdbcEventStore store = JdbcEventStore.open(JdbcSettings.of(URL + separator + "currentSchema=" + schema)
                 .withCredentials(USER, PASSWORD).withMaximumPoolSize(4));
         SyncEngine engine = SyncEngine.builder(store).limits(limits()).build();
-        VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0))
-                .vertx(TestServer.sharedVertx()).build();
-        int port = server.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return Server.of(storeId -> VertxSyncBackend.create(TestServer.sharedVertx(),
-                VertxClientSettings.of(URI.create("ws://127.0.0.1:" + port + "/"), storeId)), () -> {
-                    try {
-                        server.stop(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        throw new IllegalStateException("stopping the server failed", e);
-                    } finally {
-                        engine.close();
-                        store.close();
-                    }
-                });
+        return KitServers.webSocket(store, engine);
     }
 
     private static void execute(String sql) {

@@ -4,10 +4,7 @@ import dev.eventsync.core.SyncEngine;
 import dev.eventsync.jdbc.JdbcEventStore;
 import dev.eventsync.jdbc.JdbcSettings;
 import dev.eventsync.tck.SyncBackendCompatibilityKit;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,19 +20,6 @@ class VertxSqliteSyncBackendCompatibilityTest extends SyncBackendCompatibilityKi
     protected Server newServer() throws Exception {
         JdbcEventStore store = JdbcEventStore.open(JdbcSettings.sqlite(directory.resolve("eventsync.db")));
         SyncEngine engine = SyncEngine.builder(store).limits(limits()).build();
-        VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0))
-                .vertx(TestServer.sharedVertx()).build();
-        int port = server.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return Server.of(storeId -> VertxSyncBackend.create(TestServer.sharedVertx(),
-                VertxClientSettings.of(URI.create("ws://127.0.0.1:" + port + "/"), storeId)), () -> {
-                    try {
-                        server.stop(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        throw new IllegalStateException("stopping the server failed", e);
-                    } finally {
-                        engine.close();
-                        store.close();
-                    }
-                });
+        return KitServers.webSocket(store, engine);
     }
 }
