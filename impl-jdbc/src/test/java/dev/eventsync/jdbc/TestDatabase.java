@@ -134,6 +134,16 @@ abstract class TestDatabase implements AutoCloseable {
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    /** Runs one statement on a fresh connection to a database server; any failure fails the test. */
+    private static void executeOn(String url, String user, String password, String sql) {
+        try (Connection connection = connect(url, user, password);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     private static JdbcSettings small(JdbcSettings settings) {
         return settings.withMaximumPoolSize(4).withConnectionTimeout(java.time.Duration.ofSeconds(5));
     }
@@ -206,12 +216,7 @@ abstract class TestDatabase implements AutoCloseable {
 
         @Override
         void execute(String sql) {
-            try (Connection connection = connect(PG_URL, PG_USER, PG_PASSWORD);
-                 Statement statement = connection.createStatement()) {
-                statement.execute(sql);
-            } catch (SQLException e) {
-                throw new IllegalStateException(sql, e);
-            }
+            executeOn(PG_URL, PG_USER, PG_PASSWORD, sql);
         }
 
         @Override
@@ -245,12 +250,7 @@ abstract class TestDatabase implements AutoCloseable {
 
         @Override
         void execute(String sql) {
-            try (Connection connection = connect(MARIADB_URL, MARIADB_USER, MARIADB_PASSWORD);
-                 Statement statement = connection.createStatement()) {
-                statement.execute(sql);
-            } catch (SQLException e) {
-                throw new IllegalStateException(sql, e);
-            }
+            executeOn(MARIADB_URL, MARIADB_USER, MARIADB_PASSWORD, sql);
         }
 
         @Override
