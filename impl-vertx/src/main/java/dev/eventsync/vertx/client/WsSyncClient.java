@@ -74,13 +74,21 @@ final class WsSyncClient extends VertxClientBase {
     /** Connects first if needed (without waiting for the backoff timer), then sends an RPC-level ping. */
     @Override
     public CompletionStage<Void> ping() {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+        return whileOpen(result -> whenConnected(() -> pingNow(result), result::completeExceptionally));
+    }
+
+    /**
+     * Runs {@code operation} with a new future on the context, or fails that future at once when the client is
+     * closed; the caller's stage completes on the callback executor.
+     */
+    private <T> CompletionStage<T> whileOpen(Consumer<CompletableFuture<T>> operation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         context.runOnContext(v -> {
             if (closed) {
                 result.completeExceptionally(closedError());
                 return;
             }
-            whenConnected(() -> pingNow(result), result::completeExceptionally);
+            operation.accept(result);
         });
         return async(result);
     }
@@ -100,16 +108,10 @@ final class WsSyncClient extends VertxClientBase {
     @Override
     public CompletionStage<PushResult> push(List<Event> batch, Optional<String> backendId) {
         List<Event> events = List.copyOf(batch);
-        CompletableFuture<PushResult> result = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            if (closed) {
-                result.completeExceptionally(closedError());
-                return;
-            }
+        return whileOpen(result -> {
             pushQueue.add(new PushOp(events, backendId, result));
             pumpPushes();
         });
-        return async(result);
     }
 
     @Override
