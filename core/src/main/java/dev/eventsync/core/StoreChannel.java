@@ -118,11 +118,12 @@ final class StoreChannel {
     /**
      * Registers {@code subscription} as live if it has delivered everything published so far (its
      * watermark is at or past {@code publishedHead}); otherwise it must read more from storage first,
-     * where everything up to {@code publishedHead} already is.
+     * where everything up to {@code publishedHead} already is. A pull that served another backendId (the
+     * store was reset after its last read) is not registered: its next read ends it with a mismatch.
      */
     boolean goLive(PullSubscription subscription, long delivered) {
         synchronized (lock) {
-            if (delivered >= publishedHead) {
+            if (delivered >= publishedHead && subscription.backendId().equals(backendId)) {
                 live.add(subscription);
                 subscription.enterLive();
                 return true;
