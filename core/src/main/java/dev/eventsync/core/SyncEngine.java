@@ -197,6 +197,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private PushResult admit(CallContext context, StoreChannel channel, List<Event> batch,
                              Optional<String> sentBackendId) {
         channel.ensureInitialized();
+        if (sentBackendId.isPresent() && !sentBackendId.get().equals(channel.backendId())) {
+            // the client may know of a reset made by another node before this node does
+            channel.syncFromStorage(settings.readBatchSize());
+        }
         PushRules.checkBackendId(sentBackendId, channel.backendId()).ifPresent(SyncEngine::raise);
         long parent = batch.get(0).parentSeqNum();
         long head = channel.publishedHead();
@@ -295,6 +299,11 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 StoreChannel channel = subscription.channel();
                 if (first) {
                     authenticate(context);
+                    channel.ensureInitialized();
+                    if (!store.backendId(channel.id).equals(channel.backendId())) {
+                        syncLater(channel);
+                        raise(new SyncError.Unavailable("the store was just reset by another server; pull again"));
+                    }
                     validateCursor(channel);
                 } else {
                     channel.ensureInitialized();
@@ -303,6 +312,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                     }
                 }
                 List<StoredEvent> read = store.read(channel.id, after, limits.maxPullEvents());
+                if (read.isEmpty() && after < channel.publishedHead()) {
+                    // storage is behind what this node published: the store was reset by another node
+                    syncLater(channel);
+                }
                 List<SizedEvent> sized = SizedEvent.ofAll(read);
                 int n = SizedEvent.fitting(sized, limits.maxPullEvents(), limits.maxPullBytes());
                 List<StoredEvent> page = read.subList(0, n);
@@ -502,29 +515,39 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             if (channel == null || closed || head <= channel.publishedHead()) {
                 return; // nobody on this node follows the store, or it is already published
             }
-            syncLater(channel);
+            SyncEngine.this.syncLater(channel);
         }
 
         @Override
         public void resync() {
             if (!closed) {
-                channels.values().forEach(this::syncLater);
+                channels.values().forEach(SyncEngine.this::syncLater);
             }
         }
+    }
 
-        private void syncLater(StoreChannel channel) {
-            try {
-                channel.serially(() -> guarded(() -> {
-                    channel.syncFromStorage(settings.readBatchSize());
-                    return null;
-                }), workers).exceptionally(failure -> {
-                    LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.id, describe(failure));
-                    return null;
-                });
-            } catch (RejectedExecutionException e) {
-                LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
-                        channel.id);
-            }
+    /**
+     * Queues a {@link StoreChannel#syncFromStorage} on the store's serial queue, unless one is queued and
+     * not started yet (it will see everything this one would).
+     */
+    private void syncLater(StoreChannel channel) {
+        if (closed || !channel.syncQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            channel.serially(() -> guarded(() -> {
+                channel.syncQueued.set(false);
+                channel.syncFromStorage(settings.readBatchSize());
+                return null;
+            }), workers).exceptionally(failure -> {
+                channel.syncQueued.set(false);
+                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.id, describe(failure));
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            channel.syncQueued.set(false);
+            LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
+                    channel.id);
         }
     }
 

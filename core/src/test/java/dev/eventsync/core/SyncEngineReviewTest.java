@@ -84,7 +84,9 @@ class SyncEngineReviewTest {
         join(engine.push(ctx, Events.chain(0, 50, "a"), Optional.empty()));
         String old = store.backendId(s1);
         HoldingSubscriber pull = new HoldingSubscriber();
-        engine.pull(ctx, Optional.empty(), true).subscribe(pull);
+        // the first page may be delivered on the subscribing thread, which then holds in onNext
+        Thread subscribing = new Thread(() -> engine.pull(ctx, Optional.empty(), true).subscribe(pull));
+        subscribing.start();
         await(pull.inFirstOnNext); // the whole backlog (1..50) is being delivered; the pull is not live yet
         String fresh = join(engine.resetStore(s1));
         pull.release.countDown();
@@ -96,5 +98,54 @@ class SyncEngineReviewTest {
         assertThat(SyncErrorException.errorOf(pull.error)).contains(new SyncError.BackendIdMismatch(fresh, old));
         assertThat(pull.seqNums()).as("only the old history, nothing of the new one under the old backendId")
                 .isEqualTo(Events.chain(0, 50, "a").stream().map(e -> e.seqNum()).toList());
+    }
+
+    /** Two engines over one storage stand for two server nodes; the other one resets the store. */
+    @Test
+    void aResetMadeByAnotherNodeIsNoticedByTheNextPush() {
+        join(engine.push(ctx, Events.chain(0, 5, "a"), Optional.empty()));
+        String fresh;
+        try (SyncEngine otherNode = SyncEngine.builder(store).build()) {
+            fresh = join(otherNode.resetStore(s1));
+        }
+        // a client that learnt the new backendId from the other node pushes onto the empty log here
+        assertThat(join(engine.push(ctx, Events.chain(0, 3, "b"), Optional.of(fresh))))
+                .isEqualTo(new dev.eventsync.api.PushResult.Appended(3, 3));
+        assertThat(join(engine.push(ctx, Events.chain(3, 1, "b"), Optional.empty())))
+                .isEqualTo(new dev.eventsync.api.PushResult.Appended(4, 1));
+        assertThat(store.read(s1, 0, 10)).extracting(e -> e.event().clientId()).containsOnly("b");
+    }
+
+    @Test
+    void aResetMadeByAnotherNodeEndsThisNodesLivePullsAndNewPullsServeTheNewHistory() {
+        join(engine.push(ctx, Events.chain(0, 5, "a"), Optional.empty()));
+        String old = store.backendId(s1);
+        PullProbe before = PullProbe.unbounded();
+        engine.pull(ctx, Optional.empty(), true).subscribe(before);
+        before.awaitEvents(5);
+        PullProbe.await(() -> engine.livePullCount() == 1, "the pull to go live");
+        String fresh;
+        try (SyncEngine otherNode = SyncEngine.builder(store).build()) {
+            fresh = join(otherNode.resetStore(s1));
+            join(otherNode.push(ctx, Events.chain(0, 2, "b"), Optional.of(fresh)));
+        }
+        // a pull started here after the reset must not spin, nor serve the new history under the old id
+        PullProbe after = PullProbe.unbounded();
+        engine.pull(ctx, Optional.empty(), true).subscribe(after);
+        join(engine.push(ctx, Events.chain(2, 1, "b"), Optional.of(fresh)));
+        assertThat(SyncErrorException.errorOf(before.awaitTermination().error()))
+                .contains(new SyncError.BackendIdMismatch(fresh, old));
+        // the new pull either saw the reset (a retryable error) or serves the new history live
+        PullProbe.await(() -> after.error() != null || after.seqNums().size() >= 3, "the new pull to settle");
+        if (after.error() == null) {
+            assertThat(after.seqNums()).containsExactly(1L, 2L, 3L);
+            assertThat(after.pages).allSatisfy(p -> assertThat(p.backendId()).isEqualTo(fresh));
+        } else {
+            assertThat(SyncErrorException.errorOf(after.error())).isPresent();
+        }
+        PullProbe again = PullProbe.unbounded();
+        engine.pull(ctx, Optional.empty(), false).subscribe(again);
+        assertThat(again.awaitTermination().seqNums()).containsExactly(1L, 2L, 3L);
+        assertThat(again.pages).allSatisfy(p -> assertThat(p.backendId()).isEqualTo(fresh));
     }
 }
