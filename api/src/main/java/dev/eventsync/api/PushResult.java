@@ -6,7 +6,14 @@ package dev.eventsync.api;
  */
 public sealed interface PushResult {
 
-    /** The store's head after the push. */
+    /**
+     * The head a client reports when its transport does not say: LiveStore's sync-cf ack is a bare
+     * {@code {}}, so a client of a server that sends nothing more reports an empty push as
+     * {@code Empty(UNKNOWN_HEAD)}.
+     */
+    long UNKNOWN_HEAD = -1;
+
+    /** The store's head after the push, or {@link #UNKNOWN_HEAD}. */
     long head();
 
     /** The batch was appended; {@code head} is its last seqNum. */

@@ -15,4 +15,27 @@ public final class ConfigurationException extends RuntimeException {
     public ConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The configuration problem behind a Guice failure, or a new one that says {@code what} could not be
+     * done and why (the innermost cause's message, on one line).
+     */
+    static ConfigurationException from(RuntimeException failure, String what) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException config) {
+                return config;
+            }
+        }
+        return new ConfigurationException(what + ": " + rootMessage(failure), failure);
+    }
+
+    /** The innermost cause's message, on one line. */
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.replace('\n', ' ').trim();
+    }
 }

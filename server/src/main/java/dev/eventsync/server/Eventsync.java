@@ -41,13 +41,7 @@ public final class Eventsync {
         try {
             return injector.getInstance(dev.eventsync.spi.storage.EventStore.class);
         } catch (com.google.inject.ProvisionException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConfigurationException config2) {
-                    throw config2;
-                }
-            }
-            throw new ConfigurationException("could not open the storage " + config.storage().describe() + ": "
-                    + StorageSelectionModule.rootMessage(e), e);
+            throw ConfigurationException.from(e, "could not open the storage " + config.storage().describe());
         }
     }
 

@@ -67,14 +67,7 @@ public final class EventsyncServer implements AutoCloseable {
         try {
             return injector.getInstance(type);
         } catch (ProvisionException | CreationException e) {
-            Throwable cause = e.getCause();
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConfigurationException config) {
-                    throw config;
-                }
-            }
-            throw new ConfigurationException("could not start " + type.getSimpleName() + ": "
-                    + StorageSelectionModule.rootMessage(cause == null ? e : cause), e);
+            throw ConfigurationException.from(e, "could not start " + type.getSimpleName());
         }
     }
 
@@ -88,7 +81,7 @@ public final class EventsyncServer implements AutoCloseable {
                         + " is already in use; stop the other process or choose another port with --port", cause);
             }
             throw new ConfigurationException("transport " + transport.name() + " could not start: "
-                    + StorageSelectionModule.rootMessage(cause), cause);
+                    + ConfigurationException.rootMessage(cause), cause);
         } catch (TimeoutException e) {
             throw new ConfigurationException("transport " + transport.name() + " did not start within " + START_TIMEOUT, e);
         } catch (InterruptedException e) {

@@ -85,7 +85,7 @@ public final class StorageSelectionModule extends AbstractModule {
                 return JdbcEventStore.open(settings);
             } catch (StorageUnavailableException e) {
                 throw new ConfigurationException("cannot reach the database at " + config.storage().describe() + ": "
-                        + rootMessage(e) + "; check --storage (and --db-user/--db-password) and that the database is running",
+                        + ConfigurationException.rootMessage(e) + "; check --storage (and --db-user/--db-password) and that the database is running",
                         e);
             }
         }
@@ -99,14 +99,5 @@ public final class StorageSelectionModule extends AbstractModule {
                         + "; choose a writable place with --storage sqlite:<path>", e);
             }
         }
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.replace('\n', ' ').trim();
     }
 }
