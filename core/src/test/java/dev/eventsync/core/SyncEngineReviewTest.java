@@ -148,4 +148,40 @@ class SyncEngineReviewTest {
         assertThat(again.awaitTermination().seqNums()).containsExactly(1L, 2L, 3L);
         assertThat(again.pages).allSatisfy(p -> assertThat(p.backendId()).isEqualTo(fresh));
     }
+
+    /** The bytes {@code page}'s events take in its {@code batch} array: their JSON and the commas. */
+    static long batchBytes(PullPage page) {
+        long bytes = Math.max(0, page.batch().size() - 1);
+        for (StoredEvent event : page.batch()) {
+            bytes += dev.eventsync.api.json.ProtocolJson.write(event).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return bytes;
+    }
+
+    @Test
+    void backlogAndLivePagesNeverExceedTheByteLimitWithTheirMetadata() {
+        join(engine.push(ctx, Events.chain(0, 100, "a"), Optional.empty()));
+        List<dev.eventsync.api.Event> sameSize = Events.chain(100, 40, "a");
+        // a limit the old per-event estimate (event + 120 bytes) fills exactly with 10 events
+        long limit = 10 * (dev.eventsync.api.json.ProtocolJson.encodedSize(sameSize.get(0)) + 120);
+        try (SyncEngine tight = SyncEngine.builder(store)
+                .limits(dev.eventsync.api.SyncLimits.defaults().withMaxPullBytes(limit)).build()) {
+            join(tight.push(ctx, sameSize.subList(0, 20), Optional.empty()));
+            PullProbe probe = PullProbe.unbounded();
+            tight.pull(ctx, Optional.of(new dev.eventsync.api.PullCursor(100, Optional.empty())), true).subscribe(probe);
+            probe.awaitEvents(20);
+            PullProbe.await(() -> tight.livePullCount() == 1, "the pull to go live");
+            join(tight.push(ctx, sameSize.subList(20, 40), Optional.empty()));
+            probe.awaitEvents(40);
+            assertThat(probe.seqNums()).isEqualTo(sameSize.stream().map(e -> e.seqNum()).toList());
+            assertThat(probe.pages).allSatisfy(page -> assertThat(batchBytes(page)).isLessThanOrEqualTo(limit));
+            List<PullPage> backlog = new java.util.ArrayList<>();
+            for (PullPage page : probe.pages) {
+                if (backlog.stream().mapToInt(p -> p.batch().size()).sum() < 20) {
+                    backlog.add(page);
+                }
+            }
+            SyncEnginePullTest.assertExactRemaining(backlog, 20);
+        }
+    }
 }
