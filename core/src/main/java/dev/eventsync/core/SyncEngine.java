@@ -369,6 +369,9 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      */
     public CompletionStage<String> resetStore(StoreId storeId) {
         StoreChannel channel = channel(storeId);
+        if (closed) {
+            return failed(unavailableClosed());
+        }
         return channel.serially(() -> guarded(() -> {
             store.reset(storeId);
             String backendId = store.backendId(storeId);
@@ -451,6 +454,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             return CompletableFuture.supplyAsync(() -> guarded(task), workersOrFail());
         } catch (SyncErrorException e) {
             return failed(e.error());
+        } catch (RejectedExecutionException e) {
+            // supplyAsync hands the task over on the caller's thread: a full pool throws here
+            return CompletableFuture.failedFuture(
+                    new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), e));
         }
     }
 

@@ -184,4 +184,39 @@ class SyncEngineReviewTest {
             SyncEnginePullTest.assertExactRemaining(backlog, 20);
         }
     }
+
+    @Test
+    void aSaturatedWorkerPoolAnswersUnavailableInsteadOfThrowing() throws Exception {
+        FlakyStore gated = new FlakyStore(store);
+        try (SyncEngine small = SyncEngine.builder(gated).settings(new EngineSettings(1, 1, 100)).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            gated.holdAfterAppend = release;
+            java.util.concurrent.CompletionStage<?> holding = small.push(ctx, Events.chain(0, 1, "a"), Optional.empty());
+            assertThat(gated.appendsDone.tryAcquire(20, TimeUnit.SECONDS)).as("the only worker is busy").isTrue();
+            java.util.concurrent.CompletionStage<?> queued = small.push(ctx, Events.chain(1, 1, "a"), Optional.empty());
+            try {
+                // the queue (capacity 1) is full now: every call must still return a stage
+                assertThat(SyncEnginePushTest.errorOf(small.push(ctx, Events.chain(1, 1, "b"), Optional.empty())))
+                        .isInstanceOf(SyncError.Unavailable.class);
+                assertThat(SyncEnginePushTest.errorOf(small.ping(ctx))).isInstanceOf(SyncError.Unavailable.class);
+                assertThat(join(small.health()).ready()).isFalse();
+            } finally {
+                gated.holdAfterAppend = null;
+                release.countDown();
+            }
+            join(holding);
+            join(queued);
+            assertThat(store.head(s1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void callsOnAShutDownEngineFailWithUnavailableInsteadOfThrowing() {
+        SyncEngine stopped = SyncEngine.builder(store).build();
+        stopped.close();
+        assertThat(SyncEnginePushTest.errorOf(stopped.resetStore(s1))).isInstanceOf(SyncError.Unavailable.class);
+        assertThat(SyncEnginePushTest.errorOf(stopped.ping(ctx))).isInstanceOf(SyncError.Unavailable.class);
+        assertThat(SyncEnginePushTest.errorOf(stopped.stores())).isInstanceOf(SyncError.Unavailable.class);
+        assertThat(join(stopped.health()).ready()).isFalse();
+    }
 }
