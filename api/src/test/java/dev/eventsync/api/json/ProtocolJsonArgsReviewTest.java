@@ -48,4 +48,27 @@ class ProtocolJsonArgsReviewTest {
         Event read = ProtocolJson.readerFor(Event.class).readValue(framed, 4, eventBytes.length);
         assertThat(read.args()).contains(ARGS);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"123", "-0", "1E+2", "0.1", "true", "null", "\"x\"",
+        "\"\\ud83d\\ude00\"", "\"😀\"", "[1,2]", "{}", "123456789012345678901234567890"})
+    void argsAsTheLastFieldAreExactFromStringAndBytes(String args) throws IOException {
+        for (String gap : List.of("", " ", "\n\t ")) {
+            String json = "{\"name\":\"n\",\"seqNum\":1,\"parentSeqNum\":0,\"clientId\":\"c\",\"sessionId\":\"s\",\"args\":"
+                    + gap + args + gap + "}";
+            assertThat(ProtocolJson.read(json, Event.class).args()).as(json).contains(args);
+            Event fromBytes = ProtocolJson.readerFor(Event.class).readValue(json.getBytes(StandardCharsets.UTF_8));
+            assertThat(fromBytes.args()).as(json).contains(args);
+        }
+    }
+
+    /** Transports stream large frames through the shared factory's parser and read events from it. */
+    @Test
+    void argsStayExactWhenReadThroughAParserOfTheSharedFactory() throws IOException {
+        String json = page(1_000);
+        try (com.fasterxml.jackson.core.JsonParser p = ProtocolJson.reader().getFactory().createParser(json)) {
+            PullPage read = ProtocolJson.readerFor(PullPage.class).readValue(p);
+            assertThat(read.batch()).allSatisfy(e -> assertThat(e.event().args()).contains(ARGS));
+        }
+    }
 }
