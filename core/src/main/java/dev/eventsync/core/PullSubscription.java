@@ -222,8 +222,9 @@ final class PullSubscription implements Flow.Subscription {
                 return;
             }
             if (error != null) {
+                Throwable cause = error;
                 finish();
-                subscriber.onError(error);
+                terminate(() -> subscriber.onError(cause), "onError");
                 return;
             }
             if (page != null && !emit(page)) {
@@ -231,7 +232,7 @@ final class PullSubscription implements Flow.Subscription {
             }
             if (complete) {
                 finish();
-                subscriber.onComplete();
+                terminate(subscriber::onComplete, "onComplete");
                 return;
             }
             if (tryLive) {
@@ -265,6 +266,19 @@ final class PullSubscription implements Flow.Subscription {
             }
             finish();
             return false;
+        }
+    }
+
+    /**
+     * Delivers a terminal signal. A subscriber that throws from it breaks Reactive Streams rule 2.13; the
+     * failure is logged and goes no further, so that whoever ended the pull (a reset, the shutdown, a
+     * worker) goes on with the other pulls.
+     */
+    private void terminate(Runnable signal, String name) {
+        try {
+            signal.run();
+        } catch (RuntimeException e) {
+            LOG.warn("store {}: pull subscriber threw from {}", channel.id, name, e);
         }
     }
 

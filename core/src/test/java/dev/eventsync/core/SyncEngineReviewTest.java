@@ -219,4 +219,75 @@ class SyncEngineReviewTest {
         assertThat(SyncEnginePushTest.errorOf(stopped.stores())).isInstanceOf(SyncError.Unavailable.class);
         assertThat(join(stopped.health()).ready()).isFalse();
     }
+
+    /** Breaks Reactive Streams rule 2.13 on purpose: throws from onError and onComplete. */
+    static final class ThrowingOnTermination extends java.util.concurrent.atomic.AtomicInteger
+            implements Flow.Subscriber<PullPage> {
+        private static final long serialVersionUID = 1L;
+        final List<PullPage> pages = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(PullPage page) {
+            pages.add(page);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            incrementAndGet();
+            throw new IllegalStateException("connection already closed (injected)");
+        }
+
+        @Override
+        public void onComplete() {
+            incrementAndGet();
+            throw new IllegalStateException("connection already closed (injected)");
+        }
+    }
+
+    @Test
+    void aSubscriberThrowingFromOnErrorDoesNotStopTheResetOfOtherPulls() {
+        join(engine.push(ctx, Events.chain(0, 2, "a"), Optional.empty()));
+        ThrowingOnTermination rude = new ThrowingOnTermination();
+        engine.pull(ctx, Optional.empty(), true).subscribe(rude);
+        PullProbe.await(() -> engine.livePullCount() == 1, "the first pull to go live");
+        PullProbe polite = PullProbe.unbounded();
+        engine.pull(ctx, Optional.empty(), true).subscribe(polite);
+        PullProbe.await(() -> engine.livePullCount() == 2, "both pulls to go live");
+        String fresh = join(engine.resetStore(s1));
+        assertThat(fresh).isEqualTo(store.backendId(s1));
+        assertThat(SyncErrorException.errorOf(polite.awaitTermination().error()))
+                .hasValueSatisfying(e -> assertThat(e).isInstanceOf(SyncError.BackendIdMismatch.class));
+        assertThat(rude.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aSubscriberThrowingFromOnErrorDoesNotStopTheShutdown() {
+        SyncEngine stopping = SyncEngine.builder(store).build();
+        ThrowingOnTermination rude = new ThrowingOnTermination();
+        PullProbe polite = PullProbe.unbounded();
+        stopping.pull(ctx, Optional.empty(), true).subscribe(rude);
+        stopping.pull(ctx, Optional.empty(), true).subscribe(polite);
+        PullProbe.await(() -> stopping.livePullCount() == 2, "both pulls to go live");
+        stopping.close();
+        assertThat(SyncErrorException.errorOf(polite.awaitTermination().error()))
+                .hasValueSatisfying(e -> assertThat(e).isInstanceOf(SyncError.Unavailable.class));
+        assertThat(rude.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aSubscriberThrowingFromOnCompleteDoesNotBreakTheEngine() {
+        join(engine.push(ctx, Events.chain(0, 2, "a"), Optional.empty()));
+        ThrowingOnTermination rude = new ThrowingOnTermination();
+        engine.pull(ctx, Optional.empty(), false).subscribe(rude);
+        PullProbe.await(() -> rude.get() == 1, "onComplete");
+        assertThat(rude.pages).hasSize(1);
+        PullProbe next = PullProbe.unbounded();
+        engine.pull(ctx, Optional.empty(), false).subscribe(next);
+        assertThat(next.awaitTermination().seqNums()).containsExactly(1L, 2L);
+    }
 }
