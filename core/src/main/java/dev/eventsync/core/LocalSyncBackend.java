@@ -162,6 +162,9 @@ public final class LocalSyncBackend implements dev.eventsync.api.SyncBackend {
             upstream = subscription;
             openPulls.add(this);
             downstream.onSubscribe(this);
+            if (state == ConnectionState.CLOSED) {
+                cancel(); // the backend closed while this pull subscribed: close() may not have seen it
+            }
         }
 
         @Override

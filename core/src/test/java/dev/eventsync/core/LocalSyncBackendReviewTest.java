@@ -119,4 +119,64 @@ class LocalSyncBackendReviewTest {
         assertThat(subscriber.violations).isEmpty();
         assertThat(subscriber.pages).hasSize(1);
     }
+
+    /** The real engine, with each pull's subscription held at a gate, to open the subscribe/close window. */
+    static final class GatedPulls implements dev.eventsync.spi.transport.SyncService {
+        final SyncEngine engine;
+        final CountDownLatch atGate = new CountDownLatch(1);
+        final CountDownLatch open = new CountDownLatch(1);
+
+        GatedPulls(SyncEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> authorize(dev.eventsync.spi.transport.CallContext context) {
+            return engine.authorize(context);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<dev.eventsync.api.PushResult> push(
+                dev.eventsync.spi.transport.CallContext context, List<dev.eventsync.api.Event> batch,
+                Optional<String> backendId) {
+            return engine.push(context, batch, backendId);
+        }
+
+        @Override
+        public Flow.Publisher<PullPage> pull(dev.eventsync.spi.transport.CallContext context,
+                                             Optional<dev.eventsync.api.PullCursor> cursor, boolean live) {
+            Flow.Publisher<PullPage> real = engine.pull(context, cursor, live);
+            return subscriber -> {
+                atGate.countDown();
+                SyncEngineReviewTest.await(open);
+                real.subscribe(subscriber);
+            };
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> ping(dev.eventsync.spi.transport.CallContext context) {
+            return engine.ping(context);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Health> health() {
+            return engine.health();
+        }
+    }
+
+    @Test
+    void aPullSubscribedWhileTheBackendClosesIsEndedToo() {
+        GatedPulls gated = new GatedPulls(engine);
+        LocalSyncBackend closing = new LocalSyncBackend(gated, StoreId.of("closing"));
+        PullProbe probe = new PullProbe();
+        Thread subscribing = new Thread(() -> closing.pull(Optional.empty(), true).subscribe(probe));
+        subscribing.start();
+        SyncEngineReviewTest.await(gated.atGate);
+        closing.close();
+        gated.open.countDown();
+        probe.request(Long.MAX_VALUE);
+        assertThat(SyncErrorException.errorOf(probe.awaitTermination().error()))
+                .hasValueSatisfying(e -> assertThat(e).isInstanceOf(SyncError.Unavailable.class));
+        PullProbe.await(() -> engine.livePullCount() == 0, "no live pull left on the engine");
+    }
 }
