@@ -307,7 +307,9 @@ final class PullSubscription implements Flow.Subscription {
         } catch (RuntimeException rejected) {
             synchronized (this) {
                 readInFlight = false;
-                failure = new SyncErrorException(new SyncError.Unavailable("the server is overloaded"));
+                // a typed refusal (the engine is shutting down) says more than "overloaded"
+                failure = rejected instanceof SyncErrorException typed ? typed
+                        : new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), rejected);
             }
             drain();
         }

@@ -290,4 +290,14 @@ class SyncEngineReviewTest {
         engine.pull(ctx, Optional.empty(), false).subscribe(next);
         assertThat(next.awaitTermination().seqNums()).containsExactly(1L, 2L);
     }
+
+    @Test
+    void aPullOnAShutDownEngineSaysItIsShuttingDownNotOverloaded() {
+        SyncEngine stopped = SyncEngine.builder(store).build();
+        stopped.close();
+        PullProbe probe = PullProbe.unbounded();
+        stopped.pull(ctx, Optional.empty(), true).subscribe(probe);
+        assertThat(SyncErrorException.errorOf(probe.awaitTermination().error()))
+                .contains(new SyncError.Unavailable("the server is shutting down"));
+    }
 }
