@@ -302,7 +302,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                     channel.ensureInitialized();
                     if (!store.backendId(channel.id).equals(channel.backendId())) {
                         syncLater(channel);
-                        raise(new SyncError.Unavailable("the store was just reset by another server; pull again"));
+                        raise(new SyncError.Unavailable("the store was just reset; pull again"));
                     }
                     validateCursor(channel);
                 } else {
