@@ -300,4 +300,82 @@ class SyncEngineReviewTest {
         assertThat(SyncErrorException.errorOf(probe.awaitTermination().error()))
                 .contains(new SyncError.Unavailable("the server is shutting down"));
     }
+
+    /** Requests one page at a time, from inside onNext; records overlapping or surplus signals. */
+    static final class OneByOne implements Flow.Subscriber<PullPage> {
+        final List<PullPage> pages = new CopyOnWriteArrayList<>();
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+        volatile Flow.Subscription subscription;
+        volatile int maxDepth;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(PullPage page) {
+            int d = depth.incrementAndGet();
+            maxDepth = Math.max(maxDepth, d);
+            if (d > 1) {
+                violations.add("onNext re-entered");
+            }
+            pages.add(page);
+            subscription.request(1);
+            depth.decrementAndGet();
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            violations.add("onError " + throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            violations.add("onComplete of a live pull");
+        }
+
+        List<Long> seqNums() {
+            return pages.stream().flatMap(p -> p.batch().stream()).map(StoredEvent::seqNum).toList();
+        }
+    }
+
+    @Test
+    void requestingFromInsideOnNextNeverReentersAndWalksBacklogAndLiveInOrder() {
+        try (SyncEngine onePerPage = SyncEngine.builder(store)
+                .limits(dev.eventsync.api.SyncLimits.defaults().withMaxPullEvents(1)).build()) {
+            join(onePerPage.push(ctx, Events.chain(0, 100, "a"), Optional.empty()));
+            join(onePerPage.push(ctx, Events.chain(100, 100, "a"), Optional.empty()));
+            OneByOne subscriber = new OneByOne();
+            onePerPage.pull(ctx, Optional.empty(), true).subscribe(subscriber);
+            PullProbe.await(() -> subscriber.pages.size() >= 200, "the backlog, a page per event");
+            for (int i = 0; i < 20; i++) {
+                join(onePerPage.push(ctx, Events.chain(200 + i * 5L, 5, "a"), Optional.empty()));
+            }
+            PullProbe.await(() -> subscriber.seqNums().size() >= 300, "the live events");
+            assertThat(subscriber.seqNums()).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 300).boxed().toList());
+            assertThat(subscriber.pages).allSatisfy(p -> assertThat(p.batch()).hasSize(1));
+            assertThat(subscriber.violations).isEmpty();
+            assertThat(subscriber.maxDepth).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCancelledPullGetsNoSignalWhenTheStoreIsResetOrTheEngineStops() {
+        join(engine.push(ctx, Events.chain(0, 2, "a"), Optional.empty()));
+        PullProbe probe = PullProbe.unbounded();
+        engine.pull(ctx, Optional.empty(), true).subscribe(probe);
+        probe.awaitEvents(2);
+        PullProbe.await(() -> engine.livePullCount() == 1, "the pull to go live");
+        probe.cancel();
+        PullProbe.await(() -> engine.livePullCount() == 0, "the pull to leave");
+        join(engine.push(ctx, Events.chain(2, 1, "a"), Optional.empty()));
+        join(engine.resetStore(s1));
+        engine.close();
+        assertThat(probe.pages).hasSize(1);
+        assertThat(probe.error()).isNull();
+        assertThat(probe.isCompleted()).isFalse();
+    }
 }
