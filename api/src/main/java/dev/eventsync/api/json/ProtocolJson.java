@@ -122,7 +122,7 @@ public final class ProtocolJson {
             if (p.nextToken() == null) {
                 return false;
             }
-            p.skipChildren();
+            ProtocolDeserializers.skipOpaque(p);
             return p.nextToken() == null;
         } catch (IOException e) {
             return false;

@@ -71,4 +71,23 @@ class ProtocolJsonArgsReviewTest {
             assertThat(read.batch()).allSatisfy(e -> assertThat(e.event().args()).contains(ARGS));
         }
     }
+
+    /** args are opaque: RFC 8259 allows repeated names, and the server must return them unchanged. */
+    @Test
+    void argsWithRepeatedNamesAreOpaqueWhileTheEnvelopeStaysStrict() throws IOException {
+        String args = "{\"a\":1,\"a\":{\"b\":2,\"b\":3},\"l\":[{\"c\":1,\"c\":1}]}";
+        assertThat(ProtocolJson.isValidJson("[{\"c\":1,\"c\":1}]")).isTrue();
+        String json = "{\"name\":\"n\",\"args\":" + args
+                + ",\"seqNum\":1,\"parentSeqNum\":0,\"clientId\":\"c\",\"sessionId\":\"s\"}";
+        assertThat(ProtocolJson.isValidJson(args)).isTrue();
+        assertThat(ProtocolJson.read(json, Event.class).args()).contains(args);
+        Event fromBytes = ProtocolJson.readerFor(Event.class).readValue(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(fromBytes.args()).contains(args);
+        assertThat(dev.eventsync.api.PushRules.checkShape(List.of(fromBytes))).isEmpty();
+        // a repeated envelope field is still ambiguous and refused
+        String twoSeqNums = "{\"name\":\"n\",\"args\":" + args
+                + ",\"seqNum\":1,\"seqNum\":2,\"parentSeqNum\":0,\"clientId\":\"c\",\"sessionId\":\"s\"}";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProtocolJson.read(twoSeqNums, Event.class))
+                .isInstanceOf(IOException.class);
+    }
 }
