@@ -85,6 +85,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
     private final AutoCloseable changeFeedHandle;
     private volatile boolean closed;
+    /** Set when the shutdown grace ran out: tasks still queued answer at once without touching storage. */
+    private volatile boolean stopped;
 
     @Inject
     public SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
@@ -172,7 +174,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             PushRules.checkLimits(events, limits).or(() -> PushRules.checkShape(events)).ifPresent(SyncEngine::raise);
             return null;
         }).thenCompose(early -> early != null ? CompletableFuture.completedFuture(early)
-                : channel.serially(() -> guarded(() -> admit(context, channel, events, backendId)), workersOrFail()))
+                : channel.serially(() -> guarded(() -> {
+                    checkRunning();
+                    return admit(context, channel, events, backendId);
+                }), workersOrFail()))
                 .handle(SyncEngine::typed);
     }
 
@@ -296,6 +301,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         @Override
         public PullSubscription.ReadResult read(PullSubscription subscription, boolean first, long after) {
             return guarded(() -> {
+                checkRunning();
                 StoreChannel channel = subscription.channel();
                 if (first) {
                     authenticate(context);
@@ -373,6 +379,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             return failed(unavailableClosed());
         }
         return channel.serially(() -> guarded(() -> {
+            checkRunning();
             store.reset(storeId);
             String backendId = store.backendId(storeId);
             channel.resetTo(backendId);
@@ -422,11 +429,36 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         workers.shutdown();
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                workers.shutdownNow();
+                stopNow();
             }
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            stopNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Interrupts the running tasks and answers the queued ones: each of them checks {@link #stopped}
+     * first, so running it here only completes its caller's stage with {@code Unavailable}. Dropping
+     * them instead would leave those stages incomplete forever.
+     */
+    private void stopNow() {
+        stopped = true;
+        List<Runnable> queued = workers.shutdownNow();
+        LOG.warn("work still running after the shutdown grace; answering {} queued tasks with Unavailable",
+                queued.size());
+        for (Runnable task : queued) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("answering a queued task at shutdown failed", e);
+            }
+        }
+    }
+
+    private void checkRunning() {
+        if (stopped) {
+            raise(unavailableClosed());
         }
     }
 
@@ -451,7 +483,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     private <T> CompletableFuture<T> onWorker(Supplier<T> task) {
         try {
-            return CompletableFuture.supplyAsync(() -> guarded(task), workersOrFail());
+            return CompletableFuture.supplyAsync(() -> {
+                checkRunning();
+                return guarded(task);
+            }, workersOrFail());
         } catch (SyncErrorException e) {
             return failed(e.error());
         } catch (RejectedExecutionException e) {
@@ -544,6 +579,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         try {
             channel.serially(() -> guarded(() -> {
                 channel.syncQueued.set(false);
+                checkRunning();
                 channel.syncFromStorage(settings.readBatchSize());
                 return null;
             }), workers).exceptionally(failure -> {

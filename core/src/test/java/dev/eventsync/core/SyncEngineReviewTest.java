@@ -378,4 +378,21 @@ class SyncEngineReviewTest {
         assertThat(probe.error()).isNull();
         assertThat(probe.isCompleted()).isFalse();
     }
+
+    @Test
+    void callsStillQueuedWhenTheShutdownGraceRunsOutAreAnsweredNotDropped() throws Exception {
+        FlakyStore stuck = new FlakyStore(store);
+        SyncEngine stopping = SyncEngine.builder(stuck).settings(new EngineSettings(1, 10, 100)).build();
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        stuck.holdAfterAppend = neverReleased; // the storage hangs (until interrupted)
+        java.util.concurrent.CompletionStage<?> hanging = stopping.push(ctx, Events.chain(0, 1, "a"), Optional.empty());
+        assertThat(stuck.appendsDone.tryAcquire(20, TimeUnit.SECONDS)).as("the only worker is stuck").isTrue();
+        java.util.concurrent.CompletionStage<?> queued = stopping.push(ctx, Events.chain(1, 1, "a"), Optional.empty());
+        java.util.concurrent.CompletionStage<?> ping = stopping.ping(ctx);
+        stopping.shutdown(java.time.Duration.ofMillis(100));
+        assertThat(SyncEnginePushTest.errorOf(queued)).isInstanceOf(SyncError.Unavailable.class);
+        assertThat(SyncEnginePushTest.errorOf(ping)).isInstanceOf(SyncError.Unavailable.class);
+        assertThat(SyncEnginePushTest.errorOf(hanging)).isInstanceOf(SyncError.Unavailable.class);
+        assertThat(store.head(s1)).as("nothing queued ran after the shutdown").isEqualTo(1);
+    }
 }
