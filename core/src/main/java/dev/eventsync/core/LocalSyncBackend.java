@@ -140,12 +140,18 @@ public final class LocalSyncBackend implements dev.eventsync.api.SyncBackend {
 
     /**
      * Remembers the pull so that {@link #close()} can end it, and tells the subscriber why it ended.
-     * Signals are synchronized so that the close error never overlaps a page being delivered.
+     * The close error never overlaps a page being delivered: when {@link #close()} finds the subscriber
+     * inside {@code onNext}, the error follows when {@code onNext} returns. No lock is held while the
+     * subscriber is called, so {@code cancel} and {@link #close()} never wait for a busy subscriber
+     * (Reactive Streams rule 3.5).
      */
     private final class Tracking implements Flow.Subscriber<PullPage>, Flow.Subscription {
         private final Flow.Subscriber<? super PullPage> downstream;
         private volatile Flow.Subscription upstream;
-        private volatile boolean done;
+        // guarded by this
+        private boolean done;
+        private boolean inOnNext;
+        private boolean closeErrorPending;
 
         Tracking(Flow.Subscriber<? super PullPage> downstream) {
             this.downstream = downstream;
@@ -156,27 +162,57 @@ public final class LocalSyncBackend implements dev.eventsync.api.SyncBackend {
             upstream = subscription;
             openPulls.add(this);
             downstream.onSubscribe(this);
+            if (state == ConnectionState.CLOSED) {
+                cancel(); // the backend closed while this pull subscribed: close() may not have seen it
+            }
         }
 
         @Override
-        public synchronized void onNext(PullPage item) {
-            if (!done) {
+        public void onNext(PullPage item) {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                inOnNext = true;
+            }
+            try {
                 downstream.onNext(item);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    inOnNext = false;
+                    closeErrorPending = false;
+                }
+                throw e;
+            }
+            boolean closeError;
+            synchronized (this) {
+                inOnNext = false;
+                closeError = closeErrorPending;
+                closeErrorPending = false;
+            }
+            if (closeError) {
+                downstream.onError(new SyncErrorException(closedError()));
             }
         }
 
         @Override
-        public synchronized void onError(Throwable throwable) {
-            if (finish()) {
-                downstream.onError(throwable);
+        public void onError(Throwable throwable) {
+            synchronized (this) {
+                if (!finish()) {
+                    return;
+                }
             }
+            downstream.onError(throwable);
         }
 
         @Override
-        public synchronized void onComplete() {
-            if (finish()) {
-                downstream.onComplete();
+        public void onComplete() {
+            synchronized (this) {
+                if (!finish()) {
+                    return;
+                }
             }
+            downstream.onComplete();
         }
 
         @Override
@@ -185,14 +221,22 @@ public final class LocalSyncBackend implements dev.eventsync.api.SyncBackend {
         }
 
         @Override
-        public synchronized void cancel() {
+        public void cancel() {
             boolean closing = state == ConnectionState.CLOSED;
             upstream.cancel();
-            if (finish() && closing) {
-                downstream.onError(new SyncErrorException(closedError()));
+            synchronized (this) {
+                if (!finish() || !closing) {
+                    return;
+                }
+                if (inOnNext) {
+                    closeErrorPending = true; // delivered by onNext when it returns
+                    return;
+                }
             }
+            downstream.onError(new SyncErrorException(closedError()));
         }
 
+        /** Marks the pull ended; false if it already was. Called holding this. */
         private boolean finish() {
             if (done) {
                 return false;

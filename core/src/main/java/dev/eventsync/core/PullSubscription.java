@@ -222,8 +222,9 @@ final class PullSubscription implements Flow.Subscription {
                 return;
             }
             if (error != null) {
+                Throwable cause = error;
                 finish();
-                subscriber.onError(error);
+                terminate(() -> subscriber.onError(cause), "onError");
                 return;
             }
             if (page != null && !emit(page)) {
@@ -231,7 +232,7 @@ final class PullSubscription implements Flow.Subscription {
             }
             if (complete) {
                 finish();
-                subscriber.onComplete();
+                terminate(subscriber::onComplete, "onComplete");
                 return;
             }
             if (tryLive) {
@@ -268,6 +269,19 @@ final class PullSubscription implements Flow.Subscription {
         }
     }
 
+    /**
+     * Delivers a terminal signal. A subscriber that throws from it breaks Reactive Streams rule 2.13; the
+     * failure is logged and goes no further, so that whoever ended the pull (a reset, the shutdown, a
+     * worker) goes on with the other pulls.
+     */
+    private void terminate(Runnable signal, String name) {
+        try {
+            signal.run();
+        } catch (RuntimeException e) {
+            LOG.warn("store {}: pull subscriber threw from {}", channel.id, name, e);
+        }
+    }
+
     private PullPage takeLivePage() {
         List<SizedEvent> pending = new ArrayList<>(Math.min(buffer.size(), limits.maxPullEvents()));
         long bytes = 0;
@@ -293,7 +307,9 @@ final class PullSubscription implements Flow.Subscription {
         } catch (RuntimeException rejected) {
             synchronized (this) {
                 readInFlight = false;
-                failure = new SyncErrorException(new SyncError.Unavailable("the server is overloaded"));
+                // a typed refusal (the engine is shutting down) says more than "overloaded"
+                failure = rejected instanceof SyncErrorException typed ? typed
+                        : new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), rejected);
             }
             drain();
         }

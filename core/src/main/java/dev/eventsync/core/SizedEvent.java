@@ -2,20 +2,30 @@ package dev.eventsync.core;
 
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.json.ProtocolJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A stored event with the size of its wire encoding, computed once, for cutting pages by bytes. */
 record SizedEvent(StoredEvent event, long bytes) {
 
-    /**
-     * Bytes a pulled event adds to a page beyond the event itself: the {@code eventEncoded} wrapper and
-     * the {@code SyncMetadata} option with its timestamp.
-     */
-    static final long ENVELOPE_BYTES = 120;
+    /** The comma that separates an event from the next one in a page's {@code batch} array. */
+    static final long SEPARATOR_BYTES = 1;
 
+    /**
+     * {@code event} with the exact size of its encoding in a page ({@code eventEncoded} and the
+     * {@code SyncMetadata} option with its timestamp) plus its separator.
+     */
     static SizedEvent of(StoredEvent event) {
-        return new SizedEvent(event, ProtocolJson.encodedSize(event.event()) + ENVELOPE_BYTES);
+        CountingOutputStream out = new CountingOutputStream();
+        try {
+            ProtocolJson.writer().writeValue(out, event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new SizedEvent(event, out.count + SEPARATOR_BYTES);
     }
 
     static List<SizedEvent> ofAll(List<StoredEvent> events) {
@@ -45,5 +55,19 @@ record SizedEvent(StoredEvent event, long bytes) {
             n++;
         }
         return n;
+    }
+
+    private static final class CountingOutputStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
     }
 }

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's state for one store on this node: the push admission queue, the head this node has
@@ -27,6 +30,8 @@ import java.util.function.Supplier;
  */
 final class StoreChannel {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StoreChannel.class);
+
     final StoreId id;
     private final EventStore store;
 
@@ -37,6 +42,8 @@ final class StoreChannel {
     private final Set<PullSubscription> live = new LinkedHashSet<>();
 
     private final Object queueLock = new Object();
+    /** Whether a {@link #syncFromStorage} is queued and has not started yet. */
+    final AtomicBoolean syncQueued = new AtomicBoolean();
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     StoreChannel(StoreId id, EventStore store) {
@@ -118,11 +125,12 @@ final class StoreChannel {
     /**
      * Registers {@code subscription} as live if it has delivered everything published so far (its
      * watermark is at or past {@code publishedHead}); otherwise it must read more from storage first,
-     * where everything up to {@code publishedHead} already is.
+     * where everything up to {@code publishedHead} already is. A pull that served another backendId (the
+     * store was reset after its last read) is not registered: its next read ends it with a mismatch.
      */
     boolean goLive(PullSubscription subscription, long delivered) {
         synchronized (lock) {
-            if (delivered >= publishedHead) {
+            if (delivered >= publishedHead && subscription.backendId().equals(backendId)) {
                 live.add(subscription);
                 subscription.enterLive();
                 return true;
@@ -145,10 +153,17 @@ final class StoreChannel {
 
     /**
      * Publishes what storage holds beyond {@code publishedHead}: appends made by other nodes. Called from
-     * the serial queue only. Without live pulls it only moves the head.
+     * the serial queue only. Without live pulls it only moves the head. A backendId that changed in
+     * storage (a reset made by another node) is applied first, as by {@link #resetTo}.
      */
     void syncFromStorage(int batchSize) {
         ensureInitialized();
+        String storageBackendId = store.backendId(id);
+        if (!storageBackendId.equals(backendId())) {
+            // another node reset the store: forget the old history and end the pulls that served it
+            LOG.info("store {}: reset by another node, new backendId {}", id, storageBackendId);
+            resetTo(storageBackendId);
+        }
         long storageHead = store.head(id);
         synchronized (lock) {
             if (storageHead <= publishedHead) {

@@ -85,6 +85,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
     private final AutoCloseable changeFeedHandle;
     private volatile boolean closed;
+    /** Set when the shutdown grace ran out: tasks still queued answer at once without touching storage. */
+    private volatile boolean stopped;
 
     @Inject
     public SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
@@ -172,7 +174,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             PushRules.checkLimits(events, limits).or(() -> PushRules.checkShape(events)).ifPresent(SyncEngine::raise);
             return null;
         }).thenCompose(early -> early != null ? CompletableFuture.completedFuture(early)
-                : channel.serially(() -> guarded(() -> admit(context, channel, events, backendId)), workersOrFail()))
+                : channel.serially(() -> guarded(() -> {
+                    checkRunning();
+                    return admit(context, channel, events, backendId);
+                }), workersOrFail()))
                 .handle(SyncEngine::typed);
     }
 
@@ -197,6 +202,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private PushResult admit(CallContext context, StoreChannel channel, List<Event> batch,
                              Optional<String> sentBackendId) {
         channel.ensureInitialized();
+        if (sentBackendId.isPresent() && !sentBackendId.get().equals(channel.backendId())) {
+            // the client may know of a reset made by another node before this node does
+            channel.syncFromStorage(settings.readBatchSize());
+        }
         PushRules.checkBackendId(sentBackendId, channel.backendId()).ifPresent(SyncEngine::raise);
         long parent = batch.get(0).parentSeqNum();
         long head = channel.publishedHead();
@@ -292,9 +301,15 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         @Override
         public PullSubscription.ReadResult read(PullSubscription subscription, boolean first, long after) {
             return guarded(() -> {
+                checkRunning();
                 StoreChannel channel = subscription.channel();
                 if (first) {
                     authenticate(context);
+                    channel.ensureInitialized();
+                    if (!store.backendId(channel.id).equals(channel.backendId())) {
+                        syncLater(channel);
+                        raise(new SyncError.Unavailable("the store was just reset; pull again"));
+                    }
                     validateCursor(channel);
                 } else {
                     channel.ensureInitialized();
@@ -303,6 +318,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                     }
                 }
                 List<StoredEvent> read = store.read(channel.id, after, limits.maxPullEvents());
+                if (read.isEmpty() && after < channel.publishedHead()) {
+                    // storage is behind what this node published: the store was reset by another node
+                    syncLater(channel);
+                }
                 List<SizedEvent> sized = SizedEvent.ofAll(read);
                 int n = SizedEvent.fitting(sized, limits.maxPullEvents(), limits.maxPullBytes());
                 List<StoredEvent> page = read.subList(0, n);
@@ -356,7 +375,11 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      */
     public CompletionStage<String> resetStore(StoreId storeId) {
         StoreChannel channel = channel(storeId);
+        if (closed) {
+            return failed(unavailableClosed());
+        }
         return channel.serially(() -> guarded(() -> {
+            checkRunning();
             store.reset(storeId);
             String backendId = store.backendId(storeId);
             channel.resetTo(backendId);
@@ -406,11 +429,36 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         workers.shutdown();
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                workers.shutdownNow();
+                stopNow();
             }
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            stopNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Interrupts the running tasks and answers the queued ones: each of them checks {@link #stopped}
+     * first, so running it here only completes its caller's stage with {@code Unavailable}. Dropping
+     * them instead would leave those stages incomplete forever.
+     */
+    private void stopNow() {
+        stopped = true;
+        List<Runnable> queued = workers.shutdownNow();
+        LOG.warn("work still running after the shutdown grace; answering {} queued tasks with Unavailable",
+                queued.size());
+        for (Runnable task : queued) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("answering a queued task at shutdown failed", e);
+            }
+        }
+    }
+
+    private void checkRunning() {
+        if (stopped) {
+            raise(unavailableClosed());
         }
     }
 
@@ -435,9 +483,16 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     private <T> CompletableFuture<T> onWorker(Supplier<T> task) {
         try {
-            return CompletableFuture.supplyAsync(() -> guarded(task), workersOrFail());
+            return CompletableFuture.supplyAsync(() -> {
+                checkRunning();
+                return guarded(task);
+            }, workersOrFail());
         } catch (SyncErrorException e) {
             return failed(e.error());
+        } catch (RejectedExecutionException e) {
+            // supplyAsync hands the task over on the caller's thread: a full pool throws here
+            return CompletableFuture.failedFuture(
+                    new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), e));
         }
     }
 
@@ -502,29 +557,40 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             if (channel == null || closed || head <= channel.publishedHead()) {
                 return; // nobody on this node follows the store, or it is already published
             }
-            syncLater(channel);
+            SyncEngine.this.syncLater(channel);
         }
 
         @Override
         public void resync() {
             if (!closed) {
-                channels.values().forEach(this::syncLater);
+                channels.values().forEach(SyncEngine.this::syncLater);
             }
         }
+    }
 
-        private void syncLater(StoreChannel channel) {
-            try {
-                channel.serially(() -> guarded(() -> {
-                    channel.syncFromStorage(settings.readBatchSize());
-                    return null;
-                }), workers).exceptionally(failure -> {
-                    LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.id, describe(failure));
-                    return null;
-                });
-            } catch (RejectedExecutionException e) {
-                LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
-                        channel.id);
-            }
+    /**
+     * Queues a {@link StoreChannel#syncFromStorage} on the store's serial queue, unless one is queued and
+     * not started yet (it will see everything this one would).
+     */
+    private void syncLater(StoreChannel channel) {
+        if (closed || !channel.syncQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            channel.serially(() -> guarded(() -> {
+                channel.syncQueued.set(false);
+                checkRunning();
+                channel.syncFromStorage(settings.readBatchSize());
+                return null;
+            }), workers).exceptionally(failure -> {
+                channel.syncQueued.set(false);
+                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.id, describe(failure));
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            channel.syncQueued.set(false);
+            LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
+                    channel.id);
         }
     }
 

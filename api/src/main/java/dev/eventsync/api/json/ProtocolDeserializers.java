@@ -65,7 +65,7 @@ final class ProtocolDeserializers {
         if (p.currentToken() == JsonToken.VALUE_STRING) {
             p.getText(); // completes the lazily parsed token so that the end location is exact
         }
-        p.skipChildren();
+        skipOpaque(p);
         JsonLocation end = p.currentLocation();
         int base = Math.max(ref.contentOffset(), 0);
         if (raw instanceof String s) {
@@ -78,6 +78,21 @@ final class ProtocolDeserializers {
         byte[] bytes = (byte[]) raw;
         int from = base + (int) start.getByteOffset();
         return new String(bytes, from, (int) (end.getByteOffset() - start.getByteOffset()), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Skips the value at the current token without checking it for repeated names: {@code args} is
+     * opaque (RFC 8259 allows repeated names), while the envelope around it stays strict.
+     */
+    static void skipOpaque(JsonParser p) throws IOException {
+        boolean strict = p.isEnabled(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        if (strict && p.currentToken() != null && p.currentToken().isStructStart()) {
+            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // for this container and its children
+        }
+        p.skipChildren();
+        if (strict) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // the enclosing object kept its own check
+        }
     }
 
     static final class EventDeserializer extends StdDeserializer<Event> {

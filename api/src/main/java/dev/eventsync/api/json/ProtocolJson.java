@@ -1,6 +1,7 @@
 package dev.eventsync.api.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -34,12 +35,11 @@ import java.io.UncheckedIOException;
  */
 public final class ProtocolJson {
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final JsonFactory FACTORY = new TextSourceFactory(new JsonFactoryBuilder()
             // the raw source must be reachable from parser locations to copy args byte for byte
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET));
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -122,10 +122,38 @@ public final class ProtocolJson {
             if (p.nextToken() == null) {
                 return false;
             }
-            p.skipChildren();
+            ProtocolDeserializers.skipOpaque(p);
             return p.nextToken() == null;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The protocol's factory: parses every {@link String} from its characters. Jackson's own factory reads
+     * a String longer than 32K chars through a {@link java.io.Reader}, which hides the source text from
+     * parser locations, so {@code args} in a large document (a full push or pull page) would be
+     * re-encoded instead of copied.
+     */
+    private static final class TextSourceFactory extends JsonFactory {
+        private static final long serialVersionUID = 1L;
+
+        TextSourceFactory(JsonFactoryBuilder builder) {
+            super(builder);
+        }
+
+        private TextSourceFactory(TextSourceFactory source) {
+            super(source, null);
+        }
+
+        @Override
+        public JsonFactory copy() {
+            return new TextSourceFactory(this);
+        }
+
+        @Override
+        public JsonParser createParser(String content) throws IOException {
+            return createParser(content.toCharArray());
         }
     }
 
