@@ -68,6 +68,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * Every storage call runs on the engine's bounded worker pool, never on the caller's thread; a full
  * pool answers {@code Unavailable} at once. Methods return immediately.
+ *
+ * <p>A live pull that has outstanding demand receives a new batch on the pushing worker, before the push
+ * is acknowledged (that is what lets a pusher see its own echo first). Subscribers therefore must not
+ * block in {@code onNext} (Reactive Streams rule 2.2; the Vert.x transport only enqueues a frame there):
+ * one that blocks delays pushes to its store. A subscriber that is merely slow to {@code request} never
+ * does: its pages wait in its bounded buffer, and past that it reads from storage.
  */
 public final class SyncEngine implements SyncService, AutoCloseable {
 
