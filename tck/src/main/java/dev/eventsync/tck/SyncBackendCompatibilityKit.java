@@ -423,10 +423,7 @@ public abstract class SyncBackendCompatibilityKit {
     public void required_P_LS_09_dozensOfVeryLargeEventsComeBack() throws Exception {
         Trial t = trial(Rule.P_LS_09);
         SyncBackend c = client(fresh("large"));
-        List<Event> all = new ArrayList<>();
-        for (int i = 1; i <= 60; i++) {
-            all.add(new Event("blob-v1", Optional.of(Gen.sizedArgs("large" + i, 120_000)), i, i - 1, "big", "s"));
-        }
+        List<Event> all = sizedChain("blob-v1", "big", 60, i -> 120_000);
         for (int b = 0; b < 60; b += 6) {
             pushOk(t, c, all.subList(b, b + 6));
         }
@@ -439,10 +436,7 @@ public abstract class SyncBackendCompatibilityKit {
     public void required_P_LS_10_thousandsOfSmallEventsComeBackOverPages() throws Exception {
         Trial t = trial(Rule.P_LS_10);
         SyncBackend c = client(fresh("small"));
-        List<Event> all = new ArrayList<>();
-        for (int i = 1; i <= 1800; i++) {
-            all.add(new Event("small-v1", Optional.of(Gen.sizedArgs("small" + i, 1024)), i, i - 1, "small", "s"));
-        }
+        List<Event> all = sizedChain("small-v1", "small", 1800, i -> 1024);
         for (int b = 0; b < 1800; b += 90) {
             pushOk(t, c, all.subList(b, b + 90));
         }
@@ -464,11 +458,8 @@ public abstract class SyncBackendCompatibilityKit {
         int batchSize = fewLarge ? gen.between(6, 12) : gen.between(30, 160);
         t.step("shape " + (fewLarge ? "fewLarge" : "manySmall") + ": " + count + " events, batches of " + batchSize
                 + " (split to the push limits)");
-        List<Event> all = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            int size = fewLarge ? gen.between(70_000, 110_000) : gen.between(900, 1200);
-            all.add(new Event("shape-v1", Optional.of(Gen.sizedArgs("shape" + i, size)), i, i - 1, "shapes", "s"));
-        }
+        List<Event> all = sizedChain("shape-v1", "shapes", count,
+                i -> fewLarge ? gen.between(70_000, 110_000) : gen.between(900, 1200));
         for (int b = 0; b < count; b += batchSize) {
             pushAll(t, c, all.subList(b, Math.min(count, b + batchSize)));
         }
@@ -1083,5 +1074,14 @@ public abstract class SyncBackendCompatibilityKit {
             problems.add("[ASYNC] " + e.getMessage().lines().filter(l -> l.contains("actual:")).findFirst().orElse(""));
         }
         return new HistoryRun(problems, history.describe());
+    }
+
+    /** {@code count} chained events 1..count (parent 0) whose args are {@code size.applyAsInt(seqNum)} bytes long. */
+    private static List<Event> sizedChain(String name, String clientId, int count, java.util.function.IntUnaryOperator size) {
+        List<Event> events = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            events.add(new Event(name, Optional.of(Gen.sizedArgs(name + "#" + i, size.applyAsInt(i))), i, i - 1, clientId, "s"));
+        }
+        return events;
     }
 }
