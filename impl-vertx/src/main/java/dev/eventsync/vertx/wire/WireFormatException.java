@@ -1,5 +1,6 @@
 package dev.eventsync.vertx.wire;
 
+import dev.eventsync.api.SyncError;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,10 +14,20 @@ public final class WireFormatException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final transient Optional<String> requestId;
+    private final transient Optional<SyncError> error;
 
-    public WireFormatException(String message, Optional<String> requestId) {
+    /**
+     * @param error the typed error to answer with, when it is more precise than {@code InvalidRequest} (for example
+     *              {@code LimitExceeded} for nesting beyond {@code maxJsonDepth})
+     */
+    public WireFormatException(String message, Optional<String> requestId, Optional<SyncError> error) {
         super(Objects.requireNonNull(message, "message"), null, false, false);
         this.requestId = Objects.requireNonNull(requestId, "requestId");
+        this.error = Objects.requireNonNull(error, "error");
+    }
+
+    public WireFormatException(String message, Optional<String> requestId) {
+        this(message, requestId, Optional.empty());
     }
 
     public WireFormatException(String message) {
@@ -30,6 +41,11 @@ public final class WireFormatException extends Exception {
 
     /** The same problem, attributed to {@code id}. */
     public WireFormatException forRequest(String id) {
-        return new WireFormatException(getMessage(), Optional.of(id));
+        return new WireFormatException(getMessage(), Optional.of(id), error);
+    }
+
+    /** The typed error a client gets for this problem: {@code InvalidRequest} with the message, unless more precise. */
+    public SyncError toError() {
+        return error.orElseGet(() -> new SyncError.InvalidRequest(getMessage()));
     }
 }
