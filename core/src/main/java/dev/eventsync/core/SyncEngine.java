@@ -78,6 +78,7 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine implements SyncService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+    private static final AuthResult.Allowed UNLIMITED = new AuthResult.Allowed(Optional.empty(), Optional.empty());
 
     private final EventStore storage;
     private final SyncLimits limits;
@@ -133,14 +134,11 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     // ---------------------------------------------------------------- authorize / ping / health
 
     @Override
-    public CompletionStage<Void> authorize(CallContext context) {
+    public CompletionStage<AuthResult.Allowed> authorize(CallContext context) {
         if (authenticators.isEmpty()) {
-            return closed ? failed(unavailableClosed()) : CompletableFuture.completedFuture(null);
+            return closed ? failed(unavailableClosed()) : CompletableFuture.completedFuture(UNLIMITED);
         }
-        return onWorker(() -> {
-            authenticate(context);
-            return null;
-        });
+        return onWorker(() -> authenticate(context));
     }
 
     @Override
@@ -479,12 +477,18 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, storage));
     }
 
-    private void authenticate(CallContext context) {
+    /** Runs every authenticator; all have to allow, and the combined allowance ends at the earliest expiry. */
+    private AuthResult.Allowed authenticate(CallContext context) {
+        AuthResult.Allowed allowed = UNLIMITED;
         for (Authenticator authenticator : authenticators) {
-            if (authenticator.authenticate(context) instanceof AuthResult.Denied denied) {
+            AuthResult result = authenticator.authenticate(context);
+            if (result instanceof AuthResult.Denied denied) {
                 raise(new SyncError.Unauthorized(denied.reason()));
+            } else {
+                allowed = allowed.and((AuthResult.Allowed) result);
             }
         }
+        return allowed;
     }
 
     private <T> CompletableFuture<T> onWorker(Supplier<T> task) {

@@ -104,6 +104,10 @@ final class TransportMetrics {
         registry.counter("eventsync.connections.rejected", "reason", reason).increment();
     }
 
+    void credentialExpired() {
+        registry.counter("eventsync.connections.closed", "reason", "credential_expired").increment();
+    }
+
     void badFrame(String reason) {
         registry.counter("eventsync.bad.frames", "reason", reason).increment();
     }
