@@ -115,7 +115,7 @@ final class RequestIdScanner {
         if (literal.indexOf('\\') < 0) {
             return literal.substring(1, literal.length() - 1);
         }
-        try (JsonParser p = WireJson.FACTORY.createParser(literal)) {
+        try (JsonParser p = dev.eventsync.api.json.ProtocolJson.factory().createParser(literal)) {
             return p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : literal;
         } catch (IOException e) {
             return literal.substring(1, literal.length() - 1);
