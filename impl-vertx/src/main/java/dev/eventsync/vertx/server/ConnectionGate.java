@@ -98,13 +98,23 @@ final class ConnectionGate {
                     mine);
             vertx.setTimer(REFUSED_GRACE_MILLIS, id -> {
                 if (refused.containsKey(connection)) {
-                    connection.close();
+                    LOG.debug("closing a refused connection from {} that sent no request", address);
+                    close(connection);
                 }
             });
             return;
         }
         if (connection instanceof io.vertx.core.http.impl.HttpServerConnection internal) {
             prepareWebSocketPipeline(internal.channelHandlerContext().pipeline());
+        }
+    }
+
+    /** Closes {@code connection} at once (Vert.x's own close waits for a graceful shutdown). */
+    static void close(HttpConnection connection) {
+        if (connection instanceof io.vertx.core.http.impl.HttpServerConnection internal) {
+            internal.channelHandlerContext().channel().close();
+        } else {
+            connection.close();
         }
     }
 

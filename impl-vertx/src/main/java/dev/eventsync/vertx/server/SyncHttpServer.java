@@ -107,7 +107,10 @@ public final class SyncHttpServer {
                 // permessage-deflate (RFC 7692) when enabled, with inflation bounded by ConnectionGate; never the
                 // obsolete per-frame draft
                 .setPerMessageWebSocketCompressionSupported(settings.webSocketCompression())
-                .setPerFrameWebSocketCompressionSupported(false);
+                .setPerFrameWebSocketCompressionSupported(false)
+                // HTTP/1.1 only (what LiveStore speaks): with h2c detection a connection is only seen after its first
+                // bytes, so idle sockets would escape the connection limits
+                .setHttp2ClearTextEnabled(false);
         Router router = Router.router(vertx);
         router.route().handler(this::admit);
         router.route().failureHandler(this::failed);
@@ -195,7 +198,7 @@ public final class SyncHttpServer {
         }
         HttpServerRequest request = ctx.request();
         request.response().putHeader(HttpHeaders.CONNECTION, "close");
-        request.response().endHandler(v -> request.connection().close());
+        request.response().endHandler(v -> ConnectionGate.close(request.connection()));
         String path = request.path();
         if ("/health".equals(path) || (path != null && path.startsWith("/health/"))) {
             ctx.next();
@@ -212,7 +215,13 @@ public final class SyncHttpServer {
     private void failed(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         HttpServerResponse response = ctx.response();
-        if (failure instanceof IllegalArgumentException) {
+        if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            // a handler refused the request (for example CORS with a foreign origin)
+            LOG.debug("request {} refused with {}: {}", abbreviate(ctx.request().uri()), ctx.statusCode(),
+                    failure == null ? "" : failure.getMessage());
+            plain(response, ctx.statusCode(), failure == null || failure.getMessage() == null
+                    ? "request refused" : failure.getMessage());
+        } else if (failure instanceof IllegalArgumentException) {
             metrics.connectionRejected("bad_request");
             LOG.debug("bad request {}: {}", abbreviate(ctx.request().uri()), failure.getMessage());
             plain(response, 400, "malformed request: " + failure.getMessage());
