@@ -80,7 +80,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
     private static final AuthResult.Allowed UNLIMITED = new AuthResult.Allowed(Optional.empty(), Optional.empty());
 
-    private final EventStore store;
+    private final EventStore storage;
     private final SyncLimits limits;
     private final EngineSettings settings;
     private final List<Authenticator> authenticators;
@@ -96,15 +96,15 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private volatile boolean stopped;
 
     @Inject
-    public SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
+    public SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
                       Set<PushInterceptor> pushInterceptors, Set<EventValidator> eventValidators) {
-        this(store, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
+        this(storage, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
                 List.copyOf(eventValidators), Clock.systemUTC());
     }
 
-    private SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, List<Authenticator> authenticators,
+    private SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, List<Authenticator> authenticators,
                        List<PushInterceptor> pushInterceptors, List<EventValidator> eventValidators, Clock clock) {
-        this.store = Objects.requireNonNull(store, "store");
+        this.storage = Objects.requireNonNull(storage, "storage");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authenticators = authenticators;
@@ -112,18 +112,18 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         this.eventValidators = eventValidators;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workers = newWorkerPool(settings);
-        this.changeFeedHandle = store.changeFeed().map(feed -> feed.subscribe(new FeedListener())).orElse(() -> {
+        this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(new FeedListener())).orElse(() -> {
         });
     }
 
     /** A builder for use without Guice. */
-    public static Builder builder(EventStore store) {
-        return new Builder(store);
+    public static Builder builder(EventStore storage) {
+        return new Builder(storage);
     }
 
     /** The storage this engine serves. */
-    public EventStore store() {
-        return store;
+    public EventStore storage() {
+        return storage;
     }
 
     /** The limits this engine enforces. */
@@ -145,7 +145,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     public CompletionStage<Void> ping(CallContext context) {
         return onWorker(() -> {
             authenticate(context);
-            store.checkHealth();
+            storage.checkHealth();
             return null;
         });
     }
@@ -156,7 +156,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             return CompletableFuture.completedFuture(new Health(false, "engine is shut down"));
         }
         return onWorker(() -> {
-            store.checkHealth();
+            storage.checkHealth();
             return new Health(true, "storage ok");
         }).exceptionally(failure -> new Health(false, describe(failure)));
     }
@@ -223,7 +223,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
         runHooks(context, batch);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        AppendResult result = store.append(channel.id, head, batch, now);
+        AppendResult result = storage.append(channel.storeId, head, batch, now);
         if (result instanceof AppendResult.HeadMismatch mismatch) {
             channel.syncFromStorage(settings.readBatchSize());
             return retryOrServerAhead(channel, batch, Math.max(mismatch.actualHead(), channel.publishedHead()));
@@ -234,21 +234,21 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
         channel.publish(published);
         long newHead = batch.get(batch.size() - 1).seqNum();
-        LOG.debug("store {}: appended {} events, head {} -> {}", channel.id, batch.size(), head, newHead);
+        LOG.debug("store {}: appended {} events, head {} -> {}", channel.storeId, batch.size(), head, newHead);
         return new PushResult.Appended(newHead, batch.size());
     }
 
     private PushResult retryOrServerAhead(StoreChannel channel, List<Event> batch, long head) {
         long parent = batch.get(0).parentSeqNum();
         if (parent < head) {
-            List<StoredEvent> existing = store.read(channel.id, parent, batch.size());
+            List<StoredEvent> existing = storage.read(channel.storeId, parent, batch.size());
             if (PushRules.isRetryOf(batch, existing)) {
-                LOG.debug("store {}: push of {} events after {} is a retry of an accepted push", channel.id,
+                LOG.debug("store {}: push of {} events after {} is a retry of an accepted push", channel.storeId,
                         batch.size(), parent);
                 return new PushResult.AlreadyApplied(head);
             }
         }
-        LOG.debug("store {}: push after {} rejected, head is {}", channel.id, parent, head);
+        LOG.debug("store {}: push after {} rejected, head is {}", channel.storeId, parent, head);
         throw new SyncErrorException(new SyncError.ServerAhead(head, parent));
     }
 
@@ -310,7 +310,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 if (first) {
                     authenticate(context);
                     channel.ensureInitialized();
-                    if (!store.backendId(channel.id).equals(channel.backendId())) {
+                    if (!storage.backendId(channel.storeId).equals(channel.backendId())) {
                         syncLater(channel);
                         raise(new SyncError.Unavailable("the store was just reset; pull again"));
                     }
@@ -321,7 +321,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                         raise(new SyncError.BackendIdMismatch(channel.backendId(), subscription.backendId()));
                     }
                 }
-                List<StoredEvent> read = store.read(channel.id, after, limits.maxPullEvents());
+                List<StoredEvent> read = storage.read(channel.storeId, after, limits.maxPullEvents());
                 if (read.isEmpty() && after < channel.publishedHead()) {
                     // storage is behind what this node published: the store was reset by another node
                     syncLater(channel);
@@ -335,7 +335,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 } else if (n == read.size() && read.size() < limits.maxPullEvents()) {
                     remaining = 0; // the read found the end of the log
                 } else {
-                    remaining = store.countAfter(channel.id, page.get(n - 1).seqNum());
+                    remaining = storage.countAfter(channel.storeId, page.get(n - 1).seqNum());
                 }
                 return new PullSubscription.ReadResult(List.copyOf(page), remaining, channel.backendId());
             });
@@ -352,7 +352,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                         + c.eventSequenceNumber()));
             }
             PushRules.checkBackendId(c.backendId(), channel.backendId()).ifPresent(SyncEngine::raise);
-            long head = store.head(channel.id);
+            long head = storage.head(channel.storeId);
             if (c.eventSequenceNumber() > head) {
                 raise(new SyncError.InvalidCursor("the cursor is at " + c.eventSequenceNumber()
                         + " but the store's head is " + head
@@ -370,7 +370,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     /** The stores with their heads and sizes. */
     public CompletionStage<List<StoreInfo>> stores() {
-        return onWorker(store::stores);
+        return onWorker(storage::stores);
     }
 
     /**
@@ -384,8 +384,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
         return channel.serially(() -> guarded(() -> {
             checkRunning();
-            store.reset(storeId);
-            String backendId = store.backendId(storeId);
+            storage.reset(storeId);
+            String backendId = storage.backendId(storeId);
             channel.resetTo(backendId);
             LOG.info("store {}: reset, new backendId {}", storeId, backendId);
             return backendId;
@@ -403,7 +403,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     /**
      * Stops: refuses new requests, lets admitted pushes finish (up to {@code grace}), ends every pull with
-     * {@code Unavailable}, and stops the workers. The store is not closed: its owner closes it.
+     * {@code Unavailable}, and stops the workers. The storage is not closed: its owner closes it.
      */
     public void shutdown(Duration grace) {
         if (closed) {
@@ -474,7 +474,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     // ---------------------------------------------------------------- internals
 
     private StoreChannel channel(StoreId storeId) {
-        return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, store));
+        return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, storage));
     }
 
     /** Runs every authenticator; all have to allow, and the combined allowance ends at the earliest expiry. */
@@ -594,19 +594,19 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 return null;
             }), workers).exceptionally(failure -> {
                 channel.syncQueued.set(false);
-                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.id, describe(failure));
+                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.storeId, describe(failure));
                 return null;
             });
         } catch (RejectedExecutionException e) {
             channel.syncQueued.set(false);
             LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
-                    channel.id);
+                    channel.storeId);
         }
     }
 
     /** Builds a {@link SyncEngine} without Guice. */
     public static final class Builder {
-        private final EventStore store;
+        private final EventStore storage;
         private SyncLimits limits = SyncLimits.DEFAULTS;
         private EngineSettings settings = EngineSettings.DEFAULTS;
         private final List<Authenticator> authenticators = new ArrayList<>();
@@ -614,8 +614,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         private final List<EventValidator> eventValidators = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
 
-        private Builder(EventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(EventStore storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
         }
 
         public Builder limits(SyncLimits value) {
@@ -649,7 +649,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
 
         public SyncEngine build() {
-            return new SyncEngine(store, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
+            return new SyncEngine(storage, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
                     List.copyOf(eventValidators), clock);
         }
     }

@@ -1,5 +1,8 @@
 package dev.eventsync.vertx.server;
 
+import static dev.eventsync.api.json.JsonText.abbreviate;
+import static dev.eventsync.api.json.JsonText.utf8Length;
+
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
 import dev.eventsync.api.SyncError;
@@ -534,31 +537,5 @@ final class WsConnection {
             return;
         }
         socket.writeTextMessage(text).onFailure(e -> LOG.debug("{}: write failed: {}", label, e.toString()));
-    }
-
-    static int utf8Length(String s) {
-        int n = s.length();
-        if (n > Integer.MAX_VALUE / 3) {
-            return Integer.MAX_VALUE;
-        }
-        int bytes = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }
