@@ -58,6 +58,7 @@ public final class SyncHttpServer {
 
     private Vertx vertx;
     private HttpServer httpServer;
+    private JvmMetrics jvmMetrics;
     private volatile boolean stopping;
     private volatile int port = -1;
 
@@ -88,6 +89,7 @@ public final class SyncHttpServer {
         }
         vertx = givenVertx.orElseGet(Vertx::vertx);
         stopping = false; // a stopped server may be started again
+        jvmMetrics = new JvmMetrics(registry);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())
@@ -142,6 +144,7 @@ public final class SyncHttpServer {
         }
         httpServer = null;
         stopping = true;
+        jvmMetrics.close();
         LOG.info("Eventsync Vert.x transport stopping: {} WebSocket connection(s), grace {}", connections.size(), grace);
         for (WsConnection c : connections) {
             c.context().runOnContext(v -> c.beginShutdown());
@@ -369,15 +372,19 @@ public final class SyncHttpServer {
 
     // ---------------------------------------------------------------- helpers
 
-    /** CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). */
+    /**
+     * CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). Exact
+     * origins are echoed and may send credentials ({@code Access-Control-Allow-Credentials: true}); {@code *}
+     * answers the wildcard and never allows credentials, as browsers require (Fetch standard, "CORS check").
+     */
     private static CorsHandler cors(List<String> origins) {
         CorsHandler cors = CorsHandler.create();
         if (origins.contains("*")) {
-            cors.addOriginWithRegex(".*");
+            cors.addOrigin("*");
         } else {
-            cors.addOrigins(origins);
+            cors.addOrigins(origins).allowCredentials(true);
         }
-        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("content-type", "x-livestore-store-id", "traceparent", "b3", "authorization"))
                 .maxAgeSeconds(600);
     }
