@@ -4,6 +4,7 @@ import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
+import dev.eventsync.vertx.HttpRoutes;
 import dev.eventsync.vertx.VertxSettings;
 import dev.eventsync.vertx.wire.RpcCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -54,6 +56,7 @@ public final class SyncHttpServer {
     private final TransportMetrics metrics;
     private final RpcCodec codec;
     private final Optional<Vertx> givenVertx;
+    private final List<HttpRoutes> routes;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
 
     private Vertx vertx;
@@ -63,8 +66,9 @@ public final class SyncHttpServer {
     private volatile int port = -1;
 
     public SyncHttpServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
-                          Optional<Vertx> vertx) {
+                          Optional<Vertx> vertx, List<HttpRoutes> routes) {
         this.service = service;
+        this.routes = List.copyOf(routes);
         this.settings = settings;
         this.registry = registry;
         this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics());
@@ -102,10 +106,13 @@ public final class SyncHttpServer {
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() * 2))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setRegisterWebSocketWriteHandlers(false);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certificateChain().toString()).setKeyPath(tls.privateKey().toString())));
         Router router = Router.router(vertx);
         if (!settings.corsAllowedOrigins().isEmpty()) {
             router.route().handler(cors(settings.corsAllowedOrigins()));
         }
+        routes.forEach(r -> r.mount(router, vertx));
         router.route().handler(this::routeSync);
         router.get("/health").handler(ctx -> health(ctx, true));
         router.get("/health/ready").handler(ctx -> health(ctx, true));
@@ -121,7 +128,8 @@ public final class SyncHttpServer {
         httpServer.listen().onComplete(ar -> {
             if (ar.succeeded()) {
                 port = ar.result().actualPort();
-                LOG.info("Eventsync Vert.x transport listening on {}:{}", settings.host(), port);
+                LOG.info("Eventsync Vert.x transport listening on {}:{}{}", settings.host(), port,
+                        settings.tls().isPresent() ? " (TLS)" : "");
                 started.complete(port);
             } else {
                 LOG.error("Eventsync Vert.x transport could not listen on {}:{}", settings.host(), settings.port(),
@@ -145,6 +153,7 @@ public final class SyncHttpServer {
         httpServer = null;
         stopping = true;
         jvmMetrics.close();
+        routes.forEach(HttpRoutes::stopping);
         LOG.info("Eventsync Vert.x transport stopping: {} WebSocket connection(s), grace {}", connections.size(), grace);
         for (WsConnection c : connections) {
             c.context().runOnContext(v -> c.beginShutdown());
