@@ -2,6 +2,7 @@ package dev.eventsync.vertx;
 
 import dev.eventsync.vertx.wire.CauseFormat;
 import dev.eventsync.vertx.wire.RpcCodec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -42,8 +43,15 @@ import java.util.Optional;
  *                             last known state (refreshed in the background)
  * @param corsAllowedOrigins   origins allowed to call the HTTP transport from a browser ({@code *} for any);
  *                             empty disables CORS (WebSockets need none)
+ * @param tls                  when present, the server speaks TLS only ({@code wss://}, {@code https://}) with this
+ *                             PEM certificate chain and private key
  */
-public record VertxSettings(String host, int port, int maxFrameBytes, int maxRequestsInFlight, int maxUnackedChunks, Duration idleTimeout, int writeQueueMaxBytes, CauseFormat causeFormat, boolean storeHeadMetrics, List<String> corsAllowedOrigins, int maxStoreHeadMetrics, int maxJsonDepth, boolean webSocketCompression, int maxConnections, int maxConnectionsPerAddress, Optional<String> metricsToken, boolean metricsRequireToken, Duration healthTimeout) {
+public record VertxSettings(String host, int port, int maxFrameBytes, int maxRequestsInFlight, int maxUnackedChunks,
+                            Duration idleTimeout, int writeQueueMaxBytes, CauseFormat causeFormat,
+                            boolean storeHeadMetrics, List<String> corsAllowedOrigins, Optional<Tls> tls,
+                            int maxStoreHeadMetrics, int maxJsonDepth, boolean webSocketCompression,
+                            int maxConnections, int maxConnectionsPerAddress, Optional<String> metricsToken,
+                            boolean metricsRequireToken, Duration healthTimeout) {
 
     public static final int DEFAULT_PORT = 8787;
 
@@ -54,6 +62,7 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         Objects.requireNonNull(metricsToken, "metricsToken");
         Objects.requireNonNull(healthTimeout, "healthTimeout");
         corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        Objects.requireNonNull(tls, "tls");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -92,7 +101,7 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
      */
     public static VertxSettings defaults() {
         return new VertxSettings("127.0.0.1", DEFAULT_PORT, 1 << 20, 16, 1, Duration.ofSeconds(60), 1 << 20,
-                CauseFormat.EFFECT3_TREE, false, List.of(), 1000, DEFAULT_MAX_JSON_DEPTH, true,
+                CauseFormat.EFFECT3_TREE, false, List.of(), Optional.empty(), 1000, DEFAULT_MAX_JSON_DEPTH, true,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, Optional.empty(), false,
                 Duration.ofSeconds(1));
     }
@@ -108,76 +117,151 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
 
     public VertxSettings withHost(String value) {
-        return new VertxSettings(value, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(value, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withPort(int value) {
-        return new VertxSettings(host, value, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, value, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withMaxFrameBytes(int value) {
-        return new VertxSettings(host, port, value, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, value, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withMaxRequestsInFlight(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout, writeQueueMaxBytes,
+                causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withMaxUnackedChunks(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, value, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, value, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withIdleTimeout(Duration value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, value, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, value,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withWriteQueueMaxBytes(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, value, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, value,
+                causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withCauseFormat(CauseFormat value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withStoreHeadMetrics(boolean value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     /** Allows browser apps on these origins ({@code *} for any) to use the HTTP transport. */
     public VertxSettings withCorsAllowedOrigins(List<String> value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, value, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withMaxStoreHeadMetrics(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, value, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, value, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withMaxJsonDepth(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, value, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                value, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withWebSocketCompression(boolean value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, value, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, value, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withMaxConnections(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, value, maxConnectionsPerAddress, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, value, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withMaxConnectionsPerAddress(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, value, metricsToken, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, value, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withMetricsToken(Optional<String> value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, value, metricsRequireToken, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, value,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withMetricsRequireToken(boolean value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, value, healthTimeout);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, value,
+                healthTimeout);
     }
 
     public VertxSettings withHealthTimeout(Duration value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken, value);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, value);
+    }
+
+    /** Serves TLS only ({@code wss://}, {@code https://}) with the given PEM files. */
+    public VertxSettings withTls(Tls value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, Optional.of(value),
+                maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress,
+                metricsToken, metricsRequireToken, healthTimeout);
+    }
+
+    /**
+     * A TLS identity as PEM files, as certificate authorities and {@code openssl} write them.
+     *
+     * @param certificateChain the server certificate, then any intermediates ({@code -----BEGIN CERTIFICATE-----})
+     * @param privateKey       its private key, PKCS#8 or PKCS#1, unencrypted ({@code -----BEGIN PRIVATE KEY-----})
+     */
+    public record Tls(Path certificateChain, Path privateKey) {
+        public Tls {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
     }
 
     /** The hard cap on a WebSocket message or HTTP body: twice {@link #maxFrameBytes()}. */
