@@ -1,0 +1,84 @@
+package dev.eventsync.bench.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eventsync.bench.floor.FloorServer;
+import dev.eventsync.server.Eventsync;
+import dev.eventsync.server.EventsyncServer;
+import dev.eventsync.server.ServerConfig;
+import dev.eventsync.server.StorageSpec;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every workload runs, verified, against the transport floor and against Eventsync on memory storage, and a
+ * server that answers wrongly is caught. Short runs: this is a test of the benchmark, not a measurement.
+ */
+class LoadGeneratorTest {
+
+    private static final Duration WARMUP = Duration.ofMillis(200);
+    private static final Duration MEASURE = Duration.ofMillis(300);
+
+    private static LoadGenerator generator;
+    private static FloorServer floor;
+    private static EventsyncServer eventsync;
+
+    @BeforeAll
+    static void start() throws Exception {
+        generator = new LoadGenerator(true);
+        floor = FloorServer.start(0, 2, false);
+        eventsync = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory"))).build().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        generator.close();
+        floor.close();
+        eventsync.close();
+    }
+
+    private static LoadGenerator.Outcome run(Workload w, int port) throws Exception {
+        LoadGenerator.Outcome outcome = generator.run(w.withTimes(WARMUP, MEASURE), port, LoadGenerator.Window.NONE);
+        assertThat(outcome.problems()).isEmpty();
+        assertThat(outcome.verdict().ok()).as(outcome.verdict().toString()).isTrue();
+        assertThat(outcome.verified()).isTrue();
+        assertThat(outcome.events()).isPositive();
+        return outcome;
+    }
+
+    @Test
+    void pushLockAndContendAreVerifiedOnBothServers() throws Exception {
+        for (int port : new int[] {floor.port(), eventsync.port()}) {
+            run(Workload.push(2, 2, 10, false), port);
+            LoadGenerator.Outcome contend = run(Workload.push(1, 3, 5, true), port);
+            assertThat(contend.extra()).containsKey("conflicts");
+        }
+    }
+
+    @Test
+    void catchUpPullsAreExactOnBothServers() throws Exception {
+        for (int port : new int[] {floor.port(), eventsync.port()}) {
+            LoadGenerator.Outcome outcome = run(Workload.pull(250, 2), port);
+            assertThat(outcome.extra().get("pulls")).isPositive();
+        }
+    }
+
+    @Test
+    void fanOutReportsLatencyAndNoLossOnBothServers() throws Exception {
+        for (int port : new int[] {floor.port(), eventsync.port()}) {
+            LoadGenerator.Outcome outcome = run(Workload.fanout(20, 50), port);
+            assertThat(outcome.extra().get("p99_ms")).isPositive();
+            assertThat(outcome.extra().get("lost")).isZero();
+        }
+    }
+
+    @Test
+    void idleConnectionsStayOpenOnBothServers() throws Exception {
+        for (int port : new int[] {floor.port(), eventsync.port()}) {
+            assertThat(run(Workload.idle(50), port).events()).isEqualTo(50);
+        }
+    }
+}
