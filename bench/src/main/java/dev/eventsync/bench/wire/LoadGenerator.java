@@ -182,6 +182,15 @@ public final class LoadGenerator implements AutoCloseable {
                 }
             }
             EchoCheck.Verdict verdict = EchoCheck.Verdict.none();
+            long heads = 0;
+            for (StoreLoad store : stores) {
+                heads += store.head.get();
+            }
+            if (heads != acked.get()) {
+                // every acknowledged event must be one event of a log: more acks than events means pushes were
+                // answered as retries or acked without being appended
+                problem(acked.get() + " events acknowledged, but the logs hold " + heads);
+            }
             for (StoreLoad store : stores) {
                 long head = store.head.get();
                 for (PullStream pull : store.pulls) {
@@ -257,13 +266,17 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** {@code count} chained events after {@code from}; {@code args.id} names the seqNum (see {@link EchoCheck}). */
+    /**
+     * {@code count} chained events after {@code from}, created by {@code client}: {@code args.id} names the
+     * seqNum (see {@link EchoCheck}) and the client, so two clients' batches at one head are never the same
+     * events (a server would rightly answer the second as an idempotent retry).
+     */
     static List<ClientFrames.OutEvent> batch(long from, int count, WireClient client) {
         List<ClientFrames.OutEvent> events = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             long seq = from + i;
-            events.add(new ClientFrames.OutEvent(seq, seq - 1, "{\"id\":\"s" + seq + "." + client.storeId()
-                    + "\",\"text\":\"todo #" + seq + " from the load generator\"}", "bench-client"));
+            events.add(new ClientFrames.OutEvent(seq, seq - 1, "{\"id\":\"s" + seq + "." + client.clientId()
+                    + "\",\"text\":\"todo #" + seq + " from the load generator\"}", client.clientId()));
         }
         return events;
     }
@@ -402,7 +415,7 @@ public final class LoadGenerator implements AutoCloseable {
                 }
                 long seq = head.get() + 1;
                 ClientFrames.OutEvent e = new ClientFrames.OutEvent(seq, seq - 1, "{\"id\":\"s" + seq
-                        + ".fan\",\"sentNanos\":" + System.nanoTime() + "}", "bench-pusher");
+                        + ".fan\",\"sentNanos\":" + System.nanoTime() + "}", pusher.clientId());
                 pusher.push(List.of(e), Optional.of(backendId)).whenComplete((exit, err) -> {
                     if (exit != null && exit.kind() == ServerFrame.Kind.EXIT_SUCCESS) {
                         head.set(seq);

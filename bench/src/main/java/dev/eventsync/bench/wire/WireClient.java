@@ -20,8 +20,11 @@ import java.util.function.Consumer;
  */
 public final class WireClient {
 
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
     private final WebSocket socket;
     private final String storeId;
+    private final String clientId = "bench-client-" + CLIENTS.incrementAndGet();
     private final AtomicInteger nextId = new AtomicInteger();
     private final Map<String, Consumer<ServerFrame>> handlers = new ConcurrentHashMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -59,6 +62,11 @@ public final class WireClient {
 
     public String storeId() {
         return storeId;
+    }
+
+    /** This client's {@code clientId}, unique in the generator's process. */
+    public String clientId() {
+        return clientId;
     }
 
     /** Opens a pull (live or not) from {@code cursor} (empty: from the start). */

@@ -54,7 +54,8 @@ class LoadGeneratorTest {
         for (int port : new int[] {floor.port(), eventsync.port()}) {
             run(Workload.push(2, 2, 10, false), port);
             LoadGenerator.Outcome contend = run(Workload.push(1, 3, 5, true), port);
-            assertThat(contend.extra()).containsKey("conflicts");
+            // three clients start at head 0 at once: at most one of them can win
+            assertThat(contend.extra().get("conflicts")).isGreaterThanOrEqualTo(2.0);
         }
     }
 
