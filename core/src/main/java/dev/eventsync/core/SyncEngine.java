@@ -4,16 +4,10 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
-import dev.eventsync.api.PushRules;
 import dev.eventsync.api.StoreId;
-import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
-import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.api.SyncLimits;
-import dev.eventsync.spi.storage.AppendResult;
-import dev.eventsync.spi.storage.ChangeFeed;
 import dev.eventsync.spi.storage.EventStore;
-import dev.eventsync.spi.storage.StorageUnavailableException;
 import dev.eventsync.spi.storage.StoreInfo;
 import dev.eventsync.spi.transport.AuthResult;
 import dev.eventsync.spi.transport.Authenticator;
@@ -21,35 +15,32 @@ import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.EventValidator;
 import dev.eventsync.spi.transport.PushInterceptor;
 import dev.eventsync.spi.transport.SyncService;
-import dev.eventsync.spi.transport.Verdict;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol engine: the server side of push and pull over any {@link EventStore}.
+ * The protocol engine: the server side of push and pull over any {@link EventStore}. This class is the
+ * facade; the work is done by package-private parts along the engine's seams: {@link PushAdmission} (the
+ * push path, with {@link dev.eventsync.api.PushRules} as the only home of its rules), {@link PageReader}
+ * (pull pages), {@link Execution} (the workers and the one mapping of failures to {@link SyncError}),
+ * {@link FeedRelay} (appends made by other nodes), {@link Hooks} (the deployment's hooks) and
+ * {@link StoreChannel} (one store's admission queue, published head and live pulls).
  *
  * <h2>Push</h2>
  * Validated in the order of PROTOCOL.md: authentication, limits, shape (these three in parallel for
@@ -66,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * catch-up reads instead of holding pushes back (see {@link PullSubscription}).
  *
  * <h2>Threads</h2>
- * Every storage call runs on the engine's bounded worker pool, never on the caller's thread; a full
- * pool answers {@code Unavailable} at once. Methods return immediately.
+ * Every storage call runs on the engine's bounded worker pool (or the executor given to
+ * {@link Builder#executor}), never on the caller's thread; a full pool answers {@code Unavailable} at
+ * once. Methods return immediately.
  *
  * <p>A live pull that has outstanding demand receives a new batch on the pushing worker, before the push
  * is acknowledged (that is what lets a pusher see its own echo first). Subscribers therefore must not
@@ -79,50 +71,45 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
 
-    private final EventStore store;
+    private final EventStore storage;
     private final SyncLimits limits;
-    private final EngineSettings settings;
-    private final List<Authenticator> authenticators;
-    private final List<PushInterceptor> pushInterceptors;
-    private final List<EventValidator> eventValidators;
-    private final Clock clock;
-    private final ThreadPoolExecutor workers;
+    private final Hooks hooks;
+    private final Execution execution;
+    private final PushAdmission admission;
+    private final FeedRelay relay;
     private final ConcurrentMap<StoreId, StoreChannel> channels = new ConcurrentHashMap<>();
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
     private final AutoCloseable changeFeedHandle;
-    private volatile boolean closed;
-    /** Set when the shutdown grace ran out: tasks still queued answer at once without touching storage. */
-    private volatile boolean stopped;
 
     @Inject
-    public SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
+    public SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
                       Set<PushInterceptor> pushInterceptors, Set<EventValidator> eventValidators) {
-        this(store, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
-                List.copyOf(eventValidators), Clock.systemUTC());
+        this(storage, limits, settings, new Hooks(List.copyOf(authenticators), List.copyOf(pushInterceptors),
+                List.copyOf(eventValidators)), Clock.systemUTC(), Execution.newWorkerPool(settings));
     }
 
-    private SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, List<Authenticator> authenticators,
-                       List<PushInterceptor> pushInterceptors, List<EventValidator> eventValidators, Clock clock) {
-        this.store = Objects.requireNonNull(store, "store");
+    private SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Hooks hooks, Clock clock,
+                       ExecutorService workers) {
+        this.storage = Objects.requireNonNull(storage, "storage");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.authenticators = authenticators;
-        this.pushInterceptors = pushInterceptors;
-        this.eventValidators = eventValidators;
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.workers = newWorkerPool(settings);
-        this.changeFeedHandle = store.changeFeed().map(feed -> feed.subscribe(new FeedListener())).orElse(() -> {
+        Objects.requireNonNull(settings, "settings");
+        this.hooks = hooks;
+        this.execution = new Execution(Objects.requireNonNull(workers, "workers"));
+        this.admission = new PushAdmission(storage, limits, settings, hooks, Objects.requireNonNull(clock, "clock"),
+                execution);
+        this.relay = new FeedRelay(channels::get, channels.values(), execution, settings.readBatchSize());
+        this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(relay)).orElse(() -> {
         });
     }
 
     /** A builder for use without Guice. */
-    public static Builder builder(EventStore store) {
-        return new Builder(store);
+    public static Builder builder(EventStore storage) {
+        return new Builder(storage);
     }
 
     /** The storage this engine serves. */
-    public EventStore store() {
-        return store;
+    public EventStore storage() {
+        return storage;
     }
 
     /** The limits this engine enforces. */
@@ -130,150 +117,43 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         return limits;
     }
 
-    // ---------------------------------------------------------------- authorize / ping / health
+    // ---------------------------------------------------------------- the SyncService
 
     @Override
-    public CompletionStage<Void> authorize(CallContext context) {
-        if (authenticators.isEmpty()) {
-            return closed ? failed(unavailableClosed()) : CompletableFuture.completedFuture(null);
+    public CompletionStage<AuthResult.Allowed> authorize(CallContext context) {
+        if (!hooks.hasAuthenticators()) {
+            return execution.closed() ? Execution.failed(Execution.shuttingDown())
+                    : CompletableFuture.completedFuture(Hooks.UNLIMITED);
         }
-        return onWorker(() -> {
-            authenticate(context);
-            return null;
-        });
+        return execution.onWorker(() -> hooks.authenticate(context));
     }
 
     @Override
     public CompletionStage<Void> ping(CallContext context) {
-        return onWorker(() -> {
-            authenticate(context);
-            store.checkHealth();
+        return execution.onWorker(() -> {
+            hooks.authenticate(context);
+            storage.checkHealth();
             return null;
         });
     }
 
     @Override
     public CompletionStage<Health> health() {
-        if (closed) {
+        if (execution.closed()) {
             return CompletableFuture.completedFuture(new Health(false, "engine is shut down"));
         }
-        return onWorker(() -> {
-            store.checkHealth();
+        return execution.onWorker(() -> {
+            storage.checkHealth();
             return new Health(true, "storage ok");
-        }).exceptionally(failure -> new Health(false, describe(failure)));
+        }).exceptionally(failure -> new Health(false, Execution.describe(failure)));
     }
-
-    // ---------------------------------------------------------------- push
 
     @Override
     public CompletionStage<PushResult> push(CallContext context, List<Event> batch, Optional<String> backendId) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(backendId, "backendId");
-        List<Event> events = List.copyOf(batch);
-        StoreChannel channel = channel(context.storeId());
-        return onWorker(() -> {
-            authenticate(context);
-            if (events.isEmpty()) {
-                channel.ensureInitialized();
-                return (PushResult) new PushResult.Empty(channel.publishedHead());
-            }
-            PushRules.checkLimits(events, limits).or(() -> PushRules.checkShape(events)).ifPresent(SyncEngine::raise);
-            return null;
-        }).thenCompose(early -> early != null ? CompletableFuture.completedFuture(early)
-                : channel.serially(() -> guarded(() -> {
-                    checkRunning();
-                    return admit(context, channel, events, backendId);
-                }), workersOrFail()))
-                .handle(SyncEngine::typed);
+        return admission.push(context, channel(context.storeId()), List.copyOf(batch), backendId);
     }
-
-    /** Passes a result or a typed failure through; any other failure becomes {@code Unavailable}. */
-    private static <T> T typed(T result, Throwable failure) {
-        if (failure == null) {
-            return result;
-        }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof SyncErrorException e) {
-            throw e;
-        }
-        if (cause instanceof RejectedExecutionException) {
-            throw new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), cause);
-        }
-        LOG.error("push failed unexpectedly", cause);
-        throw new SyncErrorException(new SyncError.Unavailable("the push failed: " + cause), cause);
-    }
-
-    /** Steps 4 to 8, one push per store at a time. */
-    private PushResult admit(CallContext context, StoreChannel channel, List<Event> batch,
-                             Optional<String> sentBackendId) {
-        channel.ensureInitialized();
-        if (sentBackendId.isPresent() && !sentBackendId.get().equals(channel.backendId())) {
-            // the client may know of a reset made by another node before this node does
-            channel.syncFromStorage(settings.readBatchSize());
-        }
-        PushRules.checkBackendId(sentBackendId, channel.backendId()).ifPresent(SyncEngine::raise);
-        long parent = batch.get(0).parentSeqNum();
-        long head = channel.publishedHead();
-        if (parent != head) {
-            // another node may have appended: publish what storage has before judging the push
-            channel.syncFromStorage(settings.readBatchSize());
-            head = channel.publishedHead();
-        }
-        if (parent != head) {
-            return retryOrServerAhead(channel, batch, head);
-        }
-        runHooks(context, batch);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        AppendResult result = store.append(channel.id, head, batch, now);
-        if (result instanceof AppendResult.HeadMismatch mismatch) {
-            channel.syncFromStorage(settings.readBatchSize());
-            return retryOrServerAhead(channel, batch, Math.max(mismatch.actualHead(), channel.publishedHead()));
-        }
-        List<SizedEvent> published = new ArrayList<>(batch.size());
-        for (Event event : batch) {
-            published.add(SizedEvent.of(new StoredEvent(event, now)));
-        }
-        channel.publish(published);
-        long newHead = batch.get(batch.size() - 1).seqNum();
-        LOG.debug("store {}: appended {} events, head {} -> {}", channel.id, batch.size(), head, newHead);
-        return new PushResult.Appended(newHead, batch.size());
-    }
-
-    private PushResult retryOrServerAhead(StoreChannel channel, List<Event> batch, long head) {
-        long parent = batch.get(0).parentSeqNum();
-        if (parent < head) {
-            List<StoredEvent> existing = store.read(channel.id, parent, batch.size());
-            if (PushRules.isRetryOf(batch, existing)) {
-                LOG.debug("store {}: push of {} events after {} is a retry of an accepted push", channel.id,
-                        batch.size(), parent);
-                return new PushResult.AlreadyApplied(head);
-            }
-        }
-        LOG.debug("store {}: push after {} rejected, head is {}", channel.id, parent, head);
-        throw new SyncErrorException(new SyncError.ServerAhead(head, parent));
-    }
-
-    private void runHooks(CallContext context, List<Event> batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            Event event = batch.get(i);
-            for (EventValidator validator : eventValidators) {
-                if (validator.eventNames().isEmpty() || validator.eventNames().contains(event.name())) {
-                    if (validator.validate(event) instanceof Verdict.Reject reject) {
-                        raise(new SyncError.InvalidBatch(i, "event '" + event.name() + "' (seqNum " + event.seqNum()
-                                + ") failed validation: " + reject.reason()));
-                    }
-                }
-            }
-            for (PushInterceptor interceptor : pushInterceptors) {
-                if (interceptor.intercept(context, event) instanceof Verdict.Reject reject) {
-                    raise(new SyncError.Rejected(i, event.seqNum(), event.name(), reject.reason()));
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- pull
 
     @Override
     public Flow.Publisher<PullPage> pull(CallContext context, Optional<PullCursor> cursor, boolean live) {
@@ -284,95 +164,22 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             long after = cursor.map(PullCursor::eventSequenceNumber).orElse(0L);
             PullSubscription[] self = new PullSubscription[1];
             PullSubscription subscription = new PullSubscription(subscriber, channel,
-                    new Reader(context, cursor), limits, live, after, () -> pulls.remove(self[0]));
+                    new PageReader(storage, limits, hooks, execution, relay, context, cursor), limits, live, after,
+                    () -> pulls.remove(self[0]));
             self[0] = subscription;
             pulls.add(subscription);
             subscriber.onSubscribe(subscription);
-            if (closed) {
-                subscription.fail(unavailableClosed());
+            if (execution.closed()) {
+                subscription.fail(Execution.shuttingDown());
             }
         };
-    }
-
-    /** Reads pages for one pull; validates the caller and the cursor on the first read. */
-    private final class Reader implements PullSubscription.PageSource {
-        private final CallContext context;
-        private final Optional<PullCursor> cursor;
-
-        Reader(CallContext context, Optional<PullCursor> cursor) {
-            this.context = context;
-            this.cursor = cursor;
-        }
-
-        @Override
-        public PullSubscription.ReadResult read(PullSubscription subscription, boolean first, long after) {
-            return guarded(() -> {
-                checkRunning();
-                StoreChannel channel = subscription.channel();
-                if (first) {
-                    authenticate(context);
-                    channel.ensureInitialized();
-                    if (!store.backendId(channel.id).equals(channel.backendId())) {
-                        syncLater(channel);
-                        raise(new SyncError.Unavailable("the store was just reset; pull again"));
-                    }
-                    validateCursor(channel);
-                } else {
-                    channel.ensureInitialized();
-                    if (!channel.backendId().equals(subscription.backendId())) {
-                        raise(new SyncError.BackendIdMismatch(channel.backendId(), subscription.backendId()));
-                    }
-                }
-                List<StoredEvent> read = store.read(channel.id, after, limits.maxPullEvents());
-                if (read.isEmpty() && after < channel.publishedHead()) {
-                    // storage is behind what this node published: the store was reset by another node
-                    syncLater(channel);
-                }
-                List<SizedEvent> sized = SizedEvent.ofAll(read);
-                int n = SizedEvent.fitting(sized, limits.maxPullEvents(), limits.maxPullBytes());
-                List<StoredEvent> page = read.subList(0, n);
-                long remaining;
-                if (n == 0) {
-                    remaining = 0;
-                } else if (n == read.size() && read.size() < limits.maxPullEvents()) {
-                    remaining = 0; // the read found the end of the log
-                } else {
-                    remaining = store.countAfter(channel.id, page.get(n - 1).seqNum());
-                }
-                return new PullSubscription.ReadResult(List.copyOf(page), remaining, channel.backendId());
-            });
-        }
-
-        private void validateCursor(StoreChannel channel) {
-            channel.ensureInitialized();
-            if (cursor.isEmpty()) {
-                return;
-            }
-            PullCursor c = cursor.get();
-            if (c.eventSequenceNumber() < 0) {
-                raise(new SyncError.InvalidCursor("eventSequenceNumber must be non-negative, got "
-                        + c.eventSequenceNumber()));
-            }
-            PushRules.checkBackendId(c.backendId(), channel.backendId()).ifPresent(SyncEngine::raise);
-            long head = store.head(channel.id);
-            if (c.eventSequenceNumber() > head) {
-                raise(new SyncError.InvalidCursor("the cursor is at " + c.eventSequenceNumber()
-                        + " but the store's head is " + head
-                        + "; the server does not have the history the client claims, so the client must reset"));
-            }
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            workersOrFail().execute(task);
-        }
     }
 
     // ---------------------------------------------------------------- administration
 
     /** The stores with their heads and sizes. */
     public CompletionStage<List<StoreInfo>> stores() {
-        return onWorker(store::stores);
+        return execution.onWorker(storage::stores);
     }
 
     /**
@@ -381,17 +188,18 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      */
     public CompletionStage<String> resetStore(StoreId storeId) {
         StoreChannel channel = channel(storeId);
-        if (closed) {
-            return failed(unavailableClosed());
+        try {
+            return channel.serially(() -> Execution.guarded(() -> {
+                execution.checkRunning();
+                storage.reset(storeId);
+                String backendId = storage.backendId(storeId);
+                channel.resetTo(backendId);
+                LOG.info("store {}: reset, new backendId {}", storeId, backendId);
+                return backendId;
+            }), execution.executor());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(Execution.typed(e));
         }
-        return channel.serially(() -> guarded(() -> {
-            checkRunning();
-            store.reset(storeId);
-            String backendId = store.backendId(storeId);
-            channel.resetTo(backendId);
-            LOG.info("store {}: reset, new backendId {}", storeId, backendId);
-            return backendId;
-        }), workersOrFail());
     }
 
     /** Live pulls currently registered on this node, over all stores. */
@@ -405,13 +213,13 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     /**
      * Stops: refuses new requests, lets admitted pushes finish (up to {@code grace}), ends every pull with
-     * {@code Unavailable}, and stops the workers. The store is not closed: its owner closes it.
+     * {@code Unavailable}, and stops the workers. The storage is not closed: its owner closes it.
      */
     public void shutdown(Duration grace) {
-        if (closed) {
+        if (execution.closed()) {
             return;
         }
-        closed = true;
+        execution.close();
         try {
             changeFeedHandle.close();
         } catch (Exception e) {
@@ -428,44 +236,11 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warn("waiting for pushes failed", e);
         }
-        SyncError shuttingDown = unavailableClosed();
+        SyncError shuttingDown = Execution.shuttingDown();
         for (PullSubscription pull : List.copyOf(pulls)) {
             pull.fail(shuttingDown);
         }
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                stopNow();
-            }
-        } catch (InterruptedException e) {
-            stopNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Interrupts the running tasks and answers the queued ones: each of them checks {@link #stopped}
-     * first, so running it here only completes its caller's stage with {@code Unavailable}. Dropping
-     * them instead would leave those stages incomplete forever.
-     */
-    private void stopNow() {
-        stopped = true;
-        List<Runnable> queued = workers.shutdownNow();
-        LOG.warn("work still running after the shutdown grace; answering {} queued tasks with Unavailable",
-                queued.size());
-        for (Runnable task : queued) {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("answering a queued task at shutdown failed", e);
-            }
-        }
-    }
-
-    private void checkRunning() {
-        if (stopped) {
-            raise(unavailableClosed());
-        }
+        execution.stop(grace);
     }
 
     @Override
@@ -473,145 +248,23 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         shutdown(Duration.ofSeconds(10));
     }
 
-    // ---------------------------------------------------------------- internals
-
     private StoreChannel channel(StoreId storeId) {
-        return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, store));
-    }
-
-    private void authenticate(CallContext context) {
-        for (Authenticator authenticator : authenticators) {
-            if (authenticator.authenticate(context) instanceof AuthResult.Denied denied) {
-                raise(new SyncError.Unauthorized(denied.reason()));
-            }
-        }
-    }
-
-    private <T> CompletableFuture<T> onWorker(Supplier<T> task) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                checkRunning();
-                return guarded(task);
-            }, workersOrFail());
-        } catch (SyncErrorException e) {
-            return failed(e.error());
-        } catch (RejectedExecutionException e) {
-            // supplyAsync hands the task over on the caller's thread: a full pool throws here
-            return CompletableFuture.failedFuture(
-                    new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), e));
-        }
-    }
-
-    private ThreadPoolExecutor workersOrFail() {
-        if (closed) {
-            throw new SyncErrorException(unavailableClosed());
-        }
-        return workers;
-    }
-
-    /** Runs a storage task, turning storage failures into typed errors. */
-    private static <T> T guarded(Supplier<T> task) {
-        try {
-            return task.get();
-        } catch (SyncErrorException e) {
-            throw e;
-        } catch (StorageUnavailableException e) {
-            LOG.warn("storage unavailable: {}", e.getMessage());
-            throw new SyncErrorException(new SyncError.Unavailable("storage is unavailable: " + e.getMessage()), e);
-        } catch (RejectedExecutionException e) {
-            throw new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), e);
-        } catch (RuntimeException e) {
-            LOG.error("storage call failed unexpectedly", e);
-            throw new SyncErrorException(new SyncError.Unavailable("storage failed: " + e), e);
-        }
-    }
-
-    private static void raise(SyncError error) {
-        throw new SyncErrorException(error);
-    }
-
-    private static <T> CompletableFuture<T> failed(SyncError error) {
-        return CompletableFuture.failedFuture(new SyncErrorException(error));
-    }
-
-    private static SyncError unavailableClosed() {
-        return new SyncError.Unavailable("the server is shutting down");
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return SyncErrorException.errorOf(t).map(SyncError::message).orElse(String.valueOf(t.getMessage()));
-    }
-
-    private static ThreadPoolExecutor newWorkerPool(EngineSettings settings) {
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(),
-                30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueCapacity()), runnable -> {
-                    Thread thread = new Thread(runnable, "eventsync-worker-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    /** Publishes appends made by other nodes, in the store's admission order. */
-    private final class FeedListener implements ChangeFeed.Listener {
-        @Override
-        public void appended(StoreId storeId, long head) {
-            StoreChannel channel = channels.get(storeId);
-            if (channel == null || closed || head <= channel.publishedHead()) {
-                return; // nobody on this node follows the store, or it is already published
-            }
-            SyncEngine.this.syncLater(channel);
-        }
-
-        @Override
-        public void resync() {
-            if (!closed) {
-                channels.values().forEach(SyncEngine.this::syncLater);
-            }
-        }
-    }
-
-    /**
-     * Queues a {@link StoreChannel#syncFromStorage} on the store's serial queue, unless one is queued and
-     * not started yet (it will see everything this one would).
-     */
-    private void syncLater(StoreChannel channel) {
-        if (closed || !channel.syncQueued.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            channel.serially(() -> guarded(() -> {
-                channel.syncQueued.set(false);
-                checkRunning();
-                channel.syncFromStorage(settings.readBatchSize());
-                return null;
-            }), workers).exceptionally(failure -> {
-                channel.syncQueued.set(false);
-                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.id, describe(failure));
-                return null;
-            });
-        } catch (RejectedExecutionException e) {
-            channel.syncQueued.set(false);
-            LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
-                    channel.id);
-        }
+        return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, storage));
     }
 
     /** Builds a {@link SyncEngine} without Guice. */
     public static final class Builder {
-        private final EventStore store;
+        private final EventStore storage;
         private SyncLimits limits = SyncLimits.DEFAULTS;
         private EngineSettings settings = EngineSettings.DEFAULTS;
         private final List<Authenticator> authenticators = new ArrayList<>();
         private final List<PushInterceptor> pushInterceptors = new ArrayList<>();
         private final List<EventValidator> eventValidators = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private ExecutorService executor;
 
-        private Builder(EventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(EventStore storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
         }
 
         public Builder limits(SyncLimits value) {
@@ -644,9 +297,20 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             return this;
         }
 
+        /**
+         * The executor every storage call and pull delivery runs on, instead of a pool sized by
+         * {@link EngineSettings}; the engine owns it and shuts it down. A refusal
+         * ({@link java.util.concurrent.RejectedExecutionException}) answers {@code Unavailable}. Tests give a
+         * manual executor here to drive a deterministic schedule.
+         */
+        public Builder executor(ExecutorService value) {
+            this.executor = Objects.requireNonNull(value);
+            return this;
+        }
+
         public SyncEngine build() {
-            return new SyncEngine(store, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
-                    List.copyOf(eventValidators), clock);
+            return new SyncEngine(storage, limits, settings, new Hooks(authenticators, pushInterceptors,
+                    eventValidators), clock, executor != null ? executor : Execution.newWorkerPool(settings));
         }
     }
 }

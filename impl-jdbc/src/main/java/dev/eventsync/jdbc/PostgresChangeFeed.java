@@ -56,8 +56,8 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     }
 
-    static String payload(String nodeId, StoreId store, long head) {
-        return nodeId + ' ' + head + ' ' + store.value();
+    static String payload(String nodeId, StoreId storeId, long head) {
+        return nodeId + ' ' + head + ' ' + storeId.value();
     }
 
     @Override
@@ -166,20 +166,20 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         if (parts[0].equals(nodeId)) {
             return;
         }
-        StoreId store;
+        StoreId storeId;
         long head;
         try {
             head = Long.parseLong(parts[1]);
-            store = StoreId.of(parts[2]);
+            storeId = StoreId.of(parts[2]);
         } catch (RuntimeException e) {
             LOG.warn("Ignoring a malformed change notification: '{}'", payload);
             return;
         }
         for (Listener listener : listeners) {
             try {
-                listener.appended(store, head);
+                listener.appended(storeId, head);
             } catch (RuntimeException e) {
-                LOG.error("Change feed listener failed on store {} head {}", store, head, e);
+                LOG.error("Change feed listener failed on store {} head {}", storeId, head, e);
             }
         }
     }

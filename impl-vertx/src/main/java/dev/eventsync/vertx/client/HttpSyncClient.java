@@ -97,10 +97,11 @@ final class HttpSyncClient extends VertxClientBase {
     }
 
     @Override
-    public Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+    protected Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live) {
         return subscriber -> context.runOnContext(v -> {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             HttpPull pull = new HttpPull(cursor, live, delivery);
+            track(delivery);
             delivery.start(pull);
             pulls.add(pull);
             pull.poll();
@@ -195,6 +196,7 @@ final class HttpSyncClient extends VertxClientBase {
 
         @Override
         public void delivered(PullPage page) {
+            learnBackendId(page);
             cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
         }
 
@@ -216,6 +218,7 @@ final class HttpSyncClient extends VertxClientBase {
                 pull.delivery.fail(closedError());
             }
             pulls.clear();
+            endOpenPulls(closedError());
             states.set(ConnectionState.CLOSED);
             done.complete(null);
         });

@@ -115,10 +115,11 @@ final class WsSyncClient extends VertxClientBase {
     }
 
     @Override
-    public Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+    protected Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live) {
         return subscriber -> context.runOnContext(v -> {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             WsPull pull = new WsPull(cursor, live, delivery);
+            track(delivery);
             delivery.start(pull);
             if (closed) {
                 delivery.fail(closedError());
@@ -148,6 +149,7 @@ final class WsSyncClient extends VertxClientBase {
             vertx.cancelTimer(keepaliveTimerId);
             SyncErrorException error = closedError();
             failAll(error, true);
+            endOpenPulls(error);
             connectWaiters.forEach(w -> w.onFailure.accept(error));
             connectWaiters.clear();
             states.set(ConnectionState.CLOSED);
@@ -268,6 +270,7 @@ final class WsSyncClient extends VertxClientBase {
 
         @Override
         public void delivered(PullPage page) {
+            learnBackendId(page);
             cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
             if (requestId != null) {
                 WsSyncClient.this.send(codec.ack(requestId));
