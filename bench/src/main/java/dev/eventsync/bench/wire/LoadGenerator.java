@@ -209,6 +209,7 @@ public final class LoadGenerator implements AutoCloseable {
             double seconds = (t1 - t0) / 1e9;
             Map<String, Double> extra = new LinkedHashMap<>();
             extra.put("conflicts", (double) conflicts.get());
+            extra.put("acked_total", (double) acked.get());
             return new Outcome((a1 - a0) / seconds, a1 - a0, seconds, verdict, snapshot(problems), extra);
         }
 
@@ -485,6 +486,7 @@ public final class LoadGenerator implements AutoCloseable {
         extra.put("p999_ms", percentile(all, 0.999));
         extra.put("max_ms", all.length == 0 ? 0 : all[all.length - 1] / 1e6);
         extra.put("pushes_per_s", (h1 - h0) / seconds);
+        extra.put("pushes_total", (double) h1);
         extra.put("ticks_skipped", (double) skipped.get());
         extra.put("lost", (double) verdict.lost());
         extra.put("duplicates", (double) verdict.duplicates());
