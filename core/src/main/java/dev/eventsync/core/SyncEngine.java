@@ -201,7 +201,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             throw new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), cause);
         }
         LOG.error("push failed unexpectedly", cause);
-        throw new SyncErrorException(new SyncError.Unavailable("the push failed: " + cause), cause);
+        throw new SyncErrorException(new SyncError.Unavailable(
+                "the push failed unexpectedly; the server log has the details"), cause);
     }
 
     /** Steps 4 to 8, one push per store at a time. */
@@ -516,13 +517,15 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         } catch (SyncErrorException e) {
             throw e;
         } catch (StorageUnavailableException e) {
+            // the detail (SQL, host names) is for the operator's log, never for clients
             LOG.warn("storage unavailable: {}", e.getMessage());
-            throw new SyncErrorException(new SyncError.Unavailable("storage is unavailable: " + e.getMessage()), e);
+            throw new SyncErrorException(new SyncError.Unavailable("the storage is unavailable"), e);
         } catch (RejectedExecutionException e) {
             throw new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), e);
         } catch (RuntimeException e) {
             LOG.error("storage call failed unexpectedly", e);
-            throw new SyncErrorException(new SyncError.Unavailable("storage failed: " + e), e);
+            throw new SyncErrorException(new SyncError.Unavailable(
+                    "the storage failed unexpectedly; the server log has the details"), e);
         }
     }
 
@@ -570,6 +573,14 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         public void resync() {
             if (!closed) {
                 channels.values().forEach(SyncEngine.this::syncLater);
+            }
+        }
+
+        @Override
+        public void reset(StoreId storeId) {
+            StoreChannel channel = channels.get(storeId);
+            if (channel != null && !closed) {
+                SyncEngine.this.syncLater(channel); // sees the new backendId and ends the store's live pulls
             }
         }
     }

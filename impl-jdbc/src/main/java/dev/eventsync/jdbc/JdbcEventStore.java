@@ -6,6 +6,7 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.BackendIds;
 import dev.eventsync.spi.storage.ChangeFeed;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StorageUnavailableException;
@@ -62,6 +63,7 @@ public final class JdbcEventStore implements EventStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
+    private static final String SELECT_STORAGE_KEY = "SELECT storage_key FROM eventsync_storage WHERE id = 1";
     private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
     private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO eventsync_event (store_id, seq_num, parent_seq_num,"
@@ -84,6 +86,8 @@ public final class JdbcEventStore implements EventStore {
     private final JdbcDialect dialect;
     private final HikariDataSource pool;
     private final String nodeId;
+    /** This database's random key ({@code eventsync_storage}), from which new stores' backendIds derive. */
+    private final String storageKey;
     private final Optional<JdbcChangeFeed> changeFeed;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Stores whose head row is known to exist (rows are never deleted; reset keeps the row). */
@@ -105,6 +109,7 @@ public final class JdbcEventStore implements EventStore {
         this.pool = openPool(settings, dialect, nodeId);
         try {
             migrate(pool, dialect);
+            this.storageKey = readStorageKey(pool);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -174,6 +179,20 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
+    private static String readStorageKey(HikariDataSource pool) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement select = connection.prepareStatement(SELECT_STORAGE_KEY);
+             ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                throw new StorageUnavailableException("the eventsync_storage row is missing; it is made by schema "
+                        + "migration 2 and must not be deleted");
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("cannot read the storage key: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public long head(StoreId store) {
         Objects.requireNonNull(store, "store");
@@ -190,18 +209,9 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public String backendId(StoreId store) {
         Objects.requireNonNull(store, "store");
-        return call("backendId", store, connection -> {
-            Optional<String> existing = selectBackendId(connection, store);
-            if (existing.isPresent()) {
-                knownStores.add(store);
-                return existing.get();
-            }
-            insertStoreIfAbsent(connection, store);
-            knownStores.add(store);
-            // Another node may have created the row first: whichever row exists now is the store's.
-            return selectBackendId(connection, store).orElseThrow(
-                    () -> new SQLException("store row of '" + store + "' vanished right after its creation"));
-        });
+        // a read: a store without a row is not created, it answers the backendId its creation will give it
+        return call("backendId", store, connection -> selectBackendId(connection, store)
+                .orElseGet(() -> BackendIds.forNewStore(storageKey, store)));
     }
 
     private static Optional<String> selectBackendId(Connection connection, StoreId store) throws SQLException {
@@ -216,7 +226,7 @@ public final class JdbcEventStore implements EventStore {
     private void insertStoreIfAbsent(Connection connection, StoreId store) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(dialect.insertStoreIfAbsentSql())) {
             insert.setString(1, store.value());
-            insert.setString(2, newRandomId(16));
+            insert.setString(2, BackendIds.forNewStore(storageKey, store));
             insert.executeUpdate();
         }
     }
@@ -354,7 +364,7 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public void reset(StoreId store) {
         Objects.requireNonNull(store, "store");
-        String backendId = newRandomId(16);
+        String backendId = BackendIds.random();
         transaction("reset", store, connection -> {
             lockStore(connection, store);
             try (PreparedStatement delete = connection.prepareStatement(DELETE_EVENTS)) {
@@ -366,6 +376,7 @@ public final class JdbcEventStore implements EventStore {
                 update.setString(2, store.value());
                 update.executeUpdate();
             }
+            dialect.announceReset(connection, nodeId, store);
             return null;
         });
         LOG.info("Store {} reset, new backendId {}", store, backendId);
@@ -483,10 +494,9 @@ public final class JdbcEventStore implements EventStore {
 
     private StorageUnavailableException unavailable(String operation, StoreId store, SQLException e) {
         String where = store == null ? "" : " on store " + store;
-        LOG.warn("Storage unavailable: {}{} failed ({}, SQLState {}): {}", operation, where, dialect.name(),
-                e.getSQLState(), e.getMessage());
-        return new StorageUnavailableException("database unavailable: " + operation + where + " failed: "
-                + e.getMessage(), e);
+        // the engine logs this once at WARN and answers clients with a neutral message (no SQL)
+        return new StorageUnavailableException("database unavailable (" + dialect.name() + "): " + operation + where
+                + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
     }
 
     private static String rootMessage(Throwable t) {

@@ -80,6 +80,12 @@ public final class EventsyncServer implements AutoCloseable {
                 throw new ConfigurationException("port " + config.port() + " on " + config.host()
                         + " is already in use; stop the other process or choose another port with --port", cause);
             }
+            if (hasCause(cause, java.net.UnknownHostException.class)
+                    || String.valueOf(ConfigurationException.rootMessage(cause)).contains("resolve")) {
+                throw new ConfigurationException("cannot listen on host '" + config.host() + "': it is not an address"
+                        + " of this machine (" + ConfigurationException.rootMessage(cause) + "); use for example"
+                        + " --host 127.0.0.1, or --host 0.0.0.0 for every interface", cause);
+            }
             throw new ConfigurationException("transport " + transport.name() + " could not start: "
                     + ConfigurationException.rootMessage(cause), cause);
         } catch (TimeoutException e) {
@@ -88,6 +94,15 @@ public final class EventsyncServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ConfigurationException("interrupted while starting " + transport.name(), e);
         }
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The port each transport listens on, in start order. */

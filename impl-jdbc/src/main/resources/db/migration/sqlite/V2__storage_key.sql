@@ -1,0 +1,9 @@
+-- Eventsync schema v2: one random key per database, made once here. A store that was never written
+-- derives from it the backendId its first append gives it, so reads (pulls) never have to create a store
+-- row (see BackendIds). A wiped or another database has another key, hence other backendIds.
+CREATE TABLE eventsync_storage (
+    id          INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    storage_key TEXT    NOT NULL
+);
+
+INSERT INTO eventsync_storage (id, storage_key) VALUES (1, lower(hex(randomblob(32))));
