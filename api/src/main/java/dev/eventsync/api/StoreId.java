@@ -1,5 +1,6 @@
 package dev.eventsync.api;
 
+import dev.eventsync.api.json.JsonText;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,7 +20,7 @@ public record StoreId(String value) implements Comparable<StoreId> {
         Objects.requireNonNull(value, "storeId");
         if (value.isEmpty() || value.length() > MAX_LENGTH || !ALLOWED.matcher(value).matches()) {
             throw new SyncErrorException(new SyncError.InvalidRequest(
-                    "invalid storeId '" + abbreviate(value) + "': use 1.." + MAX_LENGTH
+                    "invalid storeId '" + JsonText.abbreviate(value) + "': use 1.." + MAX_LENGTH
                             + " characters of letters, digits, '-', '_' and '.'"));
         }
     }
@@ -36,9 +37,5 @@ public record StoreId(String value) implements Comparable<StoreId> {
     @Override
     public String toString() {
         return value;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

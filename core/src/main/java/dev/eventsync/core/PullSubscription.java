@@ -144,7 +144,7 @@ final class PullSubscription implements Flow.Subscription {
             }
             if (buffer.size() >= limits.liveBufferEvents()) {
                 LOG.debug("store {}: live pull fell {} events behind; switching it back to catch-up from {}",
-                        channel.id, buffer.size(), delivered);
+                        channel.storeId, buffer.size(), delivered);
                 buffer.clear();
                 mode = Mode.CATCH_UP;
                 queuedUpTo = delivered;
@@ -259,7 +259,7 @@ final class PullSubscription implements Flow.Subscription {
             return true;
         } catch (RuntimeException e) {
             // Reactive Streams rule 2.13: a throwing subscriber is treated as cancelled
-            LOG.warn("store {}: pull subscriber threw from onNext; cancelling the pull", channel.id, e);
+            LOG.warn("store {}: pull subscriber threw from onNext; cancelling the pull", channel.storeId, e);
             synchronized (this) {
                 cancelled = true;
                 terminated = true;
@@ -278,24 +278,15 @@ final class PullSubscription implements Flow.Subscription {
         try {
             signal.run();
         } catch (RuntimeException e) {
-            LOG.warn("store {}: pull subscriber threw from {}", channel.id, name, e);
+            LOG.warn("store {}: pull subscriber threw from {}", channel.storeId, name, e);
         }
     }
 
     private PullPage takeLivePage() {
-        List<SizedEvent> pending = new ArrayList<>(Math.min(buffer.size(), limits.maxPullEvents()));
-        long bytes = 0;
-        while (!buffer.isEmpty() && pending.size() < limits.maxPullEvents()) {
-            SizedEvent next = buffer.peekFirst();
-            if (!pending.isEmpty() && bytes + next.bytes() > limits.maxPullBytes()) {
-                break;
-            }
-            bytes += next.bytes();
-            pending.add(buffer.pollFirst());
-        }
-        List<StoredEvent> events = new ArrayList<>(pending.size());
-        for (SizedEvent e : pending) {
-            events.add(e.event());
+        int n = SizedEvent.fitting(buffer, limits.maxPullEvents(), limits.maxPullBytes());
+        List<StoredEvent> events = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            events.add(buffer.pollFirst().event());
         }
         delivered = events.get(events.size() - 1).seqNum();
         return new PullPage(events, PageInfo.NO_MORE, backendId);

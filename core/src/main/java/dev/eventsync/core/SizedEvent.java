@@ -2,13 +2,13 @@ package dev.eventsync.core;
 
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.json.ProtocolJson;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A stored event with the size of its wire encoding, computed once, for cutting pages by bytes. */
+/**
+ * A stored event with the size of its wire encoding, computed once, and the one rule that cuts pages: at most
+ * {@code maxPullEvents} events and {@code maxPullBytes} bytes, a single larger event alone.
+ */
 record SizedEvent(StoredEvent event, long bytes) {
 
     /** The comma that separates an event from the next one in a page's {@code batch} array. */
@@ -19,13 +19,7 @@ record SizedEvent(StoredEvent event, long bytes) {
      * {@code SyncMetadata} option with its timestamp) plus its separator.
      */
     static SizedEvent of(StoredEvent event) {
-        CountingOutputStream out = new CountingOutputStream();
-        try {
-            ProtocolJson.writer().writeValue(out, event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new SizedEvent(event, out.count + SEPARATOR_BYTES);
+        return new SizedEvent(event, ProtocolJson.encodedSize(event) + SEPARATOR_BYTES);
     }
 
     static List<SizedEvent> ofAll(List<StoredEvent> events) {
@@ -42,9 +36,10 @@ record SizedEvent(StoredEvent event, long bytes) {
 
     /**
      * How many of {@code events}, taken from the front, fit in one page of at most {@code maxEvents}
-     * events and {@code maxBytes} bytes. A first event larger than {@code maxBytes} travels alone.
+     * events and {@code maxBytes} bytes. A first event larger than {@code maxBytes} travels alone, so the
+     * answer is at least 1 when {@code events} is not empty.
      */
-    static int fitting(List<SizedEvent> events, int maxEvents, long maxBytes) {
+    static int fitting(Iterable<SizedEvent> events, int maxEvents, long maxBytes) {
         long bytes = 0;
         int n = 0;
         for (SizedEvent e : events) {
@@ -55,19 +50,5 @@ record SizedEvent(StoredEvent event, long bytes) {
             n++;
         }
         return n;
-    }
-
-    private static final class CountingOutputStream extends OutputStream {
-        long count;
-
-        @Override
-        public void write(int b) {
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            count += len;
-        }
     }
 }

@@ -32,8 +32,8 @@ final class StoreChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreChannel.class);
 
-    final StoreId id;
-    private final EventStore store;
+    final StoreId storeId;
+    private final EventStore storage;
 
     private final Object lock = new Object();
     private boolean initialized;
@@ -46,17 +46,17 @@ final class StoreChannel {
     final AtomicBoolean syncQueued = new AtomicBoolean();
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
-    StoreChannel(StoreId id, EventStore store) {
-        this.id = id;
-        this.store = store;
+    StoreChannel(StoreId storeId, EventStore storage) {
+        this.storeId = storeId;
+        this.storage = storage;
     }
 
     /** Loads head and backendId from storage the first time the store is touched on this node. */
     void ensureInitialized() {
         synchronized (lock) {
             if (!initialized) {
-                backendId = store.backendId(id);
-                publishedHead = store.head(id);
+                backendId = storage.backendId(storeId);
+                publishedHead = storage.head(storeId);
                 initialized = true;
             }
         }
@@ -158,13 +158,13 @@ final class StoreChannel {
      */
     void syncFromStorage(int batchSize) {
         ensureInitialized();
-        String storageBackendId = store.backendId(id);
+        String storageBackendId = storage.backendId(storeId);
         if (!storageBackendId.equals(backendId())) {
             // another node reset the store: forget the old history and end the pulls that served it
-            LOG.info("store {}: reset by another node, new backendId {}", id, storageBackendId);
+            LOG.info("store {}: reset by another node, new backendId {}", storeId, storageBackendId);
             resetTo(storageBackendId);
         }
-        long storageHead = store.head(id);
+        long storageHead = storage.head(storeId);
         synchronized (lock) {
             if (storageHead <= publishedHead) {
                 return;
@@ -176,7 +176,7 @@ final class StoreChannel {
         }
         long from = publishedHead();
         while (from < storageHead) {
-            var events = store.read(id, from, batchSize);
+            var events = storage.read(storeId, from, batchSize);
             if (events.isEmpty()) {
                 break;
             }

@@ -78,8 +78,9 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine implements SyncService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+    private static final AuthResult.Allowed UNLIMITED = new AuthResult.Allowed(Optional.empty(), Optional.empty());
 
-    private final EventStore store;
+    private final EventStore storage;
     private final SyncLimits limits;
     private final EngineSettings settings;
     private final List<Authenticator> authenticators;
@@ -95,15 +96,15 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private volatile boolean stopped;
 
     @Inject
-    public SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
+    public SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
                       Set<PushInterceptor> pushInterceptors, Set<EventValidator> eventValidators) {
-        this(store, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
+        this(storage, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
                 List.copyOf(eventValidators), Clock.systemUTC());
     }
 
-    private SyncEngine(EventStore store, SyncLimits limits, EngineSettings settings, List<Authenticator> authenticators,
+    private SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, List<Authenticator> authenticators,
                        List<PushInterceptor> pushInterceptors, List<EventValidator> eventValidators, Clock clock) {
-        this.store = Objects.requireNonNull(store, "store");
+        this.storage = Objects.requireNonNull(storage, "storage");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authenticators = authenticators;
@@ -111,18 +112,18 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         this.eventValidators = eventValidators;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workers = newWorkerPool(settings);
-        this.changeFeedHandle = store.changeFeed().map(feed -> feed.subscribe(new FeedListener())).orElse(() -> {
+        this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(new FeedListener())).orElse(() -> {
         });
     }
 
     /** A builder for use without Guice. */
-    public static Builder builder(EventStore store) {
-        return new Builder(store);
+    public static Builder builder(EventStore storage) {
+        return new Builder(storage);
     }
 
     /** The storage this engine serves. */
-    public EventStore store() {
-        return store;
+    public EventStore storage() {
+        return storage;
     }
 
     /** The limits this engine enforces. */
@@ -133,21 +134,18 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     // ---------------------------------------------------------------- authorize / ping / health
 
     @Override
-    public CompletionStage<Void> authorize(CallContext context) {
+    public CompletionStage<AuthResult.Allowed> authorize(CallContext context) {
         if (authenticators.isEmpty()) {
-            return closed ? failed(unavailableClosed()) : CompletableFuture.completedFuture(null);
+            return closed ? failed(unavailableClosed()) : CompletableFuture.completedFuture(UNLIMITED);
         }
-        return onWorker(() -> {
-            authenticate(context);
-            return null;
-        });
+        return onWorker(() -> authenticate(context));
     }
 
     @Override
     public CompletionStage<Void> ping(CallContext context) {
         return onWorker(() -> {
             authenticate(context);
-            store.checkHealth();
+            storage.checkHealth();
             return null;
         });
     }
@@ -158,7 +156,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             return CompletableFuture.completedFuture(new Health(false, "engine is shut down"));
         }
         return onWorker(() -> {
-            store.checkHealth();
+            storage.checkHealth();
             return new Health(true, "storage ok");
         }).exceptionally(failure -> new Health(false, describe(failure)));
     }
@@ -226,7 +224,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
         runHooks(context, batch);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        AppendResult result = store.append(channel.id, head, batch, now);
+        AppendResult result = storage.append(channel.storeId, head, batch, now);
         if (result instanceof AppendResult.HeadMismatch mismatch) {
             channel.syncFromStorage(settings.readBatchSize());
             return retryOrServerAhead(channel, batch, Math.max(mismatch.actualHead(), channel.publishedHead()));
@@ -237,21 +235,21 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
         channel.publish(published);
         long newHead = batch.get(batch.size() - 1).seqNum();
-        LOG.debug("store {}: appended {} events, head {} -> {}", channel.id, batch.size(), head, newHead);
+        LOG.debug("store {}: appended {} events, head {} -> {}", channel.storeId, batch.size(), head, newHead);
         return new PushResult.Appended(newHead, batch.size());
     }
 
     private PushResult retryOrServerAhead(StoreChannel channel, List<Event> batch, long head) {
         long parent = batch.get(0).parentSeqNum();
         if (parent < head) {
-            List<StoredEvent> existing = store.read(channel.id, parent, batch.size());
+            List<StoredEvent> existing = storage.read(channel.storeId, parent, batch.size());
             if (PushRules.isRetryOf(batch, existing)) {
-                LOG.debug("store {}: push of {} events after {} is a retry of an accepted push", channel.id,
+                LOG.debug("store {}: push of {} events after {} is a retry of an accepted push", channel.storeId,
                         batch.size(), parent);
                 return new PushResult.AlreadyApplied(head);
             }
         }
-        LOG.debug("store {}: push after {} rejected, head is {}", channel.id, parent, head);
+        LOG.debug("store {}: push after {} rejected, head is {}", channel.storeId, parent, head);
         throw new SyncErrorException(new SyncError.ServerAhead(head, parent));
     }
 
@@ -313,7 +311,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 if (first) {
                     authenticate(context);
                     channel.ensureInitialized();
-                    if (!store.backendId(channel.id).equals(channel.backendId())) {
+                    if (!storage.backendId(channel.storeId).equals(channel.backendId())) {
                         syncLater(channel);
                         raise(new SyncError.Unavailable("the store was just reset; pull again"));
                     }
@@ -324,7 +322,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                         raise(new SyncError.BackendIdMismatch(channel.backendId(), subscription.backendId()));
                     }
                 }
-                List<StoredEvent> read = store.read(channel.id, after, limits.maxPullEvents());
+                List<StoredEvent> read = storage.read(channel.storeId, after, limits.maxPullEvents());
                 if (read.isEmpty() && after < channel.publishedHead()) {
                     // storage is behind what this node published: the store was reset by another node
                     syncLater(channel);
@@ -338,7 +336,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 } else if (n == read.size() && read.size() < limits.maxPullEvents()) {
                     remaining = 0; // the read found the end of the log
                 } else {
-                    remaining = store.countAfter(channel.id, page.get(n - 1).seqNum());
+                    remaining = storage.countAfter(channel.storeId, page.get(n - 1).seqNum());
                 }
                 return new PullSubscription.ReadResult(List.copyOf(page), remaining, channel.backendId());
             });
@@ -355,7 +353,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                         + c.eventSequenceNumber()));
             }
             PushRules.checkBackendId(c.backendId(), channel.backendId()).ifPresent(SyncEngine::raise);
-            long head = store.head(channel.id);
+            long head = storage.head(channel.storeId);
             if (c.eventSequenceNumber() > head) {
                 raise(new SyncError.InvalidCursor("the cursor is at " + c.eventSequenceNumber()
                         + " but the store's head is " + head
@@ -373,7 +371,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     /** The stores with their heads and sizes. */
     public CompletionStage<List<StoreInfo>> stores() {
-        return onWorker(store::stores);
+        return onWorker(storage::stores);
     }
 
     /**
@@ -387,8 +385,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
         return channel.serially(() -> guarded(() -> {
             checkRunning();
-            store.reset(storeId);
-            String backendId = store.backendId(storeId);
+            storage.reset(storeId);
+            String backendId = storage.backendId(storeId);
             channel.resetTo(backendId);
             LOG.info("store {}: reset, new backendId {}", storeId, backendId);
             return backendId;
@@ -406,7 +404,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     /**
      * Stops: refuses new requests, lets admitted pushes finish (up to {@code grace}), ends every pull with
-     * {@code Unavailable}, and stops the workers. The store is not closed: its owner closes it.
+     * {@code Unavailable}, and stops the workers. The storage is not closed: its owner closes it.
      */
     public void shutdown(Duration grace) {
         if (closed) {
@@ -477,15 +475,21 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     // ---------------------------------------------------------------- internals
 
     private StoreChannel channel(StoreId storeId) {
-        return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, store));
+        return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, storage));
     }
 
-    private void authenticate(CallContext context) {
+    /** Runs every authenticator; all have to allow, and the combined allowance ends at the earliest expiry. */
+    private AuthResult.Allowed authenticate(CallContext context) {
+        AuthResult.Allowed allowed = UNLIMITED;
         for (Authenticator authenticator : authenticators) {
-            if (authenticator.authenticate(context) instanceof AuthResult.Denied denied) {
+            AuthResult result = authenticator.authenticate(context);
+            if (result instanceof AuthResult.Denied denied) {
                 raise(new SyncError.Unauthorized(denied.reason()));
+            } else {
+                allowed = allowed.and((AuthResult.Allowed) result);
             }
         }
+        return allowed;
     }
 
     private <T> CompletableFuture<T> onWorker(Supplier<T> task) {
@@ -601,19 +605,19 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 return null;
             }), workers).exceptionally(failure -> {
                 channel.syncQueued.set(false);
-                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.id, describe(failure));
+                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.storeId, describe(failure));
                 return null;
             });
         } catch (RejectedExecutionException e) {
             channel.syncQueued.set(false);
             LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
-                    channel.id);
+                    channel.storeId);
         }
     }
 
     /** Builds a {@link SyncEngine} without Guice. */
     public static final class Builder {
-        private final EventStore store;
+        private final EventStore storage;
         private SyncLimits limits = SyncLimits.DEFAULTS;
         private EngineSettings settings = EngineSettings.DEFAULTS;
         private final List<Authenticator> authenticators = new ArrayList<>();
@@ -621,8 +625,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         private final List<EventValidator> eventValidators = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
 
-        private Builder(EventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(EventStore storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
         }
 
         public Builder limits(SyncLimits value) {
@@ -656,7 +660,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         }
 
         public SyncEngine build() {
-            return new SyncEngine(store, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
+            return new SyncEngine(storage, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
                     List.copyOf(eventValidators), clock);
         }
     }

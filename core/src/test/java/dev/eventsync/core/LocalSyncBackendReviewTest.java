@@ -131,7 +131,7 @@ class LocalSyncBackendReviewTest {
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<Void> authorize(dev.eventsync.spi.transport.CallContext context) {
+        public java.util.concurrent.CompletionStage<dev.eventsync.spi.transport.AuthResult.Allowed> authorize(dev.eventsync.spi.transport.CallContext context) {
             return engine.authorize(context);
         }
 

@@ -51,7 +51,7 @@ public interface JdbcDialect {
      * append (PostgreSQL sends a notification). {@code nodeId} identifies this store instance, so that its
      * own feed can ignore its own appends.
      */
-    default void announceAppend(Connection connection, String nodeId, StoreId store, long head)
+    default void announceAppend(Connection connection, String nodeId, StoreId storeId, long head)
             throws SQLException {
     }
 

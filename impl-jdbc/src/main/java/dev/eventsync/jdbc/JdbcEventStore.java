@@ -194,11 +194,11 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public long head(StoreId store) {
-        Objects.requireNonNull(store, "store");
-        return call("head", store, connection -> {
+    public long head(StoreId storeId) {
+        Objects.requireNonNull(storeId, "store");
+        return call("head", storeId, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_HEAD)) {
-                select.setString(1, store.value());
+                select.setString(1, storeId.value());
                 try (ResultSet rs = select.executeQuery()) {
                     return rs.next() ? rs.getLong(1) : 0L;
                 }
@@ -207,37 +207,37 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public String backendId(StoreId store) {
-        Objects.requireNonNull(store, "store");
+    public String backendId(StoreId storeId) {
+        Objects.requireNonNull(storeId, "store");
         // a read: a store without a row is not created, it answers the backendId its creation will give it
-        return call("backendId", store, connection -> selectBackendId(connection, store)
-                .orElseGet(() -> BackendIds.forNewStore(storageKey, store)));
+        return call("backendId", storeId, connection -> selectBackendId(connection, storeId)
+                .orElseGet(() -> BackendIds.forNewStore(storageKey, storeId)));
     }
 
-    private static Optional<String> selectBackendId(Connection connection, StoreId store) throws SQLException {
+    private static Optional<String> selectBackendId(Connection connection, StoreId storeId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(SELECT_BACKEND_ID)) {
-            select.setString(1, store.value());
+            select.setString(1, storeId.value());
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }
 
-    private void insertStoreIfAbsent(Connection connection, StoreId store) throws SQLException {
+    private void insertStoreIfAbsent(Connection connection, StoreId storeId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(dialect.insertStoreIfAbsentSql())) {
-            insert.setString(1, store.value());
-            insert.setString(2, BackendIds.forNewStore(storageKey, store));
+            insert.setString(1, storeId.value());
+            insert.setString(2, BackendIds.forNewStore(storageKey, storeId));
             insert.executeUpdate();
         }
     }
 
     @Override
-    public AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
-        Objects.requireNonNull(store, "store");
+    public AppendResult append(StoreId storeId, long expectedHead, List<Event> batch, Instant createdAt) {
+        Objects.requireNonNull(storeId, "store");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(createdAt, "createdAt");
-        return transaction("append", store, connection -> {
-            LockedHead locked = lockStore(connection, store);
+        return transaction("append", storeId, connection -> {
+            LockedHead locked = lockStore(connection, storeId);
             long head = locked.head();
             long count = locked.eventCount();
             if (head != expectedHead) {
@@ -249,7 +249,7 @@ public final class JdbcEventStore implements EventStore {
             try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
                 long ord = count;
                 for (Event event : batch) {
-                    insert.setString(1, store.value());
+                    insert.setString(1, storeId.value());
                     insert.setLong(2, event.seqNum());
                     insert.setLong(3, event.parentSeqNum());
                     insert.setLong(4, ++ord);
@@ -271,10 +271,10 @@ public final class JdbcEventStore implements EventStore {
             try (PreparedStatement update = connection.prepareStatement(UPDATE_HEAD)) {
                 update.setLong(1, newHead);
                 update.setLong(2, count + batch.size());
-                update.setString(3, store.value());
+                update.setString(3, storeId.value());
                 update.executeUpdate();
             }
-            dialect.announceAppend(connection, nodeId, store, newHead);
+            dialect.announceAppend(connection, nodeId, storeId, newHead);
             return new AppendResult.Appended(newHead);
         });
     }
@@ -284,21 +284,21 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /** Locks the store's head row (creating it first if needed) and returns its head and event count. */
-    private LockedHead lockStore(Connection connection, StoreId store) throws SQLException {
-        Optional<LockedHead> row = selectLocked(connection, store);
+    private LockedHead lockStore(Connection connection, StoreId storeId) throws SQLException {
+        Optional<LockedHead> row = selectLocked(connection, storeId);
         if (row.isPresent()) {
             return row.get();
         }
         // Only when the row was removed behind this store's back (rows are never deleted by Eventsync).
-        knownStores.remove(store);
-        insertStoreIfAbsent(connection, store);
-        return selectLocked(connection, store).orElseThrow(
-                () -> new SQLException("store row of '" + store + "' vanished right after its creation"));
+        knownStores.remove(storeId);
+        insertStoreIfAbsent(connection, storeId);
+        return selectLocked(connection, storeId).orElseThrow(
+                () -> new SQLException("store row of '" + storeId + "' vanished right after its creation"));
     }
 
-    private Optional<LockedHead> selectLocked(Connection connection, StoreId store) throws SQLException {
+    private Optional<LockedHead> selectLocked(Connection connection, StoreId storeId) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(dialect.lockStoreSql())) {
-            lock.setString(1, store.value());
+            lock.setString(1, storeId.value());
             try (ResultSet rs = lock.executeQuery()) {
                 return rs.next() ? Optional.of(new LockedHead(rs.getLong(1), rs.getLong(2))) : Optional.empty();
             }
@@ -306,14 +306,14 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public List<StoredEvent> read(StoreId store, long after, int limit) {
-        Objects.requireNonNull(store, "store");
+    public List<StoredEvent> read(StoreId storeId, long after, int limit) {
+        Objects.requireNonNull(storeId, "store");
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        return call("read", store, connection -> {
+        return call("read", storeId, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_EVENTS)) {
-                select.setString(1, store.value());
+                select.setString(1, storeId.value());
                 select.setLong(2, after);
                 select.setInt(3, limit);
                 select.setFetchSize(Math.min(limit, 1000));
@@ -331,12 +331,12 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public long countAfter(StoreId store, long after) {
-        Objects.requireNonNull(store, "store");
-        return call("countAfter", store, connection -> {
+    public long countAfter(StoreId storeId, long after) {
+        Objects.requireNonNull(storeId, "store");
+        return call("countAfter", storeId, connection -> {
             try (PreparedStatement count = connection.prepareStatement(COUNT_AFTER)) {
                 count.setLong(1, after);
-                count.setString(2, store.value());
+                count.setString(2, storeId.value());
                 try (ResultSet rs = count.executeQuery()) {
                     return rs.next() ? rs.getLong(1) : 0L;
                 }
@@ -362,24 +362,24 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public void reset(StoreId store) {
-        Objects.requireNonNull(store, "store");
+    public void reset(StoreId storeId) {
+        Objects.requireNonNull(storeId, "store");
         String backendId = BackendIds.random();
-        transaction("reset", store, connection -> {
-            lockStore(connection, store);
+        transaction("reset", storeId, connection -> {
+            lockStore(connection, storeId);
             try (PreparedStatement delete = connection.prepareStatement(DELETE_EVENTS)) {
-                delete.setString(1, store.value());
+                delete.setString(1, storeId.value());
                 delete.executeUpdate();
             }
             try (PreparedStatement update = connection.prepareStatement(RESET_STORE)) {
                 update.setString(1, backendId);
-                update.setString(2, store.value());
+                update.setString(2, storeId.value());
                 update.executeUpdate();
             }
-            dialect.announceReset(connection, nodeId, store);
+            dialect.announceReset(connection, nodeId, storeId);
             return null;
         });
-        LOG.info("Store {} reset, new backendId {}", store, backendId);
+        LOG.info("Store {} reset, new backendId {}", storeId, backendId);
     }
 
     @Override
@@ -413,12 +413,12 @@ public final class JdbcEventStore implements EventStore {
         T run(Connection connection) throws SQLException;
     }
 
-    private <T> T call(String operation, StoreId store, Work<T> work) {
+    private <T> T call(String operation, StoreId storeId, Work<T> work) {
         ensureOpen();
         try (Connection connection = pool.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw unavailable(operation, store, e);
+            throw unavailable(operation, storeId, e);
         }
     }
 
@@ -429,13 +429,13 @@ public final class JdbcEventStore implements EventStore {
      * aborts as a deadlock or serialization failure (SQLState class 40) rolled back entirely and is
      * retried a few times before the store reports itself unavailable.
      */
-    private <T> T transaction(String operation, StoreId store, Work<T> work) {
+    private <T> T transaction(String operation, StoreId storeId, Work<T> work) {
         ensureOpen();
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = pool.getConnection()) {
-                if (!knownStores.contains(store)) {
-                    insertStoreIfAbsent(connection, store);
-                    knownStores.add(store);
+                if (!knownStores.contains(storeId)) {
+                    insertStoreIfAbsent(connection, storeId);
+                    knownStores.add(storeId);
                 }
                 try {
                     connection.setAutoCommit(false);
@@ -452,11 +452,11 @@ public final class JdbcEventStore implements EventStore {
                 }
             } catch (SQLException e) {
                 if (attempt < MAX_TRANSACTION_ATTEMPTS && isTransientConflict(e)) {
-                    LOG.debug("{} on store {}: transaction aborted by the database ({}), retrying", operation, store,
+                    LOG.debug("{} on store {}: transaction aborted by the database ({}), retrying", operation, storeId,
                             e.getMessage());
                     continue;
                 }
-                throw unavailable(operation, store, e);
+                throw unavailable(operation, storeId, e);
             }
         }
     }
@@ -492,8 +492,8 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
-    private StorageUnavailableException unavailable(String operation, StoreId store, SQLException e) {
-        String where = store == null ? "" : " on store " + store;
+    private StorageUnavailableException unavailable(String operation, StoreId storeId, SQLException e) {
+        String where = storeId == null ? "" : " on store " + storeId;
         // the engine logs this once at WARN and answers clients with a neutral message (no SQL)
         return new StorageUnavailableException("database unavailable (" + dialect.name() + "): " + operation + where
                 + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);

@@ -57,8 +57,8 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     }
 
-    static String payload(String nodeId, StoreId store, long head) {
-        return nodeId + ' ' + head + ' ' + store.value();
+    static String payload(String nodeId, StoreId storeId, long head) {
+        return nodeId + ' ' + head + ' ' + storeId.value();
     }
 
     /** A reset's notification: {@code "<nodeId> reset <storeId>"}. */
@@ -172,16 +172,16 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         if (parts[0].equals(nodeId)) {
             return;
         }
-        StoreId store;
+        StoreId storeId;
         long head;
         try {
-            store = StoreId.of(parts[2]);
+            storeId = StoreId.of(parts[2]);
             if (parts[1].equals(RESET)) {
                 for (Listener listener : listeners) {
                     try {
-                        listener.reset(store);
+                        listener.reset(storeId);
                     } catch (RuntimeException e) {
-                        LOG.error("Change feed listener failed on the reset of store {}", store, e);
+                        LOG.error("Change feed listener failed on the reset of store {}", storeId, e);
                     }
                 }
                 return;
@@ -193,9 +193,9 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         }
         for (Listener listener : listeners) {
             try {
-                listener.appended(store, head);
+                listener.appended(storeId, head);
             } catch (RuntimeException e) {
-                LOG.error("Change feed listener failed on store {} head {}", store, head, e);
+                LOG.error("Change feed listener failed on store {} head {}", storeId, head, e);
             }
         }
     }

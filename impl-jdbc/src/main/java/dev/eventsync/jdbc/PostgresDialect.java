@@ -46,11 +46,11 @@ public final class PostgresDialect implements JdbcDialect {
     }
 
     @Override
-    public void announceAppend(Connection connection, String nodeId, StoreId store, long head)
+    public void announceAppend(Connection connection, String nodeId, StoreId storeId, long head)
             throws SQLException {
         try (PreparedStatement notify = connection.prepareStatement(
                 "SELECT pg_notify(" + PostgresChangeFeed.CHANNEL_EXPRESSION + ", ?)")) {
-            notify.setString(1, PostgresChangeFeed.payload(nodeId, store, head));
+            notify.setString(1, PostgresChangeFeed.payload(nodeId, storeId, head));
             notify.execute();
         }
     }

@@ -159,7 +159,7 @@ class PostgresTwoNodeTest {
                             + size + "}", seq, seq - 1, "client-" + writer, "session"));
                 }
                 try {
-                    head = via.push(batch, Optional.empty()).toCompletableFuture().get(30, TimeUnit.SECONDS).head();
+                    head = via.push(batch, Optional.empty()).toCompletableFuture().get(30, TimeUnit.SECONDS).head().orElseThrow();
                     break;
                 } catch (ExecutionException e) {
                     Optional<SyncError> error = SyncErrorException.errorOf(e);

@@ -69,22 +69,22 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public long head(StoreId store) {
-        return log(store).head();
+    public long head(StoreId storeId) {
+        return log(storeId).head();
     }
 
     @Override
-    public String backendId(StoreId store) {
-        return log(store).backendId();
+    public String backendId(StoreId storeId) {
+        return log(storeId).backendId();
     }
 
     @Override
-    public AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
+    public AppendResult append(StoreId storeId, long expectedHead, List<Event> batch, Instant createdAt) {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(createdAt, "createdAt");
-        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(storeId, "store");
         AppendResult[] result = new AppendResult[1];
-        logs.compute(store, (s, existing) -> {
+        logs.compute(storeId, (s, existing) -> {
             Log current = existing != null ? existing : newLog(s, new StoredEvent[16]);
             long head = current.head();
             if (head != expectedHead) {
@@ -111,19 +111,19 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public List<StoredEvent> read(StoreId store, long after, int limit) {
+    public List<StoredEvent> read(StoreId storeId, long after, int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        Log log = log(store);
+        Log log = log(storeId);
         int from = log.firstAfter(after);
         int to = (int) Math.min(log.size(), (long) from + limit);
         return List.of(Arrays.copyOfRange(log.events(), from, to));
     }
 
     @Override
-    public long countAfter(StoreId store, long after) {
-        Log log = log(store);
+    public long countAfter(StoreId storeId, long after) {
+        Log log = log(storeId);
         return log.size() - log.firstAfter(after);
     }
 
@@ -136,8 +136,8 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public void reset(StoreId store) {
-        logs.put(store, new Log(BackendIds.random(), new StoredEvent[16], 0));
+    public void reset(StoreId storeId) {
+        logs.put(storeId, new Log(BackendIds.random(), new StoredEvent[16], 0));
     }
 
     @Override

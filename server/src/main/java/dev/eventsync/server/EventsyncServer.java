@@ -31,7 +31,7 @@ public final class EventsyncServer implements AutoCloseable {
 
     private final Injector injector;
     private final ServerConfig config;
-    private EventStore store;
+    private EventStore storage;
     private SyncEngine engine;
     private final List<TransportServer> started = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -49,7 +49,7 @@ public final class EventsyncServer implements AutoCloseable {
      */
     public synchronized EventsyncServer start() {
         try {
-            store = provision(EventStore.class);
+            storage = provision(EventStore.class);
             engine = provision(SyncEngine.class);
             Set<TransportServer> transports = injector.getInstance(Key.get(new TypeLiteral<Set<TransportServer>>() { }));
             for (TransportServer transport : transports) {
@@ -148,9 +148,9 @@ public final class EventsyncServer implements AutoCloseable {
         if (engine != null) {
             engine.shutdown(grace);
         }
-        if (store != null) {
+        if (storage != null) {
             try {
-                store.close();
+                storage.close();
             } catch (RuntimeException e) {
                 LOG.warn("closing the storage failed: {}", e.toString());
             }

@@ -1,5 +1,6 @@
 package dev.eventsync.tck;
 
+import dev.eventsync.api.json.JsonText;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -71,6 +72,6 @@ public final class RuleViolation extends AssertionError {
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 600 ? s : s.substring(0, 600) + "... (" + s.length() + " chars)";
+        return s.length() <= 600 ? s : JsonText.abbreviate(s, 600) + " (" + s.length() + " chars)";
     }
 }

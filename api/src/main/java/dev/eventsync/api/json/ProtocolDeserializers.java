@@ -1,9 +1,7 @@
 package dev.eventsync.api.json;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
@@ -14,7 +12,6 @@ import dev.eventsync.api.PullPage;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -50,51 +47,6 @@ final class ProtocolDeserializers {
         return p.getLongValue();
     }
 
-    /**
-     * The exact source text of the value at the parser's current token, then leaves the parser on the
-     * value's last token. Falls back to a re-encoding when the parser has no text source (a tree).
-     */
-    static String rawValue(JsonParser p, DeserializationContext ctxt) throws IOException {
-        JsonLocation start = p.currentTokenLocation();
-        ContentReference ref = start.contentReference();
-        Object raw = ref == null ? null : ref.getRawContent();
-        if (!(raw instanceof String || raw instanceof char[] || raw instanceof byte[])) {
-            // no source text (for example a tree): the JSON value is kept, its spelling is not
-            return ctxt.readTree(p).toString();
-        }
-        if (p.currentToken() == JsonToken.VALUE_STRING) {
-            p.getText(); // completes the lazily parsed token so that the end location is exact
-        }
-        skipOpaque(p);
-        JsonLocation end = p.currentLocation();
-        int base = Math.max(ref.contentOffset(), 0);
-        if (raw instanceof String s) {
-            return s.substring(base + (int) start.getCharOffset(), base + (int) end.getCharOffset());
-        }
-        if (raw instanceof char[] chars) {
-            int from = base + (int) start.getCharOffset();
-            return new String(chars, from, (int) (end.getCharOffset() - start.getCharOffset()));
-        }
-        byte[] bytes = (byte[]) raw;
-        int from = base + (int) start.getByteOffset();
-        return new String(bytes, from, (int) (end.getByteOffset() - start.getByteOffset()), StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Skips the value at the current token without checking it for repeated names: {@code args} is
-     * opaque (RFC 8259 allows repeated names), while the envelope around it stays strict.
-     */
-    static void skipOpaque(JsonParser p) throws IOException {
-        boolean strict = p.isEnabled(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        if (strict && p.currentToken() != null && p.currentToken().isStructStart()) {
-            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // for this container and its children
-        }
-        p.skipChildren();
-        if (strict) {
-            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // the enclosing object kept its own check
-        }
-    }
-
     static final class EventDeserializer extends StdDeserializer<Event> {
         private static final long serialVersionUID = 1L;
 
@@ -120,7 +72,7 @@ final class ProtocolDeserializers {
                     case "sessionId" -> sessionId = requireString(p, ctxt, field);
                     case "seqNum" -> seqNum = requireLong(p, ctxt, field);
                     case "parentSeqNum" -> parentSeqNum = requireLong(p, ctxt, field);
-                    case "args" -> args = Optional.of(rawValue(p, ctxt));
+                    case "args" -> args = Optional.of(JsonText.rawValue(p));
                     default -> p.skipChildren();
                 }
             }

@@ -20,7 +20,6 @@ import dev.eventsync.api.PullPage;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -151,15 +150,22 @@ public final class ProtocolJson {
         }
     }
 
+    /** The protocol's JSON factory (source text kept in locations, strict names); for streaming readers and writers. */
+    public static JsonFactory factory() {
+        return FACTORY;
+    }
+
     /** The number of UTF-8 bytes of {@code event}'s JSON encoding. */
     public static long encodedSize(Event event) {
-        CountingOutputStream out = new CountingOutputStream();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            ProtocolSerializers.writeEvent(g, event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.count;
+        return JsonText.encodedBytes(g -> ProtocolSerializers.writeEvent(g, event));
+    }
+
+    /**
+     * The number of UTF-8 bytes of {@code event}'s encoding in a pull page: {@code eventEncoded} and the
+     * {@code SyncMetadata} option with its accept time.
+     */
+    public static long encodedSize(StoredEvent event) {
+        return JsonText.encodedBytes(g -> ProtocolSerializers.writeStoredEvent(g, event));
     }
 
     /** Whether {@code text} is exactly one well-formed JSON value (surrounding whitespace allowed). */
@@ -168,7 +174,7 @@ public final class ProtocolJson {
             if (p.nextToken() == null) {
                 return false;
             }
-            ProtocolDeserializers.skipOpaque(p);
+            JsonText.skipOpaque(p);
             return p.nextToken() == null;
         } catch (IOException e) {
             return false;
@@ -200,20 +206,6 @@ public final class ProtocolJson {
         @Override
         public JsonParser createParser(String content) throws IOException {
             return createParser(content.toCharArray());
-        }
-    }
-
-    private static final class CountingOutputStream extends OutputStream {
-        long count;
-
-        @Override
-        public void write(int b) {
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            count += len;
         }
     }
 }

@@ -97,7 +97,7 @@ final class HttpSyncClient extends VertxClientBase {
     }
 
     @Override
-    public Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+    protected Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live) {
         return subscriber -> context.runOnContext(v -> {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             HttpPull pull = new HttpPull(cursor, live, delivery);
@@ -195,6 +195,7 @@ final class HttpSyncClient extends VertxClientBase {
 
         @Override
         public void delivered(PullPage page) {
+            learnBackendId(page);
             cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
         }
 

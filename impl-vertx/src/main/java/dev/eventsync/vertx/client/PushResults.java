@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The {@link PushResult} of an acked push: the detailed result an Eventsync server sends when asked through
  * {@link SyncRpc#PUSH_RESULT_HEADER}, or, from a server that only sends LiveStore's {@code {}}, the best
- * reading of the batch ({@code Appended(lastSeqNum, size)}, {@code Empty(UNKNOWN_HEAD)} for an empty batch).
+ * reading of the batch ({@code Appended(lastSeqNum, size)}, {@code Empty} with no head for an empty batch).
  */
 final class PushResults {
 
@@ -20,7 +20,7 @@ final class PushResults {
     }
 
     static PushResult of(Optional<String> ackValue, List<Event> batch) {
-        return SyncRpc.decodePushResult(ackValue).orElseGet(() -> batch.isEmpty() ? new PushResult.Empty(PushResult.UNKNOWN_HEAD)
+        return SyncRpc.decodePushResult(ackValue).orElseGet(() -> batch.isEmpty() ? PushResult.Empty.headUnknown()
                 : new PushResult.Appended(batch.get(batch.size() - 1).seqNum(), batch.size()));
     }
 }

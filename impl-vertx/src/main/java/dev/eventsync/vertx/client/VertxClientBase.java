@@ -3,6 +3,8 @@ package dev.eventsync.vertx.client;
 import dev.eventsync.api.Capabilities;
 import dev.eventsync.api.ConnectionState;
 import dev.eventsync.api.Event;
+import dev.eventsync.api.PullCursor;
+import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.SyncBackend;
@@ -15,10 +17,12 @@ import dev.eventsync.vertx.wire.ServerMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +55,9 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
 
     /** Set on the context once {@link #close()} started; nothing new is sent after it. */
     protected boolean closed;
+
+    /** The backendId of the last page this client delivered, or null before the first one. */
+    private volatile String knownBackendId;
 
     VertxClientBase(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose,
                     boolean websocket) {
@@ -87,6 +94,95 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
     @Override
     public final CompletionStage<Void> connect() {
         return ping();
+    }
+
+    /**
+     * Pulls after {@code cursor}. sync-cf 0.4.0's cursor schema requires the store's backendId
+     * ({@code packages/@livestore/sync-cf/src/common/sync-message-types.ts}, and {@code do/pull.ts} answers
+     * {@code BackendIdMismatchError} for any other, the empty string included), as a real LiveStore client always
+     * sends the one it learned. So a cursor without one never goes on the wire as it is: the client fills in the
+     * backendId of the last page it delivered, and when it has seen none yet it first learns it from the first
+     * page of a pull from the root (then cancelled). A cursor that carries a backendId is sent unchanged.
+     */
+    @Override
+    public final Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+        if (cursor.isEmpty() || cursor.get().backendId().isPresent()) {
+            return openPull(cursor, live);
+        }
+        long after = cursor.get().eventSequenceNumber();
+        return subscriber -> {
+            String known = knownBackendId;
+            if (known != null) {
+                openPull(Optional.of(PullCursor.after(after, known)), live).subscribe(subscriber);
+                return;
+            }
+            openPull(Optional.empty(), false).subscribe(new Flow.Subscriber<PullPage>() {
+                private Flow.Subscription learning;
+                private boolean done;
+
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    learning = subscription;
+                    subscription.request(1);
+                }
+
+                @Override
+                public void onNext(PullPage page) {
+                    if (done) {
+                        return;
+                    }
+                    done = true;
+                    learning.cancel();
+                    if (page.backendId() == null || page.backendId().isBlank()) {
+                        failBeforeStart(subscriber, new SyncErrorException(new SyncError.Unknown("the server at " + url
+                                + " sent a page without a backendId, so a pull after " + after + " cannot name one")));
+                        return;
+                    }
+                    knownBackendId = page.backendId();
+                    openPull(Optional.of(PullCursor.after(after, page.backendId())), live).subscribe(subscriber);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    if (!done) {
+                        done = true;
+                        failBeforeStart(subscriber, error);
+                    }
+                }
+
+                @Override
+                public void onComplete() {
+                    if (!done) {
+                        done = true;
+                        failBeforeStart(subscriber, new SyncErrorException(new SyncError.Unknown("the server at " + url
+                                + " ended a pull from the root without a page, so the store's backendId is unknown")));
+                    }
+                }
+            });
+        };
+    }
+
+    /** The transport's pull; {@code cursor} is empty or carries a backendId. */
+    protected abstract Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live);
+
+    /** Remembers the backendId of a page handed to a subscriber (any pull of this client). */
+    protected final void learnBackendId(PullPage page) {
+        if (page.backendId() != null && !page.backendId().isBlank()) {
+            knownBackendId = page.backendId();
+        }
+    }
+
+    private static void failBeforeStart(Flow.Subscriber<? super PullPage> subscriber, Throwable error) {
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        });
+        subscriber.onError(error);
     }
 
     /** The connect timeout for the Vert.x client: the request timeout, capped to what Vert.x accepts. */

@@ -115,7 +115,7 @@ final class WsSyncClient extends VertxClientBase {
     }
 
     @Override
-    public Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+    protected Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live) {
         return subscriber -> context.runOnContext(v -> {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             WsPull pull = new WsPull(cursor, live, delivery);
@@ -268,6 +268,7 @@ final class WsSyncClient extends VertxClientBase {
 
         @Override
         public void delivered(PullPage page) {
+            learnBackendId(page);
             cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
             if (requestId != null) {
                 WsSyncClient.this.send(codec.ack(requestId));

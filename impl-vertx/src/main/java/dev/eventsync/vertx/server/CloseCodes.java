@@ -5,6 +5,8 @@ final class CloseCodes {
 
     /** The server is shutting down (RFC 6455 "going away"); the client should reconnect. */
     static final short GOING_AWAY = 1001;
+    /** The connection's credential expired (RFC 6455 "policy violation"); reconnect with a new one. */
+    static final short POLICY_VIOLATION = 1008;
     /** A message larger than the hard frame limit (RFC 6455 "message too big"). */
     static final short MESSAGE_TOO_BIG = 1009;
     /** The server cannot go on serving this connection (RFC 6455 "internal error"); the client should reconnect. */

@@ -3,6 +3,7 @@ package dev.eventsync.vertx.server;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.api.json.ProtocolJson;
+import dev.eventsync.spi.transport.AuthResult;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
 import dev.eventsync.vertx.VertxSettings;
@@ -25,6 +26,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -214,17 +216,17 @@ public final class SyncHttpServer {
                 Optional.ofNullable(request.remoteAddress()).map(Object::toString));
         Context context = Vertx.currentContext();
         request.pause();
-        CompletionStage<Void> authorized;
+        CompletionStage<AuthResult.Allowed> authorized;
         try {
             authorized = service.authorize(callContext);
         } catch (RuntimeException e) {
             authorized = CompletableFuture.failedFuture(e);
         }
-        authorized.whenComplete((ok, failure) -> context.runOnContext(v -> {
+        authorized.whenComplete((allowed, failure) -> context.runOnContext(v -> {
             if (failure != null) {
                 refuse(request, failure);
             } else if (target.transport() == SyncTarget.Transport.WS) {
-                upgrade(request, target, callContext, context);
+                upgrade(request, target, callContext, allowed.expiresAt(), context);
             } else {
                 readHttpBody(request, target, callContext, context);
             }
@@ -253,7 +255,8 @@ public final class SyncHttpServer {
         plain(request.response(), status, reason);
     }
 
-    private void upgrade(HttpServerRequest request, SyncTarget target, CallContext callContext, Context context) {
+    private void upgrade(HttpServerRequest request, SyncTarget target, CallContext callContext,
+                         Optional<Instant> credentialExpiresAt, Context context) {
         if (stopping) {
             metrics.connectionRejected("shutting_down");
             request.resume();
@@ -267,8 +270,8 @@ public final class SyncHttpServer {
             }
             ServerWebSocket socket = ar.result();
             WsConnection[] holder = new WsConnection[1];
-            WsConnection connection = new WsConnection(socket, context, vertx, target, callContext, service, codec,
-                    settings, metrics, () -> connections.remove(holder[0]));
+            WsConnection connection = new WsConnection(socket, context, vertx, target, callContext,
+                    credentialExpiresAt, service, codec, settings, metrics, () -> connections.remove(holder[0]));
             holder[0] = connection;
             connections.add(connection);
             connection.start();

@@ -1,5 +1,7 @@
 package dev.eventsync.vertx.server;
 
+import static dev.eventsync.api.json.JsonText.abbreviate;
+
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.api.json.ProtocolJson;
@@ -113,10 +115,6 @@ record SyncTarget(StoreId storeId, Transport transport, Optional<String> payload
             }
         }
         return out.toString();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 32 ? s : s.substring(0, 32) + "...";
     }
 
     /** A request that is not a valid sync request; {@code status} is the HTTP status to answer with. */

@@ -53,14 +53,14 @@ final class TransportMetrics {
                 .register(registry);
     }
 
-    void pushSucceeded(StoreId store, PushResult result, long nanos, String transport) {
+    void pushSucceeded(StoreId storeId, PushResult result, long nanos, String transport) {
         pushLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         registry.counter("eventsync.pushes", "outcome", "accepted", "reason", resultReason(result),
                 "transport", transport).increment();
         if (result instanceof PushResult.Appended appended) {
-            eventsAppended.increment(appended.events());
+            eventsAppended.increment(appended.eventCount());
         }
-        head(store, result.head());
+        result.head().ifPresent(h -> head(storeId, h));
     }
 
     void pushFailed(SyncError error, long nanos, String transport) {
@@ -69,9 +69,9 @@ final class TransportMetrics {
                 .increment();
     }
 
-    void pullPage(StoreId store, PullPage page, String transport) {
+    void pullPage(StoreId storeId, PullPage page, String transport) {
         registry.counter("eventsync.pull.pages", "transport", transport).increment();
-        page.lastSeqNum().ifPresent(seq -> head(store, seq));
+        page.lastSeqNum().ifPresent(seq -> head(storeId, seq));
     }
 
     void liveSubscriberOpened() {
@@ -104,16 +104,20 @@ final class TransportMetrics {
         registry.counter("eventsync.connections.rejected", "reason", reason).increment();
     }
 
+    void credentialExpired() {
+        registry.counter("eventsync.connections.closed", "reason", "credential_expired").increment();
+    }
+
     void badFrame(String reason) {
         registry.counter("eventsync.bad.frames", "reason", reason).increment();
     }
 
     /** Raises the exported head of {@code store} to {@code seqNum} (heads only grow, except after a reset). */
-    private void head(StoreId store, long seqNum) {
+    private void head(StoreId storeId, long seqNum) {
         if (!storeHeads) {
             return;
         }
-        AtomicLong head = heads.computeIfAbsent(store, s -> {
+        AtomicLong head = heads.computeIfAbsent(storeId, s -> {
             AtomicLong h = new AtomicLong();
             Gauge.builder("eventsync.store.head", h, AtomicLong::get).tag("store", s.value())
                     .description("Highest seqNum seen for the store on this node").register(registry);

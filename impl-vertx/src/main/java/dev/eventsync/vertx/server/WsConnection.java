@@ -1,5 +1,8 @@
 package dev.eventsync.vertx.server;
 
+import static dev.eventsync.api.json.JsonText.abbreviate;
+import static dev.eventsync.api.json.JsonText.utf8Length;
+
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
 import dev.eventsync.api.SyncError;
@@ -14,6 +17,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +49,7 @@ final class WsConnection {
     private final Vertx vertx;
     private final SyncTarget target;
     private final CallContext callContext;
+    private final Optional<Instant> credentialExpiresAt;
     private final SyncService service;
     private final RpcCodec codec;
     private final VertxSettings settings;
@@ -56,19 +62,25 @@ final class WsConnection {
     private final List<Runnable> drainWaiters = new ArrayList<>();
     private PendingPush pushInFlight;
     private boolean draining;
+    /** Why the connection is draining: shutdown (1001) or an expired credential (1008). */
+    private short drainCloseCode = CloseCodes.GOING_AWAY;
+    private String drainCloseReason = "server shutting down; reconnect shortly";
+    private Optional<SyncError> expired = Optional.empty();
     private boolean closing;
     private boolean closed;
     private long lastActivityNanos;
     private long idleTimerId = -1;
+    private long expiryTimerId = -1;
 
     WsConnection(ServerWebSocket socket, Context context, Vertx vertx, SyncTarget target, CallContext callContext,
-                 SyncService service, RpcCodec codec, VertxSettings settings, TransportMetrics metrics,
-                 Runnable onClosed) {
+                 Optional<Instant> credentialExpiresAt, SyncService service, RpcCodec codec, VertxSettings settings,
+                 TransportMetrics metrics, Runnable onClosed) {
         this.socket = socket;
         this.context = context;
         this.vertx = vertx;
         this.target = target;
         this.callContext = callContext;
+        this.credentialExpiresAt = credentialExpiresAt;
         this.service = service;
         this.codec = codec;
         this.settings = settings;
@@ -89,6 +101,7 @@ final class WsConnection {
         socket.closeHandler(v -> onClose());
         metrics.wsOpened();
         scheduleIdleCheck(settings.idleTimeout().toMillis());
+        credentialExpiresAt.ifPresent(this::scheduleExpiry);
         LOG.debug("{}: connected", label);
     }
 
@@ -162,6 +175,10 @@ final class WsConnection {
 
     private void onRequest(ClientMessage.Request request) {
         String id = request.id();
+        if (expired.isPresent()) {
+            send(codec.exitFailure(id, expired.get()));
+            return;
+        }
         if (draining) {
             send(codec.exitFailure(id, new SyncError.Unavailable("the server is shutting down")));
             return;
@@ -363,6 +380,15 @@ final class WsConnection {
             }
         }
 
+        /** Ends the pull from the transport's side with {@code error} as its {@code Exit} failure. */
+        void fail(SyncError error) {
+            if (done) {
+                return;
+            }
+            cancel();
+            send(codec.exitFailure(id, error));
+        }
+
         private void pump() {
             if (done || closed || subscription == null || requested || unacked >= settings.maxUnackedChunks()) {
                 return;
@@ -428,7 +454,50 @@ final class WsConnection {
         }
         closing = true;
         new ArrayList<>(pulls.values()).forEach(PullStream::cancel);
-        socket.close(CloseCodes.GOING_AWAY, "server shutting down; reconnect shortly");
+        socket.close(drainCloseCode, drainCloseReason);
+    }
+
+    /**
+     * Enforces the connection's credential lifetime ({@code AuthResult.Allowed.expiresAt}): a timer, re-armed at
+     * most a day ahead, so that far-away expiries need no huge delays.
+     */
+    private void scheduleExpiry(Instant expiresAt) {
+        Duration left = Duration.between(Instant.now(), expiresAt);
+        long delayMillis = left.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1).toMillis()
+                : Math.max(1, left.toMillis() + 1);
+        expiryTimerId = vertx.setTimer(delayMillis, id -> {
+            if (closed) {
+                return;
+            }
+            if (Instant.now().isBefore(expiresAt)) {
+                scheduleExpiry(expiresAt);
+            } else {
+                credentialExpired(expiresAt);
+            }
+        });
+    }
+
+    /**
+     * The credential this connection was opened with has expired: every live pull ends with an
+     * {@code Unauthorized} failure (LiveStore's client surfaces it), queued and later requests are refused with
+     * it, an admitted push finishes, then the socket closes with 1008 (policy violation).
+     */
+    private void credentialExpired(Instant expiresAt) {
+        if (expired.isPresent() || closing) {
+            return;
+        }
+        SyncError error = new SyncError.Unauthorized("the credential of this connection expired at " + expiresAt
+                + "; reconnect with a new one");
+        expired = Optional.of(error);
+        LOG.info("{}: credential expired at {}; ending {} pull(s) and closing", label, expiresAt, pulls.size());
+        metrics.credentialExpired();
+        new ArrayList<>(pulls.values()).forEach(pull -> pull.fail(error));
+        pushes.forEach(p -> send(codec.exitFailure(p.id, error)));
+        pushes.clear();
+        draining = true;
+        drainCloseCode = CloseCodes.POLICY_VIOLATION;
+        drainCloseReason = "credential expired; reconnect with a new one";
+        closeIfIdle();
     }
 
     private void scheduleIdleCheck(long delayMillis) {
@@ -454,6 +523,7 @@ final class WsConnection {
         }
         closed = true;
         vertx.cancelTimer(idleTimerId);
+        vertx.cancelTimer(expiryTimerId);
         new ArrayList<>(pulls.values()).forEach(PullStream::cancel);
         pushes.clear();
         drainWaiters.clear();
@@ -467,31 +537,5 @@ final class WsConnection {
             return;
         }
         socket.writeTextMessage(text).onFailure(e -> LOG.debug("{}: write failed: {}", label, e.toString()));
-    }
-
-    static int utf8Length(String s) {
-        int n = s.length();
-        if (n > Integer.MAX_VALUE / 3) {
-            return Integer.MAX_VALUE;
-        }
-        int bytes = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

@@ -1,12 +1,11 @@
 package dev.eventsync.vertx.wire;
 
-import static dev.eventsync.vertx.wire.WireJson.FACTORY;
-import static dev.eventsync.vertx.wire.WireJson.abbreviate;
-import static dev.eventsync.vertx.wire.WireJson.describe;
-import static dev.eventsync.vertx.wire.WireJson.skip;
-import static dev.eventsync.vertx.wire.WireJson.slice;
-import static dev.eventsync.vertx.wire.WireJson.string;
-import static dev.eventsync.vertx.wire.WireJson.write;
+import static dev.eventsync.api.json.JsonText.abbreviate;
+import static dev.eventsync.api.json.JsonText.describe;
+import static dev.eventsync.api.json.JsonText.rawValue;
+import static dev.eventsync.api.json.JsonText.skipOpaque;
+import static dev.eventsync.api.json.JsonText.write;
+import static dev.eventsync.vertx.wire.WireFormatException.requireString;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -172,7 +171,7 @@ public final class RpcCodec {
 
     /** Decodes one client frame. */
     public ClientMessage decodeClientMessage(String text) throws WireFormatException {
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = ProtocolJson.factory().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new WireFormatException("a message must be a JSON object with a '_tag', got "
                         + describe(p.currentToken()));
@@ -187,13 +186,13 @@ public final class RpcCodec {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "_tag" -> tag = string(p, "_tag");
+                    case "_tag" -> tag = requireString(p, "_tag");
                     case "id" -> id = idValue(p, "id");
                     case "requestId" -> requestId = idValue(p, "requestId");
-                    case "tag" -> rpcTag = string(p, "tag");
-                    case "payload" -> payload = slice(text, p);
+                    case "tag" -> rpcTag = requireString(p, "tag");
+                    case "payload" -> payload = rawValue(p);
                     case "headers" -> headers = headers(p);
-                    default -> skip(p, value);
+                    default -> skipOpaque(p);
                 }
             }
             if (p.nextToken() != null) {
@@ -234,7 +233,7 @@ public final class RpcCodec {
      * materialising the payload; empty when the frame has none or is not JSON.
      */
     public Optional<String> peekRequestId(String text) {
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = ProtocolJson.factory().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
@@ -258,7 +257,7 @@ public final class RpcCodec {
 
     /** Decodes one server frame (or one element of an HTTP response array). */
     public ServerMessage decodeServerMessage(String text) throws WireFormatException {
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = ProtocolJson.factory().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new WireFormatException("a server message must be a JSON object, got "
                         + describe(p.currentToken()));
@@ -273,7 +272,7 @@ public final class RpcCodec {
 
     /** Decodes an HTTP response body: a JSON array of server messages. */
     public List<ServerMessage> decodeServerMessages(String text) throws WireFormatException {
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = ProtocolJson.factory().createParser(text)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new WireFormatException("an HTTP response must be a JSON array of messages, got "
                         + describe(p.currentToken()));
@@ -303,7 +302,7 @@ public final class RpcCodec {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "_tag" -> tag = string(p, "_tag");
+                case "_tag" -> tag = requireString(p, "_tag");
                 case "requestId" -> requestId = idValue(p, "requestId");
                 case "values" -> {
                     if (value != JsonToken.START_ARRAY) {
@@ -311,12 +310,12 @@ public final class RpcCodec {
                     }
                     values = new ArrayList<>();
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        values.add(slice(text, p));
+                        values.add(rawValue(p));
                     }
                 }
-                case "exit" -> exit = slice(text, p);
-                case "defect" -> defect = slice(text, p);
-                default -> skip(p, value);
+                case "exit" -> exit = rawValue(p);
+                case "defect" -> defect = rawValue(p);
+                default -> skipOpaque(p);
             }
         }
         if (tag == null) {
@@ -351,7 +350,7 @@ public final class RpcCodec {
     }
 
     private static ServerMessage.Outcome outcome(String exitJson) throws WireFormatException {
-        try (JsonParser p = FACTORY.createParser(exitJson)) {
+        try (JsonParser p = ProtocolJson.factory().createParser(exitJson)) {
             p.nextToken();
             String tag = null;
             String value = null;
@@ -360,10 +359,10 @@ public final class RpcCodec {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (field) {
-                    case "_tag" -> tag = string(p, "exit._tag");
-                    case "value" -> value = slice(exitJson, p);
-                    case "cause" -> cause = slice(exitJson, p);
-                    default -> skip(p, v);
+                    case "_tag" -> tag = requireString(p, "exit._tag");
+                    case "value" -> value = rawValue(p);
+                    case "cause" -> cause = rawValue(p);
+                    default -> skipOpaque(p);
                 }
             }
             if ("Success".equals(tag)) {

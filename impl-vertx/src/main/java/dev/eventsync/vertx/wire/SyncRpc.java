@@ -1,11 +1,10 @@
 package dev.eventsync.vertx.wire;
 
-import static dev.eventsync.vertx.wire.WireJson.FACTORY;
-import static dev.eventsync.vertx.wire.WireJson.describe;
-import static dev.eventsync.vertx.wire.WireJson.skip;
-import static dev.eventsync.vertx.wire.WireJson.slice;
-import static dev.eventsync.vertx.wire.WireJson.string;
-import static dev.eventsync.vertx.wire.WireJson.write;
+import static dev.eventsync.api.json.JsonText.describe;
+import static dev.eventsync.api.json.JsonText.rawValue;
+import static dev.eventsync.api.json.JsonText.skipOpaque;
+import static dev.eventsync.api.json.JsonText.write;
+import static dev.eventsync.vertx.wire.WireFormatException.requireString;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -189,11 +188,11 @@ public final class SyncRpc {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (field) {
-                    case "storeId" -> storeId = string(p, "storeId");
+                    case "storeId" -> storeId = requireString(p, "storeId");
                     case "payload" -> payload = syncPayload(json, p);
                     default -> {
                         if (!rpc.read(field, v, p)) {
-                            skip(p, v);
+                            skipOpaque(p);
                         }
                     }
                 }
@@ -220,14 +219,16 @@ public final class SyncRpc {
             g.writeStartObject();
             if (result instanceof PushResult.Appended a) {
                 g.writeStringField("_tag", "Appended");
-                g.writeNumberField("head", a.head());
-                g.writeNumberField("events", a.events());
+                g.writeNumberField("head", a.newHead());
+                g.writeNumberField("events", a.eventCount());
             } else if (result instanceof PushResult.AlreadyApplied a) {
                 g.writeStringField("_tag", "AlreadyApplied");
-                g.writeNumberField("head", a.head());
+                g.writeNumberField("head", a.currentHead());
             } else {
                 g.writeStringField("_tag", "Empty");
-                g.writeNumberField("head", result.head());
+                if (result.head().isPresent()) {
+                    g.writeNumberField("head", result.head().getAsLong());
+                }
             }
             g.writeEndObject();
         });
@@ -327,7 +328,7 @@ public final class SyncRpc {
     // ---------------------------------------------------------------- helpers
 
     private static JsonParser open(String json, String what) throws IOException, WireFormatException {
-        JsonParser p = FACTORY.createParser(json);
+        JsonParser p = ProtocolJson.factory().createParser(json);
         if (p.nextToken() != JsonToken.START_OBJECT) {
             JsonToken t = p.currentToken();
             p.close();
@@ -378,7 +379,7 @@ public final class SyncRpc {
             throw new WireFormatException("'" + field + "' must be an Option object, got "
                     + describe(p.currentToken()));
         }
-        return optionBody(p, field, "\"...\"", () -> string(p, field + ".value"));
+        return optionBody(p, field, "\"...\"", () -> requireString(p, field + ".value"));
     }
 
     private interface ValueReader<T> {
@@ -397,9 +398,9 @@ public final class SyncRpc {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "_tag" -> tag = string(p, field + "._tag");
+                case "_tag" -> tag = requireString(p, field + "._tag");
                 case "value" -> some = value.read();
-                default -> skip(p, v);
+                default -> skipOpaque(p);
             }
         }
         if ("None".equals(tag)) {
@@ -416,6 +417,6 @@ public final class SyncRpc {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return Optional.empty();
         }
-        return Optional.of(slice(json, p));
+        return Optional.of(rawValue(p));
     }
 }

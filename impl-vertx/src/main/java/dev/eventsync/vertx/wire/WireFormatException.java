@@ -1,5 +1,9 @@
 package dev.eventsync.vertx.wire;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.eventsync.api.json.JsonText;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +30,14 @@ public final class WireFormatException extends Exception {
     /** The id of the request the bad input belongs to, if it could be read. */
     public Optional<String> requestId() {
         return requestId;
+    }
+
+    /** The current token as the string value of {@code field}; a {@link WireFormatException} for anything else. */
+    static String requireString(JsonParser p, String field) throws IOException, WireFormatException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new WireFormatException("'" + field + "' must be a string, got " + JsonText.describe(p.currentToken()));
+        }
+        return p.getText();
     }
 
     /** The same problem, attributed to {@code id}. */

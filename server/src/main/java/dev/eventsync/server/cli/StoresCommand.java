@@ -56,8 +56,8 @@ final class StoresCommand implements Callable<Integer> {
                 Optional.ofNullable(dbPassword), 2, config.limits(), Optional.empty(), Optional.empty(),
                 config.shutdownGrace(), config.changeFeedInterval());
         requireExistingData(config);
-        try (EventStore store = Eventsync.openStorage(config)) {
-            List<StoreInfo> stores = store.stores();
+        try (EventStore storage = Eventsync.openStorage(config)) {
+            List<StoreInfo> stores = storage.stores();
             PrintWriter out = this.spec.commandLine().getOut();
             out.printf("%-40s %12s %12s  %s%n", "STORE", "HEAD", "EVENTS", "BACKEND ID");
             for (StoreInfo info : stores) {

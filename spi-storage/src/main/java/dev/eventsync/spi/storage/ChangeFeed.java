@@ -19,8 +19,8 @@ public interface ChangeFeed {
     /** Receives change notifications; called on the feed's own thread, must not block long. */
     interface Listener {
 
-        /** {@code store} was appended to elsewhere; its head is now at least {@code head}. */
-        void appended(StoreId store, long head);
+        /** {@code storeId} was appended to elsewhere; its head is now at least {@code head}. */
+        void appended(StoreId storeId, long head);
 
         /** Notifications may have been missed; every store may have changed. */
         void resync();

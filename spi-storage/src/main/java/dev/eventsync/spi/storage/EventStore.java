@@ -54,13 +54,13 @@ import java.util.Optional;
 public interface EventStore extends AutoCloseable {
 
     /** The seqNum of the store's last event, {@code 0} when it is empty. */
-    long head(StoreId store);
+    long head(StoreId storeId);
 
     /**
      * The store's backendId, stable until {@link #reset}; for a store that was never written, the one its
      * first append will give it (nothing is created).
      */
-    String backendId(StoreId store);
+    String backendId(StoreId storeId);
 
     /**
      * Appends {@code batch} if and only if the store's head is {@code expectedHead}, atomically.
@@ -69,13 +69,13 @@ public interface EventStore extends AutoCloseable {
      * @return {@link AppendResult.Appended} with the new head, or {@link AppendResult.HeadMismatch} with
      *         the actual head when the store has moved on (nothing was appended)
      */
-    AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt);
+    AppendResult append(StoreId storeId, long expectedHead, List<Event> batch, Instant createdAt);
 
     /** Up to {@code limit} events with {@code seqNum > after}, in ascending order. */
-    List<StoredEvent> read(StoreId store, long after, int limit);
+    List<StoredEvent> read(StoreId storeId, long after, int limit);
 
     /** The number of events with {@code seqNum > after}. */
-    long countAfter(StoreId store, long after);
+    long countAfter(StoreId storeId, long after);
 
     /** The stores that exist (were appended to or reset), with their heads and sizes, in store id order. */
     List<StoreInfo> stores();
@@ -84,7 +84,7 @@ public interface EventStore extends AutoCloseable {
      * Forgets a store's events and gives it a new backendId, so that clients holding the old history
      * detect the reset ({@code BackendIdMismatch}).
      */
-    void reset(StoreId store);
+    void reset(StoreId storeId);
 
     /**
      * The feed of appends made by <em>other</em> processes sharing this storage, for stores whose live

@@ -18,9 +18,11 @@ public interface SyncService {
 
     /**
      * Runs the authenticators for {@code context}: transports call it at connect time to refuse a caller
-     * early. Push and pull authenticate again on their own.
+     * early. Push and pull authenticate again on their own. Completes with what every authenticator allowed
+     * combined ({@link AuthResult.Allowed#and}: the earliest {@code expiresAt}), which a transport enforces for
+     * the lifetime of a connection; a denial fails with {@code SyncError.Unauthorized}.
      */
-    CompletionStage<Void> authorize(CallContext context);
+    CompletionStage<AuthResult.Allowed> authorize(CallContext context);
 
     /**
      * Pushes a batch to {@code context.storeId()}: validated in the protocol's order, appended atomically

@@ -96,7 +96,7 @@ public final class HistoryChecker {
                             + " does not hold it whole and in order"));
                 }
                 long last = p.batch().get(p.batch().size() - 1).seqNum();
-                if (a.result().head() != last) {
+                if (!a.result().head().equals(java.util.OptionalLong.of(last))) {
                     out.add(new Violation(Kind.ACK_HEAD_WRONG, "step " + p.step() + " was acked with " + a.result()
                             + " but its last seqNum is " + last));
                 }
