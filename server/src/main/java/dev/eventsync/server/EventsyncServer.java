@@ -135,6 +135,8 @@ public final class EventsyncServer implements AutoCloseable {
             return;
         }
         stopped = true;
+        // a start that failed stops what it opened; the caller reports the failure in one line
+        boolean wasRunning = !started.isEmpty();
         for (int i = started.size() - 1; i >= 0; i--) {
             TransportServer transport = started.get(i);
             try {
@@ -155,7 +157,11 @@ public final class EventsyncServer implements AutoCloseable {
                 LOG.warn("closing the storage failed: {}", e.toString());
             }
         }
-        LOG.info("Eventsync stopped");
+        if (wasRunning) {
+            LOG.info("Eventsync stopped");
+        } else {
+            LOG.debug("Eventsync stopped after a failed start");
+        }
     }
 
     @Override
