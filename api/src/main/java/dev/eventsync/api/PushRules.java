@@ -6,25 +6,83 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The push validation rules of the protocol (PROTOCOL.md, push steps 2 to 5) as pure functions.
- * {@link #validate} applies them in the protocol's order and returns the first failure; the single
- * steps are public so that a provider or a test can apply one alone.
- *
- * <p>Step 5's exception, the idempotent retry, needs the log's events and is decided with
- * {@link #isRetryOf}; the engine reads those events from storage.
+ * The push validation rules of the protocol (PROTOCOL.md, push steps 2 to 5): the only place they are
+ * written. The engine calls {@link #checkBatch} (steps 2 and 3, which need nothing but the batch) and then,
+ * in the store's admission slot, {@link #decide} (steps 4 and 5 against the store's backendId and head,
+ * with the idempotent retry). The single steps are public so that a provider or a test can apply one
+ * alone.
  */
 public final class PushRules {
 
     private PushRules() {
     }
 
-    /** Steps 2 to 5 in order: limits, shape, backendId, head. Empty when the batch may be appended. */
-    public static Optional<SyncError> validate(List<Event> batch, SyncLimits limits, Optional<String> sentBackendId,
-                                               String backendId, long head) {
-        return checkLimits(batch, limits)
-                .or(() -> checkShape(batch))
-                .or(() -> checkBackendId(sentBackendId, backendId))
-                .or(() -> checkHead(batch, head));
+    /** What {@link #decide} says about a batch, given the store's backendId and head. */
+    public sealed interface Decision {
+
+        /** The batch extends the head: append it (the storage's conditional append has the last word). */
+        record Append() implements Decision {
+        }
+
+        /** The batch is already the log's events at those seqNums: acknowledge without appending. */
+        record AlreadyApplied(long head) implements Decision {
+        }
+
+        /** The batch is refused with {@code error}; nothing is appended. */
+        record Refuse(SyncError error) implements Decision {
+            public Refuse {
+                Objects.requireNonNull(error, "error");
+            }
+        }
+    }
+
+    /** Reads up to {@code limit} of the log's events after {@code after}: what an idempotent retry is compared to. */
+    @FunctionalInterface
+    public interface LogReader {
+        List<StoredEvent> read(long after, int limit);
+    }
+
+    /** Steps 2 and 3: limits, then shape. Empty when the batch may go on to the store's checks. */
+    public static Optional<SyncError> checkBatch(List<Event> batch, SyncLimits limits) {
+        return checkLimits(batch, limits).or(() -> checkShape(batch));
+    }
+
+    /**
+     * Whether {@link #decide} would answer {@link Decision.Append} without reading the log: the backendId (if
+     * sent) is the store's and the batch starts at the head. When it is false, a caller holding a cached view
+     * of the store may refresh that view first, since another node may have moved the store on.
+     */
+    public static boolean extendsHead(List<Event> batch, Optional<String> sentBackendId, String backendId, long head) {
+        return checkBackendId(sentBackendId, backendId).isEmpty() && checkHead(batch, head).isEmpty();
+    }
+
+    /**
+     * Steps 4 and 5 for a non-empty batch that passed {@link #checkBatch}: the backendId, then the head. A
+     * batch that does not start at the head but is exactly the log's events after its parent is a retry of
+     * an accepted push whose ack was lost ({@link Decision.AlreadyApplied}); otherwise a stale batch gets
+     * {@code ServerAhead{minimumExpectedNum: head, providedNum: batch[0].parentSeqNum}}.
+     *
+     * @param log reads the log's events for the retry comparison; called at most once, only when the
+     *            batch's parent is below the head
+     */
+    public static Decision decide(List<Event> batch, Optional<String> sentBackendId, String backendId, long head,
+                                  LogReader log) {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("decide needs a non-empty batch: an empty push changes nothing");
+        }
+        Optional<SyncError> mismatch = checkBackendId(sentBackendId, backendId);
+        if (mismatch.isPresent()) {
+            return new Decision.Refuse(mismatch.get());
+        }
+        Optional<SyncError> stale = checkHead(batch, head);
+        if (stale.isEmpty()) {
+            return new Decision.Append();
+        }
+        long parent = batch.get(0).parentSeqNum();
+        if (parent < head && isRetryOf(batch, log.read(parent, batch.size()))) {
+            return new Decision.AlreadyApplied(head);
+        }
+        return new Decision.Refuse(stale.get());
     }
 
     /** Step 2: at most {@code maxPushEvents} events and {@code maxPushBytes} encoded bytes. */

@@ -75,18 +75,48 @@ class PushRulesTest {
     }
 
     @Test
-    void validateAppliesTheStepsInProtocolOrder() {
+    void theStepsApplyInProtocolOrder() {
         SyncLimits limits = SyncLimits.defaults().withMaxPushEvents(1);
-        // too many AND unchained AND wrong backendId AND stale: limits win
+        PushRules.LogReader noLog = (after, limit) -> List.of();
+        // too many AND unchained AND wrong backendId AND stale: limits win, then shape
         List<Event> bad = List.of(e(1, 0), e(5, 4));
-        assertThat(PushRules.validate(bad, limits, Optional.of("x"), "y", 9)).containsInstanceOf(SyncError.LimitExceeded.class);
-        assertThat(PushRules.validate(bad, SyncLimits.DEFAULTS, Optional.of("x"), "y", 9))
-                .containsInstanceOf(SyncError.InvalidBatch.class);
-        assertThat(PushRules.validate(List.of(e(1, 0)), SyncLimits.DEFAULTS, Optional.of("x"), "y", 9))
-                .contains(new SyncError.BackendIdMismatch("y", "x"));
-        assertThat(PushRules.validate(List.of(e(1, 0)), SyncLimits.DEFAULTS, Optional.of("y"), "y", 9))
-                .contains(new SyncError.ServerAhead(9, 0));
-        assertThat(PushRules.validate(List.of(e(10, 9)), SyncLimits.DEFAULTS, Optional.of("y"), "y", 9)).isEmpty();
+        assertThat(PushRules.checkBatch(bad, limits)).containsInstanceOf(SyncError.LimitExceeded.class);
+        assertThat(PushRules.checkBatch(bad, SyncLimits.DEFAULTS)).containsInstanceOf(SyncError.InvalidBatch.class);
+        // wrong backendId AND stale: the backendId wins
+        assertThat(PushRules.decide(List.of(e(1, 0)), Optional.of("x"), "y", 9, noLog))
+                .isEqualTo(new PushRules.Decision.Refuse(new SyncError.BackendIdMismatch("y", "x")));
+        assertThat(PushRules.decide(List.of(e(1, 0)), Optional.of("y"), "y", 9, noLog))
+                .isEqualTo(new PushRules.Decision.Refuse(new SyncError.ServerAhead(9, 0)));
+        assertThat(PushRules.decide(List.of(e(10, 9)), Optional.of("y"), "y", 9, noLog))
+                .isEqualTo(new PushRules.Decision.Append());
+        assertThat(PushRules.extendsHead(List.of(e(10, 9)), Optional.of("y"), "y", 9)).isTrue();
+        assertThat(PushRules.extendsHead(List.of(e(10, 9)), Optional.of("x"), "y", 9)).isFalse();
+        assertThat(PushRules.extendsHead(List.of(e(8, 7)), Optional.empty(), "y", 9)).isFalse();
+    }
+
+    @Test
+    void decideRecognisesARetryOnlyBelowTheHeadAndReadsTheLogOnlyThen() {
+        Instant t = Instant.parse("2024-01-01T00:00:00Z");
+        List<StoredEvent> log = List.of(new StoredEvent(e(1, 0), t), new StoredEvent(e(2, 1), t));
+        int[] reads = {0};
+        PushRules.LogReader reader = (after, limit) -> {
+            reads[0]++;
+            return log.stream().filter(s -> s.seqNum() > after).limit(limit).toList();
+        };
+        assertThat(PushRules.decide(List.of(e(1, 0), e(2, 1)), Optional.empty(), "b", 2, reader))
+                .isEqualTo(new PushRules.Decision.AlreadyApplied(2));
+        assertThat(PushRules.decide(List.of(e(2, 1)), Optional.empty(), "b", 2, reader))
+                .as("a suffix of the log is a retry too").isEqualTo(new PushRules.Decision.AlreadyApplied(2));
+        Event other = Event.of("todoCreated-v1", "{\"id\":99}", 2, 1, "client", "session");
+        assertThat(PushRules.decide(List.of(other), Optional.empty(), "b", 2, reader))
+                .isEqualTo(new PushRules.Decision.Refuse(new SyncError.ServerAhead(2, 1)));
+        assertThat(reads[0]).isEqualTo(3);
+        assertThat(PushRules.decide(List.of(e(3, 2)), Optional.empty(), "b", 2, reader))
+                .isEqualTo(new PushRules.Decision.Append());
+        assertThat(PushRules.decide(List.of(e(9, 8)), Optional.empty(), "b", 2, reader))
+                .as("a parent above the head is never a retry")
+                .isEqualTo(new PushRules.Decision.Refuse(new SyncError.ServerAhead(2, 8)));
+        assertThat(reads[0]).as("no log read unless the parent is below the head").isEqualTo(3);
     }
 
     @Test

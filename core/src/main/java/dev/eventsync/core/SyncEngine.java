@@ -4,16 +4,11 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
-import dev.eventsync.api.PushRules;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
-import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.api.SyncLimits;
-import dev.eventsync.spi.storage.AppendResult;
-import dev.eventsync.spi.storage.ChangeFeed;
 import dev.eventsync.spi.storage.EventStore;
-import dev.eventsync.spi.storage.StorageUnavailableException;
 import dev.eventsync.spi.storage.StoreInfo;
 import dev.eventsync.spi.transport.AuthResult;
 import dev.eventsync.spi.transport.Authenticator;
@@ -21,35 +16,36 @@ import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.EventValidator;
 import dev.eventsync.spi.transport.PushInterceptor;
 import dev.eventsync.spi.transport.SyncService;
-import dev.eventsync.spi.transport.Verdict;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol engine: the server side of push and pull over any {@link EventStore}.
+ * The protocol engine: the server side of push and pull over any {@link EventStore}. This class is the
+ * facade; the work is done by package-private parts along the engine's seams: {@link PushAdmission} (the
+ * push path, with {@link dev.eventsync.api.PushRules} as the only home of its rules), {@link PageReader}
+ * (pull pages), {@link Execution} (the workers and the one mapping of failures to {@link SyncError}),
+ * {@link FeedRelay} (appends made by other nodes), {@link Hooks} (the deployment's hooks) and
+ * {@link StoreChannel} (one store's admission queue, published head and live pulls).
  *
  * <h2>Push</h2>
  * Validated in the order of PROTOCOL.md: authentication, limits, shape (these three in parallel for
@@ -66,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * catch-up reads instead of holding pushes back (see {@link PullSubscription}).
  *
  * <h2>Threads</h2>
- * Every storage call runs on the engine's bounded worker pool, never on the caller's thread; a full
- * pool answers {@code Unavailable} at once. Methods return immediately.
+ * Every storage call runs on the engine's bounded worker pool (or the executor given to
+ * {@link Builder#executor}), never on the caller's thread; a full pool answers {@code Unavailable} at
+ * once. Methods return immediately.
  *
  * <p>A live pull that has outstanding demand receives a new batch on the pushing worker, before the push
  * is acknowledged (that is what lets a pusher see its own echo first). Subscribers therefore must not
@@ -78,41 +75,37 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine implements SyncService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
-    private static final AuthResult.Allowed UNLIMITED = new AuthResult.Allowed(Optional.empty(), Optional.empty());
 
     private final EventStore storage;
     private final SyncLimits limits;
-    private final EngineSettings settings;
-    private final List<Authenticator> authenticators;
-    private final List<PushInterceptor> pushInterceptors;
-    private final List<EventValidator> eventValidators;
-    private final Clock clock;
-    private final ThreadPoolExecutor workers;
+    private final Hooks hooks;
+    private final Execution execution;
+    private final PushAdmission admission;
+    private final FeedRelay relay;
     private final ConcurrentMap<StoreId, StoreChannel> channels = new ConcurrentHashMap<>();
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
     private final AutoCloseable changeFeedHandle;
-    private volatile boolean closed;
-    /** Set when the shutdown grace ran out: tasks still queued answer at once without touching storage. */
-    private volatile boolean stopped;
+    private final Clock clock;
 
     @Inject
     public SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
                       Set<PushInterceptor> pushInterceptors, Set<EventValidator> eventValidators) {
-        this(storage, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
-                List.copyOf(eventValidators), Clock.systemUTC());
+        this(storage, limits, settings, new Hooks(List.copyOf(authenticators), List.copyOf(pushInterceptors),
+                List.copyOf(eventValidators)), Clock.systemUTC(), Execution.newWorkerPool(settings));
     }
 
-    private SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, List<Authenticator> authenticators,
-                       List<PushInterceptor> pushInterceptors, List<EventValidator> eventValidators, Clock clock) {
+    private SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Hooks hooks, Clock clock,
+                       ExecutorService workers) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.authenticators = authenticators;
-        this.pushInterceptors = pushInterceptors;
-        this.eventValidators = eventValidators;
+        Objects.requireNonNull(settings, "settings");
+        this.hooks = hooks;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.workers = newWorkerPool(settings);
-        this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(new FeedListener())).orElse(() -> {
+        this.execution = new Execution(Objects.requireNonNull(workers, "workers"));
+        this.admission = new PushAdmission(storage, limits, settings, hooks, Objects.requireNonNull(clock, "clock"),
+                execution);
+        this.relay = new FeedRelay(channels::get, channels.values(), execution, settings.readBatchSize());
+        this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(relay)).orElse(() -> {
         });
     }
 
@@ -131,20 +124,21 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         return limits;
     }
 
-    // ---------------------------------------------------------------- authorize / ping / health
+    // ---------------------------------------------------------------- the SyncService
 
     @Override
     public CompletionStage<AuthResult.Allowed> authorize(CallContext context) {
-        if (authenticators.isEmpty()) {
-            return closed ? failed(unavailableClosed()) : CompletableFuture.completedFuture(UNLIMITED);
+        if (!hooks.hasAuthenticators()) {
+            return execution.closed() ? Execution.failed(Execution.shuttingDown())
+                    : CompletableFuture.completedFuture(Hooks.UNLIMITED);
         }
-        return onWorker(() -> authenticate(context));
+        return execution.onWorker(() -> hooks.authenticate(context));
     }
 
     @Override
     public CompletionStage<Void> ping(CallContext context) {
-        return onWorker(() -> {
-            authenticate(context);
+        return execution.onWorker(() -> {
+            hooks.authenticate(context);
             storage.checkHealth();
             return null;
         });
@@ -152,226 +146,57 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     @Override
     public CompletionStage<Health> health() {
-        if (closed) {
+        if (execution.closed()) {
             return CompletableFuture.completedFuture(new Health(false, "engine is shut down"));
         }
-        return onWorker(() -> {
+        return execution.onWorker(() -> {
             storage.checkHealth();
             return new Health(true, "storage ok");
-        }).exceptionally(failure -> new Health(false, describe(failure)));
+        }).exceptionally(failure -> new Health(false, Execution.describe(failure)));
     }
-
-    // ---------------------------------------------------------------- push
 
     @Override
     public CompletionStage<PushResult> push(CallContext context, List<Event> batch, Optional<String> backendId) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(backendId, "backendId");
-        List<Event> events = List.copyOf(batch);
         StoreChannel channel = channel(context.storeId());
-        return onWorker(() -> {
-            authenticate(context);
-            if (events.isEmpty()) {
-                channel.ensureInitialized();
-                return (PushResult) new PushResult.Empty(channel.publishedHead());
-            }
-            PushRules.checkLimits(events, limits).or(() -> PushRules.checkShape(events)).ifPresent(SyncEngine::raise);
-            return null;
-        }).thenCompose(early -> early != null ? CompletableFuture.completedFuture(early)
-                : channel.serially(() -> guarded(() -> {
-                    checkRunning();
-                    return admit(context, channel, events, backendId);
-                }), workersOrFail()))
-                .handle(SyncEngine::typed);
+        List<Event> events = List.copyOf(batch);
+        if (!events.isEmpty()) {
+            // LiveStore's pull requests carry no client id: remember who pushed from this peer address
+            context.remote().ifPresent(remote -> channel.sawClient(remote, events.get(0).clientId()));
+        }
+        return admission.push(context, channel, events, backendId);
     }
-
-    /** Passes a result or a typed failure through; any other failure becomes {@code Unavailable}. */
-    private static <T> T typed(T result, Throwable failure) {
-        if (failure == null) {
-            return result;
-        }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof SyncErrorException e) {
-            throw e;
-        }
-        if (cause instanceof RejectedExecutionException) {
-            throw new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), cause);
-        }
-        LOG.error("push failed unexpectedly", cause);
-        throw new SyncErrorException(new SyncError.Unavailable(
-                "the push failed unexpectedly; the server log has the details"), cause);
-    }
-
-    /** Steps 4 to 8, one push per store at a time. */
-    private PushResult admit(CallContext context, StoreChannel channel, List<Event> batch,
-                             Optional<String> sentBackendId) {
-        channel.ensureInitialized();
-        if (sentBackendId.isPresent() && !sentBackendId.get().equals(channel.backendId())) {
-            // the client may know of a reset made by another node before this node does
-            channel.syncFromStorage(settings.readBatchSize());
-        }
-        PushRules.checkBackendId(sentBackendId, channel.backendId()).ifPresent(SyncEngine::raise);
-        long parent = batch.get(0).parentSeqNum();
-        long head = channel.publishedHead();
-        if (parent != head) {
-            // another node may have appended: publish what storage has before judging the push
-            channel.syncFromStorage(settings.readBatchSize());
-            head = channel.publishedHead();
-        }
-        if (parent != head) {
-            return retryOrServerAhead(channel, batch, head);
-        }
-        runHooks(context, batch);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        AppendResult result = storage.append(channel.storeId, head, batch, now);
-        if (result instanceof AppendResult.HeadMismatch mismatch) {
-            channel.syncFromStorage(settings.readBatchSize());
-            return retryOrServerAhead(channel, batch, Math.max(mismatch.actualHead(), channel.publishedHead()));
-        }
-        List<SizedEvent> published = new ArrayList<>(batch.size());
-        for (Event event : batch) {
-            published.add(SizedEvent.of(new StoredEvent(event, now)));
-        }
-        channel.publish(published);
-        long newHead = batch.get(batch.size() - 1).seqNum();
-        LOG.debug("store {}: appended {} events, head {} -> {}", channel.storeId, batch.size(), head, newHead);
-        return new PushResult.Appended(newHead, batch.size());
-    }
-
-    private PushResult retryOrServerAhead(StoreChannel channel, List<Event> batch, long head) {
-        long parent = batch.get(0).parentSeqNum();
-        if (parent < head) {
-            List<StoredEvent> existing = storage.read(channel.storeId, parent, batch.size());
-            if (PushRules.isRetryOf(batch, existing)) {
-                LOG.debug("store {}: push of {} events after {} is a retry of an accepted push", channel.storeId,
-                        batch.size(), parent);
-                return new PushResult.AlreadyApplied(head);
-            }
-        }
-        LOG.debug("store {}: push after {} rejected, head is {}", channel.storeId, parent, head);
-        throw new SyncErrorException(new SyncError.ServerAhead(head, parent));
-    }
-
-    private void runHooks(CallContext context, List<Event> batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            Event event = batch.get(i);
-            for (EventValidator validator : eventValidators) {
-                if (validator.eventNames().isEmpty() || validator.eventNames().contains(event.name())) {
-                    if (validator.validate(event) instanceof Verdict.Reject reject) {
-                        raise(new SyncError.InvalidBatch(i, "event '" + event.name() + "' (seqNum " + event.seqNum()
-                                + ") failed validation: " + reject.reason()));
-                    }
-                }
-            }
-            for (PushInterceptor interceptor : pushInterceptors) {
-                if (interceptor.intercept(context, event) instanceof Verdict.Reject reject) {
-                    raise(new SyncError.Rejected(i, event.seqNum(), event.name(), reject.reason()));
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- pull
 
     @Override
     public Flow.Publisher<PullPage> pull(CallContext context, Optional<PullCursor> cursor, boolean live) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(cursor, "cursor");
+        return subscribe(context, cursor, cursor.map(PullCursor::eventSequenceNumber).orElse(0L), live, false);
+    }
+
+    private Flow.Publisher<PullPage> subscribe(CallContext context, Optional<PullCursor> cursor, long after,
+                                               boolean live, boolean trusted) {
         return subscriber -> {
             StoreChannel channel = channel(context.storeId());
-            long after = cursor.map(PullCursor::eventSequenceNumber).orElse(0L);
             PullSubscription[] self = new PullSubscription[1];
             PullSubscription subscription = new PullSubscription(subscriber, channel,
-                    new Reader(context, cursor), limits, live, after, () -> pulls.remove(self[0]));
+                    new PageReader(storage, limits, hooks, execution, relay, context, cursor, trusted), limits, live,
+                    after, () -> pulls.remove(self[0]));
             self[0] = subscription;
             pulls.add(subscription);
             subscriber.onSubscribe(subscription);
-            if (closed) {
-                subscription.fail(unavailableClosed());
+            if (execution.closed()) {
+                subscription.fail(Execution.shuttingDown());
             }
         };
-    }
-
-    /** Reads pages for one pull; validates the caller and the cursor on the first read. */
-    private final class Reader implements PullSubscription.PageSource {
-        private final CallContext context;
-        private final Optional<PullCursor> cursor;
-
-        Reader(CallContext context, Optional<PullCursor> cursor) {
-            this.context = context;
-            this.cursor = cursor;
-        }
-
-        @Override
-        public PullSubscription.ReadResult read(PullSubscription subscription, boolean first, long after) {
-            return guarded(() -> {
-                checkRunning();
-                StoreChannel channel = subscription.channel();
-                if (first) {
-                    authenticate(context);
-                    channel.ensureInitialized();
-                    if (!storage.backendId(channel.storeId).equals(channel.backendId())) {
-                        syncLater(channel);
-                        raise(new SyncError.Unavailable("the store was just reset; pull again"));
-                    }
-                    validateCursor(channel);
-                } else {
-                    channel.ensureInitialized();
-                    if (!channel.backendId().equals(subscription.backendId())) {
-                        raise(new SyncError.BackendIdMismatch(channel.backendId(), subscription.backendId()));
-                    }
-                }
-                List<StoredEvent> read = storage.read(channel.storeId, after, limits.maxPullEvents());
-                if (read.isEmpty() && after < channel.publishedHead()) {
-                    // storage is behind what this node published: the store was reset by another node
-                    syncLater(channel);
-                }
-                List<SizedEvent> sized = SizedEvent.ofAll(read);
-                int n = SizedEvent.fitting(sized, limits.maxPullEvents(), limits.maxPullBytes());
-                List<StoredEvent> page = read.subList(0, n);
-                long remaining;
-                if (n == 0) {
-                    remaining = 0;
-                } else if (n == read.size() && read.size() < limits.maxPullEvents()) {
-                    remaining = 0; // the read found the end of the log
-                } else {
-                    remaining = storage.countAfter(channel.storeId, page.get(n - 1).seqNum());
-                }
-                return new PullSubscription.ReadResult(List.copyOf(page), remaining, channel.backendId());
-            });
-        }
-
-        private void validateCursor(StoreChannel channel) {
-            channel.ensureInitialized();
-            if (cursor.isEmpty()) {
-                return;
-            }
-            PullCursor c = cursor.get();
-            if (c.eventSequenceNumber() < 0) {
-                raise(new SyncError.InvalidCursor("eventSequenceNumber must be non-negative, got "
-                        + c.eventSequenceNumber()));
-            }
-            PushRules.checkBackendId(c.backendId(), channel.backendId()).ifPresent(SyncEngine::raise);
-            long head = storage.head(channel.storeId);
-            if (c.eventSequenceNumber() > head) {
-                raise(new SyncError.InvalidCursor("the cursor is at " + c.eventSequenceNumber()
-                        + " but the store's head is " + head
-                        + "; the server does not have the history the client claims, so the client must reset"));
-            }
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            workersOrFail().execute(task);
-        }
     }
 
     // ---------------------------------------------------------------- administration
 
     /** The stores with their heads and sizes. */
     public CompletionStage<List<StoreInfo>> stores() {
-        return onWorker(storage::stores);
+        return execution.onWorker(storage::stores);
     }
 
     /**
@@ -380,17 +205,114 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      */
     public CompletionStage<String> resetStore(StoreId storeId) {
         StoreChannel channel = channel(storeId);
-        if (closed) {
-            return failed(unavailableClosed());
+        try {
+            return channel.serially(() -> Execution.guarded(() -> {
+                execution.checkRunning();
+                storage.reset(storeId);
+                String backendId = storage.backendId(storeId);
+                channel.resetTo(backendId);
+                LOG.info("store {}: reset, new backendId {}", storeId, backendId);
+                return backendId;
+            }), execution.executor());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(Execution.typed(e));
         }
-        return channel.serially(() -> guarded(() -> {
-            checkRunning();
-            storage.reset(storeId);
-            String backendId = storage.backendId(storeId);
-            channel.resetTo(backendId);
-            LOG.info("store {}: reset, new backendId {}", storeId, backendId);
-            return backendId;
-        }), workersOrFail());
+    }
+
+    /**
+     * Every store with its head, size, backendId, the pulls open on this node and the accept time of its last
+     * event (one extra read per store), in store id order.
+     */
+    public CompletionStage<List<StoreStatus>> storeStatuses() {
+        return execution.onWorker(() -> {
+            Map<StoreId, Integer> pullCounts = new HashMap<>();
+            for (PullSubscription pull : pulls) {
+                pullCounts.merge(pull.channel().storeId, 1, Integer::sum);
+            }
+            List<StoreStatus> statuses = new ArrayList<>();
+            for (StoreInfo info : storage.stores()) {
+                statuses.add(new StoreStatus(info.storeId(), info.backendId(), info.head(), info.eventCount(),
+                        pullCounts.getOrDefault(info.storeId(), 0), lastAcceptTime(info.storeId(), info.head())));
+            }
+            return statuses;
+        });
+    }
+
+    /** The accept time of the event at {@code head} (the last one: no seqNum lies between head - 1 and head). */
+    private Optional<Instant> lastAcceptTime(StoreId storeId, long head) {
+        if (head <= 0) {
+            return Optional.empty();
+        }
+        return storage.read(storeId, head - 1, 1).stream().findFirst().map(StoredEvent::createdAt);
+    }
+
+    /**
+     * The pulls of {@code storeId} open on this node, oldest first, with each one's cursor and how far it lags
+     * behind the store (an exact count from storage, and the age of the oldest event it has not received).
+     */
+    public CompletionStage<List<PullStatus>> pulls(StoreId storeId) {
+        Objects.requireNonNull(storeId, "storeId");
+        return execution.onWorker(() -> {
+            Instant now = clock.instant();
+            List<PullStatus> statuses = new ArrayList<>();
+            for (PullSubscription pull : pulls) {
+                if (!pull.channel().storeId.equals(storeId)) {
+                    continue;
+                }
+                PullSubscription.Position position = pull.position();
+                CallContext context = pull.context();
+                long lagEvents = storage.countAfter(storeId, position.delivered());
+                Duration lag = lagEvents == 0 ? Duration.ZERO : storage.read(storeId, position.delivered(), 1).stream()
+                        .findFirst().map(e -> Duration.between(e.createdAt(), now)).filter(d -> !d.isNegative())
+                        .orElse(Duration.ZERO);
+                Optional<String> clientId = context.clientId()
+                        .or(() -> context.remote().flatMap(pull.channel()::clientAt));
+                statuses.add(new PullStatus(storeId, clientId, context.transport(), context.remote(),
+                        position.delivered(), position.live(), lagEvents, lag, position.since()));
+            }
+            statuses.sort(Comparator.comparing(PullStatus::since));
+            return statuses;
+        });
+    }
+
+    /**
+     * A live pull of {@code storeId} from after {@code after} for the admin API: it skips the authenticators (the
+     * admin API checked the operator) and shows up in {@link #pulls} with transport {@code admin}. Serving the
+     * pull creates the store when it does not exist, as any pull does.
+     */
+    public Flow.Publisher<PullPage> tail(StoreId storeId, long after, Optional<String> remote) {
+        Objects.requireNonNull(storeId, "storeId");
+        CallContext context = new CallContext(storeId, Optional.empty(), Map.of(), Optional.empty(), "admin",
+                remote);
+        return subscribe(context, Optional.empty(), Math.max(0, after), true, true);
+    }
+
+    /**
+     * Deletes a store: its events and its backendId are gone, it no longer appears in {@link #stores()}, and
+     * every pull of it on this node ends with {@code BackendIdMismatch} (LiveStore clients then discard their
+     * synced state). Runs in the store's push order, so no push of this node interleaves. A client that pushes
+     * or pulls the store again afterwards starts a new, empty store with a new backendId. Completes with
+     * whether the store existed.
+     */
+    public CompletionStage<Boolean> deleteStore(StoreId storeId) {
+        StoreChannel channel = channel(storeId);
+        try {
+            return channel.serially(() -> Execution.guarded(() -> {
+                execution.checkRunning();
+                boolean existed = storage.delete(storeId);
+                String oldBackendId = channel.forget();
+                SyncError ended = new SyncError.BackendIdMismatch("(deleted)", oldBackendId);
+                for (PullSubscription pull : List.copyOf(pulls)) {
+                    if (pull.channel() == channel) {
+                        pull.fail(ended);
+                    }
+                }
+                LOG.info("store {}: deleted (existed: {})", storeId, existed);
+                return existed;
+            }), execution.executor());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(Execution.typed(e));
+        }
     }
 
     /** Live pulls currently registered on this node, over all stores. */
@@ -407,10 +329,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * {@code Unavailable}, and stops the workers. The storage is not closed: its owner closes it.
      */
     public void shutdown(Duration grace) {
-        if (closed) {
+        if (execution.closed()) {
             return;
         }
-        closed = true;
+        execution.close();
         try {
             changeFeedHandle.close();
         } catch (Exception e) {
@@ -427,44 +349,11 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warn("waiting for pushes failed", e);
         }
-        SyncError shuttingDown = unavailableClosed();
+        SyncError shuttingDown = Execution.shuttingDown();
         for (PullSubscription pull : List.copyOf(pulls)) {
             pull.fail(shuttingDown);
         }
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                stopNow();
-            }
-        } catch (InterruptedException e) {
-            stopNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Interrupts the running tasks and answers the queued ones: each of them checks {@link #stopped}
-     * first, so running it here only completes its caller's stage with {@code Unavailable}. Dropping
-     * them instead would leave those stages incomplete forever.
-     */
-    private void stopNow() {
-        stopped = true;
-        List<Runnable> queued = workers.shutdownNow();
-        LOG.warn("work still running after the shutdown grace; answering {} queued tasks with Unavailable",
-                queued.size());
-        for (Runnable task : queued) {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("answering a queued task at shutdown failed", e);
-            }
-        }
-    }
-
-    private void checkRunning() {
-        if (stopped) {
-            raise(unavailableClosed());
-        }
+        execution.stop(grace);
     }
 
     @Override
@@ -472,147 +361,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         shutdown(Duration.ofSeconds(10));
     }
 
-    // ---------------------------------------------------------------- internals
-
     private StoreChannel channel(StoreId storeId) {
         return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, storage));
-    }
-
-    /** Runs every authenticator; all have to allow, and the combined allowance ends at the earliest expiry. */
-    private AuthResult.Allowed authenticate(CallContext context) {
-        AuthResult.Allowed allowed = UNLIMITED;
-        for (Authenticator authenticator : authenticators) {
-            AuthResult result = authenticator.authenticate(context);
-            if (result instanceof AuthResult.Denied denied) {
-                raise(new SyncError.Unauthorized(denied.reason()));
-            } else {
-                allowed = allowed.and((AuthResult.Allowed) result);
-            }
-        }
-        return allowed;
-    }
-
-    private <T> CompletableFuture<T> onWorker(Supplier<T> task) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                checkRunning();
-                return guarded(task);
-            }, workersOrFail());
-        } catch (SyncErrorException e) {
-            return failed(e.error());
-        } catch (RejectedExecutionException e) {
-            // supplyAsync hands the task over on the caller's thread: a full pool throws here
-            return CompletableFuture.failedFuture(
-                    new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), e));
-        }
-    }
-
-    private ThreadPoolExecutor workersOrFail() {
-        if (closed) {
-            throw new SyncErrorException(unavailableClosed());
-        }
-        return workers;
-    }
-
-    /** Runs a storage task, turning storage failures into typed errors. */
-    private static <T> T guarded(Supplier<T> task) {
-        try {
-            return task.get();
-        } catch (SyncErrorException e) {
-            throw e;
-        } catch (StorageUnavailableException e) {
-            // the detail (SQL, host names) is for the operator's log, never for clients
-            LOG.warn("storage unavailable: {}", e.getMessage());
-            throw new SyncErrorException(new SyncError.Unavailable("the storage is unavailable"), e);
-        } catch (RejectedExecutionException e) {
-            throw new SyncErrorException(new SyncError.Unavailable("the server is overloaded"), e);
-        } catch (RuntimeException e) {
-            LOG.error("storage call failed unexpectedly", e);
-            throw new SyncErrorException(new SyncError.Unavailable(
-                    "the storage failed unexpectedly; the server log has the details"), e);
-        }
-    }
-
-    private static void raise(SyncError error) {
-        throw new SyncErrorException(error);
-    }
-
-    private static <T> CompletableFuture<T> failed(SyncError error) {
-        return CompletableFuture.failedFuture(new SyncErrorException(error));
-    }
-
-    private static SyncError unavailableClosed() {
-        return new SyncError.Unavailable("the server is shutting down");
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return SyncErrorException.errorOf(t).map(SyncError::message).orElse(String.valueOf(t.getMessage()));
-    }
-
-    private static ThreadPoolExecutor newWorkerPool(EngineSettings settings) {
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(),
-                30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueCapacity()), runnable -> {
-                    Thread thread = new Thread(runnable, "eventsync-worker-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    /** Publishes appends made by other nodes, in the store's admission order. */
-    private final class FeedListener implements ChangeFeed.Listener {
-        @Override
-        public void appended(StoreId storeId, long head) {
-            StoreChannel channel = channels.get(storeId);
-            if (channel == null || closed || head <= channel.publishedHead()) {
-                return; // nobody on this node follows the store, or it is already published
-            }
-            SyncEngine.this.syncLater(channel);
-        }
-
-        @Override
-        public void resync() {
-            if (!closed) {
-                channels.values().forEach(SyncEngine.this::syncLater);
-            }
-        }
-
-        @Override
-        public void reset(StoreId storeId) {
-            StoreChannel channel = channels.get(storeId);
-            if (channel != null && !closed) {
-                SyncEngine.this.syncLater(channel); // sees the new backendId and ends the store's live pulls
-            }
-        }
-    }
-
-    /**
-     * Queues a {@link StoreChannel#syncFromStorage} on the store's serial queue, unless one is queued and
-     * not started yet (it will see everything this one would).
-     */
-    private void syncLater(StoreChannel channel) {
-        if (closed || !channel.syncQueued.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            channel.serially(() -> guarded(() -> {
-                channel.syncQueued.set(false);
-                checkRunning();
-                channel.syncFromStorage(settings.readBatchSize());
-                return null;
-            }), workers).exceptionally(failure -> {
-                channel.syncQueued.set(false);
-                LOG.warn("store {}: publishing appends from other nodes failed: {}", channel.storeId, describe(failure));
-                return null;
-            });
-        } catch (RejectedExecutionException e) {
-            channel.syncQueued.set(false);
-            LOG.warn("store {}: workers busy; appends from other nodes will be published with the next push",
-                    channel.storeId);
-        }
     }
 
     /** Builds a {@link SyncEngine} without Guice. */
@@ -624,6 +374,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         private final List<PushInterceptor> pushInterceptors = new ArrayList<>();
         private final List<EventValidator> eventValidators = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private ExecutorService executor;
 
         private Builder(EventStore storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -659,9 +410,20 @@ public final class SyncEngine implements SyncService, AutoCloseable {
             return this;
         }
 
+        /**
+         * The executor every storage call and pull delivery runs on, instead of a pool sized by
+         * {@link EngineSettings}; the engine owns it and shuts it down. A refusal
+         * ({@link java.util.concurrent.RejectedExecutionException}) answers {@code Unavailable}. Tests give a
+         * manual executor here to drive a deterministic schedule.
+         */
+        public Builder executor(ExecutorService value) {
+            this.executor = Objects.requireNonNull(value);
+            return this;
+        }
+
         public SyncEngine build() {
-            return new SyncEngine(storage, limits, settings, List.copyOf(authenticators), List.copyOf(pushInterceptors),
-                    List.copyOf(eventValidators), clock);
+            return new SyncEngine(storage, limits, settings, new Hooks(authenticators, pushInterceptors,
+                    eventValidators), clock, executor != null ? executor : Execution.newWorkerPool(settings));
         }
     }
 }

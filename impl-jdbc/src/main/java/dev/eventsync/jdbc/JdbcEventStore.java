@@ -80,6 +80,12 @@ public final class JdbcEventStore implements EventStore {
             + " FROM eventsync_store s WHERE s.store_id = ?";
     private static final String SELECT_STORES = "SELECT store_id, backend_id, head, event_count FROM eventsync_store";
     private static final String DELETE_EVENTS = "DELETE FROM eventsync_event WHERE store_id = ?";
+    private static final String DELETE_STORE = "DELETE FROM eventsync_store WHERE store_id = ?";
+    private static final String SELECT_DELETIONS = "SELECT deletions FROM eventsync_deleted_store WHERE store_id = ?";
+    private static final String COUNT_DELETION = "UPDATE eventsync_deleted_store SET deletions = deletions + 1"
+            + " WHERE store_id = ?";
+    private static final String FIRST_DELETION = "INSERT INTO eventsync_deleted_store (store_id, deletions)"
+            + " VALUES (?, 1)";
     private static final String RESET_STORE = "UPDATE eventsync_store SET backend_id = ?, head = 0, event_count = 0"
             + " WHERE store_id = ?";
 
@@ -90,7 +96,10 @@ public final class JdbcEventStore implements EventStore {
     private final String storageKey;
     private final Optional<JdbcChangeFeed> changeFeed;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Stores whose head row is known to exist (rows are never deleted; reset keeps the row). */
+    /**
+     * Stores whose head row is known to exist on this node (reset keeps the row; a delete by another node is
+     * noticed by the append's lock, which recreates the row).
+     */
     private final Set<StoreId> knownStores = ConcurrentHashMap.newKeySet();
 
     /**
@@ -210,8 +219,10 @@ public final class JdbcEventStore implements EventStore {
     public String backendId(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
         // a read: a store without a row is not created, it answers the backendId its creation will give it
-        return call("backendId", storeId, connection -> selectBackendId(connection, storeId)
-                .orElseGet(() -> BackendIds.forNewStore(storageKey, storeId)));
+        return call("backendId", storeId, connection -> {
+            Optional<String> existing = selectBackendId(connection, storeId);
+            return existing.isPresent() ? existing.get() : newStoreBackendId(connection, storeId);
+        });
     }
 
     private static Optional<String> selectBackendId(Connection connection, StoreId storeId) throws SQLException {
@@ -223,10 +234,24 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
+    /** The backendId of a store without a row: derived from the storage key and its earlier deletions. */
+    private String newStoreBackendId(Connection connection, StoreId storeId) throws SQLException {
+        long deletions = 0;
+        try (PreparedStatement select = connection.prepareStatement(SELECT_DELETIONS)) {
+            select.setString(1, storeId.value());
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    deletions = rs.getLong(1);
+                }
+            }
+        }
+        return BackendIds.forNewStore(storageKey, storeId, deletions);
+    }
+
     private void insertStoreIfAbsent(Connection connection, StoreId storeId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(dialect.insertStoreIfAbsentSql())) {
             insert.setString(1, storeId.value());
-            insert.setString(2, BackendIds.forNewStore(storageKey, storeId));
+            insert.setString(2, newStoreBackendId(connection, storeId));
             insert.executeUpdate();
         }
     }
@@ -382,6 +407,52 @@ public final class JdbcEventStore implements EventStore {
         LOG.info("Store {} reset, new backendId {}", storeId, backendId);
     }
 
+    /**
+     * Deletes the store's events and its head row in one transaction, under the row lock that appends take, so
+     * that an append runs entirely before it or entirely after it (then in a new store).
+     */
+    @Override
+    public boolean delete(StoreId storeId) {
+        Objects.requireNonNull(storeId, "storeId");
+        boolean existed = transaction("delete", storeId, false, connection -> {
+            if (selectLocked(connection, storeId).isEmpty()) {
+                return false;
+            }
+            try (PreparedStatement events = connection.prepareStatement(DELETE_EVENTS);
+                 PreparedStatement row = connection.prepareStatement(DELETE_STORE)) {
+                events.setString(1, storeId.value());
+                events.executeUpdate();
+                row.setString(1, storeId.value());
+                row.executeUpdate();
+            }
+            countDeletion(connection, storeId);
+            dialect.announceReset(connection, nodeId, storeId);
+            return true;
+        });
+        knownStores.remove(storeId);
+        if (existed) {
+            LOG.info("Store {} deleted", storeId);
+        }
+        return existed;
+    }
+
+    /**
+     * Counts a deletion of {@code storeId}, inside the delete's transaction (which holds the store's row
+     * lock, so two deletions of one store do not race here): the store's next life derives another backendId.
+     */
+    private static void countDeletion(Connection connection, StoreId storeId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(COUNT_DELETION)) {
+            update.setString(1, storeId.value());
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(FIRST_DELETION)) {
+            insert.setString(1, storeId.value());
+            insert.executeUpdate();
+        }
+    }
+
     @Override
     public Optional<ChangeFeed> changeFeed() {
         return changeFeed.map(ChangeFeed.class::cast);
@@ -430,10 +501,15 @@ public final class JdbcEventStore implements EventStore {
      * retried a few times before the store reports itself unavailable.
      */
     private <T> T transaction(String operation, StoreId storeId, Work<T> work) {
+        return transaction(operation, storeId, true, work);
+    }
+
+    /** As {@link #transaction(String, StoreId, Work)}; {@code createRow} false leaves a missing head row missing. */
+    private <T> T transaction(String operation, StoreId storeId, boolean createRow, Work<T> work) {
         ensureOpen();
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = pool.getConnection()) {
-                if (!knownStores.contains(storeId)) {
+                if (createRow && !knownStores.contains(storeId)) {
                     insertStoreIfAbsent(connection, storeId);
                     knownStores.add(storeId);
                 }

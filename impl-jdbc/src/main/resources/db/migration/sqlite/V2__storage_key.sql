@@ -7,3 +7,10 @@ CREATE TABLE eventsync_storage (
 );
 
 INSERT INTO eventsync_storage (id, storage_key) VALUES (1, lower(hex(randomblob(32))));
+
+-- How often each deleted store was deleted: it enters the derivation, so that a deleted store used again
+-- gets a backendId its clients have not seen (they detect that their history is gone).
+CREATE TABLE eventsync_deleted_store (
+    store_id  VARCHAR(256) NOT NULL PRIMARY KEY,
+    deletions BIGINT       NOT NULL
+);

@@ -31,8 +31,8 @@ public final class InMemoryEventStore implements EventStore {
     private static final StoredEvent[] NO_EVENTS = new StoredEvent[0];
 
     private final ConcurrentMap<StoreId, Log> logs = new ConcurrentHashMap<>();
-    /** Derives the backendId of stores not written yet (reads never create a store). */
-    private final String storageKey = BackendIds.newStorageKey();
+    /** The backendIds of stores not written yet (reads never create a store). */
+    private final BackendIds.Unwritten unwritten = new BackendIds.Unwritten();
 
     /** An immutable view: the first {@code size} slots of {@code events} (later slots may be written). */
     private record Log(String backendId, StoredEvent[] events, int size) {
@@ -65,7 +65,7 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     private Log newLog(StoreId store, StoredEvent[] events) {
-        return new Log(BackendIds.forNewStore(storageKey, store), events, 0);
+        return new Log(unwritten.backendIdOf(store), events, 0);
     }
 
     @Override
@@ -138,6 +138,20 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public void reset(StoreId storeId) {
         logs.put(storeId, new Log(BackendIds.random(), new StoredEvent[16], 0));
+    }
+
+    @Override
+    public boolean delete(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        boolean[] existed = {false};
+        logs.compute(store, (id, log) -> { // atomic against append's compute on the same key
+            if (log != null) {
+                existed[0] = true;
+                unwritten.deleted(id); // before the next append can see the store as new
+            }
+            return null;
+        });
+        return existed[0];
     }
 
     @Override

@@ -27,10 +27,10 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     private final Map<StoreId, Log> logs = new HashMap<>();
-    private final String storageKey = BackendIds.newStorageKey();
+    private final BackendIds.Unwritten unwritten = new BackendIds.Unwritten(); // backendIds of unwritten stores
 
     private Log log(StoreId store) { // reads never create a store: an unknown one is empty
-        return logs.getOrDefault(store, new Log(BackendIds.forNewStore(storageKey, store), new TreeMap<>()));
+        return logs.getOrDefault(store, new Log(unwritten.backendIdOf(store), new TreeMap<>()));
     }
 
     @Override
@@ -73,6 +73,15 @@ public final class SortedMapEventStore implements EventStore {
         logs.forEach((id, log) -> infos.add(new StoreInfo(id, log.backendId(), log.head(), log.events().size())));
         infos.sort((a, b) -> a.storeId().compareTo(b.storeId()));
         return infos;
+    }
+
+    @Override
+    public synchronized boolean delete(StoreId store) {
+        boolean existed = logs.remove(store) != null;
+        if (existed) {
+            unwritten.deleted(store); // its next life gets another backendId
+        }
+        return existed;
     }
 
     @Override
