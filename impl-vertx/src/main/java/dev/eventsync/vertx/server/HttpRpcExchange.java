@@ -54,13 +54,28 @@ final class HttpRpcExchange {
     }
 
     void handle(String body) {
+        try {
+            dispatch(body);
+        } catch (RuntimeException e) {
+            // a bug, not bad input (bad input is answered in dispatch): the request still gets an answer
+            LOG.error("http {}: failed to handle a request", target.storeId(), e);
+            if (first) {
+                response.setStatusCode(500);
+            }
+            append(codec.defect("internal server error while handling the request; the server log has the details"));
+            end();
+        }
+    }
+
+    private void dispatch(String body) {
         response.putHeader("content-type", "application/json");
         response.setChunked(true);
         ClientMessage message;
         try {
             message = codec.decodeClientMessage(body);
         } catch (WireFormatException e) {
-            metrics.badFrame("malformed");
+            metrics.badFrame(e.toError() instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
+            LOG.debug("http {}: bad request: {}", target.storeId(), e.getMessage());
             failBadInput(e);
             return;
         }
@@ -234,7 +249,7 @@ final class HttpRpcExchange {
 
     private void failBadInput(WireFormatException e) {
         if (e.requestId().isPresent()) {
-            fail(e.requestId().get(), new SyncError.InvalidRequest(e.getMessage()));
+            fail(e.requestId().get(), e.toError());
         } else {
             response.setStatusCode(400);
             append(codec.defect("invalid message: " + e.getMessage()));
