@@ -293,8 +293,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     /**
      * A live pull of {@code storeId} from after {@code after} for the admin API: it skips the authenticators (the
-     * admin API checked the operator) and shows up in {@link #pulls} with transport {@code admin}. Serving the
-     * pull creates the store when it does not exist, as any pull does.
+     * admin API checked the operator) and shows up in {@link #pulls} with transport {@code admin}. Like every pull
+     * it creates nothing: a store that does not exist reads as empty until its first push.
      */
     public Flow.Publisher<PullPage> tail(StoreId storeId, long after, Optional<String> remote) {
         Objects.requireNonNull(storeId, "storeId");
@@ -323,7 +323,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                         pull.fail(ended);
                     }
                 }
-                LOG.info("store {}: deleted (existed: {})", storeId, existed);
+                LOG.atInfo().addKeyValue("store", storeId.value())
+                        .log("store {}: deleted (existed: {})", storeId, existed);
                 return existed;
             }), execution.executor()).whenComplete((r, f) -> release(channel));
         } catch (RuntimeException e) {
