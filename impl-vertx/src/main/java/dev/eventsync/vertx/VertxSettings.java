@@ -27,10 +27,14 @@ import java.util.Optional;
  *                             empty disables CORS (WebSockets need none)
  * @param tls                  when present, the server speaks TLS only ({@code wss://}, {@code https://}) with this
  *                             PEM certificate chain and private key
+ * @param perMessageDeflate    whether to accept the permessage-deflate extension (RFC 7692) that LiveStore
+ *                             clients offer: on by default (less traffic); off saves CPU per event and a
+ *                             compression context per connection (docs/bench.md measures both)
  */
 public record VertxSettings(String host, int port, int maxFrameBytes, int maxRequestsInFlight, int maxUnackedChunks,
                             Duration idleTimeout, int writeQueueMaxBytes, CauseFormat causeFormat,
-                            boolean storeHeadMetrics, List<String> corsAllowedOrigins, Optional<Tls> tls) {
+                            boolean storeHeadMetrics, List<String> corsAllowedOrigins, Optional<Tls> tls,
+                            boolean perMessageDeflate) {
 
     public static final int DEFAULT_PORT = 8787;
 
@@ -61,64 +65,65 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
      */
     public static VertxSettings defaults() {
         return new VertxSettings("127.0.0.1", DEFAULT_PORT, 1 << 20, 16, 1, Duration.ofSeconds(60), 1 << 20,
-                CauseFormat.EFFECT3_TREE, true, List.of(), Optional.empty());
+                CauseFormat.EFFECT3_TREE, true, List.of(), Optional.empty(), true);
     }
 
     public VertxSettings withHost(String value) {
         return new VertxSettings(value, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withPort(int value) {
         return new VertxSettings(host, value, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withMaxFrameBytes(int value) {
         return new VertxSettings(host, port, value, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withMaxRequestsInFlight(int value) {
         return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withMaxUnackedChunks(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, value, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withIdleTimeout(Duration value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, value,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withWriteQueueMaxBytes(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                value, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
+                value, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withCauseFormat(CauseFormat value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     public VertxSettings withStoreHeadMetrics(boolean value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins, tls);
+                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins, tls, perMessageDeflate);
     }
 
     /** Allows browser apps on these origins ({@code *} for any) to use the HTTP transport. */
     public VertxSettings withCorsAllowedOrigins(List<String> value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value, tls);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value, tls, perMessageDeflate);
     }
 
     /** Serves TLS only ({@code wss://}, {@code https://}) with the given PEM files. */
     public VertxSettings withTls(Tls value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, Optional.of(value));
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, Optional.of(value),
+                perMessageDeflate);
     }
 
     /**
@@ -132,6 +137,12 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
             Objects.requireNonNull(certificateChain, "certificateChain");
             Objects.requireNonNull(privateKey, "privateKey");
         }
+    }
+
+    /** Accepts (true, the default) or declines the permessage-deflate extension clients offer. */
+    public VertxSettings withPerMessageDeflate(boolean value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, value);
     }
 
     /** The hard cap on a WebSocket message or HTTP body: twice {@link #maxFrameBytes()}. */

@@ -107,6 +107,7 @@ public final class SyncHttpServer {
                 // a safety net for half-open TCP connections; WebSockets get their own, protocol-aware idle timeout
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() * 2))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setPerMessageWebSocketCompressionSupported(settings.perMessageDeflate())
                 .setRegisterWebSocketWriteHandlers(false);
         settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.certificateChain().toString()).setKeyPath(tls.privateKey().toString())));

@@ -92,6 +92,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Origins whose web pages may use the HTTP transport (https://app.example.com,...), or * for any.")
     List<String> corsOrigins;
 
+    @CommandLine.Option(names = "--ws-deflate", defaultValue = "true", arity = "1", paramLabel = "true|false",
+            description = "Accept the permessage-deflate compression LiveStore clients offer: less traffic, more CPU "
+                    + "per event and memory per connection (default: ${DEFAULT-VALUE}).")
+    boolean wsDeflate;
+
     @CommandLine.Option(names = "--tls-cert", paramLabel = "PEM",
             description = "Certificate chain (PEM); with --tls-key the server speaks only https:// and wss://.")
     Path tlsCert;
@@ -158,7 +163,7 @@ final class ServeCommand implements Callable<Integer> {
                 Optional.ofNullable(jwtSecret).filter(s -> !s.isBlank()), Duration.ofSeconds(shutdownGraceSeconds),
                 new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
                         .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
-                        Optional.ofNullable(adminToken)));
+                        Optional.ofNullable(adminToken), wsDeflate));
     }
 
     static void setLogLevel(String level) {
