@@ -38,7 +38,7 @@ public final class ServerModule extends AbstractModule {
         config.jwtSecret().ifPresent(secret -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(secret)));
         transports(binder());
         VertxSettings vertx = VertxSettings.defaults().withHost(config.host()).withPort(config.port())
-                .withCorsAllowedOrigins(config.http().corsOrigins()).withPerMessageDeflate(config.http().wsDeflate());
+                .withCorsAllowedOrigins(config.http().corsOrigins()).withWebSocketCompression(config.http().wsDeflate());
         if (config.http().tlsCert().isPresent() && config.http().tlsKey().isPresent()) {
             vertx = vertx.withTls(new VertxSettings.Tls(config.http().tlsCert().get(), config.http().tlsKey().get()));
         }
