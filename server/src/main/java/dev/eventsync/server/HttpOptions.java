@@ -49,6 +49,12 @@ public record HttpOptions(List<String> corsOrigins, Optional<Path> tlsCert, Opti
         }
     }
 
+    /** These options with permessage-deflate accepted. */
+    public HttpOptions(List<String> corsOrigins, Optional<Path> tlsCert, Optional<Path> tlsKey,
+                       Optional<String> adminToken) {
+        this(corsOrigins, tlsCert, tlsKey, adminToken, true);
+    }
+
     /** No CORS, no TLS, no admin API; permessage-deflate accepted. */
     public static HttpOptions defaults() {
         return new HttpOptions(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), true);
