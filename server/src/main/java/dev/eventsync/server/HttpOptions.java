@@ -17,11 +17,9 @@ import java.util.Optional;
  * @param tlsKey      the PEM private key of {@code tlsCert} (PKCS#8 or PKCS#1, unencrypted)
  * @param adminToken  enables the admin API and web inspector under {@code /admin}; requests must send it as
  *                    {@code Authorization: Bearer <token>}. At least 16 characters
- * @param wsDeflate   whether WebSockets accept the permessage-deflate compression LiveStore clients offer (less
- *                    traffic, more CPU per event and a compression context per connection; see docs/bench.md)
  */
 public record HttpOptions(List<String> corsOrigins, Optional<Path> tlsCert, Optional<Path> tlsKey,
-                          Optional<String> adminToken, boolean wsDeflate) {
+                          Optional<String> adminToken) {
 
     /** The shortest admin token accepted. */
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -49,31 +47,21 @@ public record HttpOptions(List<String> corsOrigins, Optional<Path> tlsCert, Opti
         }
     }
 
-    /** These options with permessage-deflate accepted. */
-    public HttpOptions(List<String> corsOrigins, Optional<Path> tlsCert, Optional<Path> tlsKey,
-                       Optional<String> adminToken) {
-        this(corsOrigins, tlsCert, tlsKey, adminToken, true);
-    }
-
-    /** No CORS, no TLS, no admin API; permessage-deflate accepted. */
+    /** No CORS, no TLS, no admin API. */
     public static HttpOptions defaults() {
-        return new HttpOptions(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), true);
+        return new HttpOptions(List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public HttpOptions withCorsOrigins(List<String> value) {
-        return new HttpOptions(value, tlsCert, tlsKey, adminToken, wsDeflate);
+        return new HttpOptions(value, tlsCert, tlsKey, adminToken);
     }
 
     public HttpOptions withTls(Path cert, Path key) {
-        return new HttpOptions(corsOrigins, Optional.of(cert), Optional.of(key), adminToken, wsDeflate);
+        return new HttpOptions(corsOrigins, Optional.of(cert), Optional.of(key), adminToken);
     }
 
     public HttpOptions withAdminToken(String value) {
-        return new HttpOptions(corsOrigins, tlsCert, tlsKey, Optional.of(value), wsDeflate);
-    }
-
-    public HttpOptions withWsDeflate(boolean value) {
-        return new HttpOptions(corsOrigins, tlsCert, tlsKey, adminToken, value);
+        return new HttpOptions(corsOrigins, tlsCert, tlsKey, Optional.of(value));
     }
 
     /** {@code https} with TLS, else {@code http}. */

@@ -78,13 +78,6 @@ class CommandLineTest {
     }
 
     @Test
-    void webSocketCompressionIsOnByDefaultAndCanBeTurnedOff() {
-        assertThat(parse(Map.of(), new Properties()).http().wsDeflate()).isTrue();
-        assertThat(parse(Map.of(), new Properties(), "--ws-deflate", "false").http().wsDeflate()).isFalse();
-        assertThat(parse(Map.of("EVENTSYNC_WS_DEFLATE", "false"), new Properties()).http().wsDeflate()).isFalse();
-    }
-
-    @Test
     void badServingOptionsStopTheServerWithOneLine() {
         Run origin = run("serve", "--storage", "memory", "--port", "0", "--cors-origins", "app.example");
         assertThat(origin.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
