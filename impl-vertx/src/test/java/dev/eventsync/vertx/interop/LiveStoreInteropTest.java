@@ -344,8 +344,8 @@ class LiveStoreInteropTest {
         static AuthenticatingServer start() throws Exception {
             InMemoryEventStore store = new InMemoryEventStore();
             SyncEngine engine = SyncEngine.builder(store).authenticator(AuthenticatingServer::checkToken).build();
-            VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0))
-                    .build();
+            VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0)
+                    .withStoreHeadMetrics(true)).build(); // the harness reads heads from eventsync_store_head
             int port = server.start().toCompletableFuture().get(20, TimeUnit.SECONDS);
             return new AuthenticatingServer(store, engine, server, port);
         }
