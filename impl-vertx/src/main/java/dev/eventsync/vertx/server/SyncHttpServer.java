@@ -2,10 +2,13 @@ package dev.eventsync.vertx.server;
 
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
-import dev.eventsync.spi.transport.AuthResult;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
 import dev.eventsync.vertx.VertxSettings;
+import dev.eventsync.vertx.dispatch.Failures;
+import dev.eventsync.vertx.dispatch.RequestDispatcher;
+import dev.eventsync.vertx.dispatch.Transport;
+import dev.eventsync.vertx.dispatch.TransportMetrics;
 import dev.eventsync.vertx.wire.RpcCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
@@ -50,11 +53,10 @@ public final class SyncHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(SyncHttpServer.class);
     private static final int MAX_REQUEST_LINE = 64 * 1024;
 
-    private final SyncService service;
+    private final RequestDispatcher dispatcher;
     private final VertxSettings settings;
     private final PrometheusMeterRegistry registry;
     private final TransportMetrics metrics;
-    private final RpcCodec codec;
     private final Optional<Vertx> givenVertx;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -65,11 +67,10 @@ public final class SyncHttpServer {
 
     public SyncHttpServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
                           Optional<Vertx> vertx) {
-        this.service = service;
         this.settings = settings;
         this.registry = registry;
         this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics());
-        this.codec = new RpcCodec(settings.causeFormat());
+        this.dispatcher = new RequestDispatcher(service, new RpcCodec(settings.causeFormat()), metrics);
         this.givenVertx = vertx;
     }
 
@@ -187,18 +188,18 @@ public final class SyncHttpServer {
             return;
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
-        if (target.transport() == SyncTarget.Transport.WS && !upgrade) {
+        if (target.transport() == Transport.WS && !upgrade) {
             metrics.connectionRejected("bad_request");
             plain(request.response(), 426, "transport=ws needs a WebSocket upgrade request (Upgrade: websocket); "
                     + "use transport=http for plain HTTP POSTs");
             return;
         }
-        if (target.transport() == SyncTarget.Transport.HTTP && upgrade) {
+        if (target.transport() == Transport.HTTP && upgrade) {
             metrics.connectionRejected("bad_request");
             plain(request.response(), 400, "a WebSocket upgrade needs transport=ws");
             return;
         }
-        if (target.transport() == SyncTarget.Transport.HTTP && request.method() != HttpMethod.POST) {
+        if (target.transport() == Transport.HTTP && request.method() != HttpMethod.POST) {
             metrics.connectionRejected("bad_request");
             request.response().putHeader(HttpHeaders.ALLOW, "POST");
             plain(request.response(), 405, "transport=http takes one Effect RPC Request per POST");
@@ -210,25 +211,19 @@ public final class SyncHttpServer {
             return;
         }
         CallContext callContext = new CallContext(target.storeId(), target.payload(), headersOf(request),
-                Optional.empty(), target.transport() == SyncTarget.Transport.WS ? "ws" : "http",
+                Optional.empty(), Optional.empty(), target.transport().label(),
                 Optional.ofNullable(request.remoteAddress()).map(Object::toString));
         Context context = Vertx.currentContext();
         request.pause();
-        CompletionStage<AuthResult.Allowed> authorized;
-        try {
-            authorized = service.authorize(callContext);
-        } catch (RuntimeException e) {
-            authorized = CompletableFuture.failedFuture(e);
-        }
-        authorized.whenComplete((allowed, failure) -> context.runOnContext(v -> {
-            if (failure != null) {
-                refuse(request, failure);
-            } else if (target.transport() == SyncTarget.Transport.WS) {
-                upgrade(request, target, callContext, allowed.expiresAt(), context);
+        dispatcher.authorize(callContext, context).onComplete(ar -> {
+            if (ar.failed()) {
+                refuse(request, ar.cause());
+            } else if (target.transport() == Transport.WS) {
+                upgrade(request, target, callContext, ar.result().expiresAt(), context);
             } else {
-                readHttpBody(request, target, callContext, context);
+                readHttpBody(request, callContext, context);
             }
-        }));
+        });
     }
 
     private void refuse(HttpServerRequest request, Throwable failure) {
@@ -268,8 +263,8 @@ public final class SyncHttpServer {
             }
             ServerWebSocket socket = ar.result();
             WsConnection[] holder = new WsConnection[1];
-            WsConnection connection = new WsConnection(socket, context, vertx, target, callContext,
-                    credentialExpiresAt, service, codec, settings, metrics, () -> connections.remove(holder[0]));
+            WsConnection connection = new WsConnection(socket, context, vertx, callContext, credentialExpiresAt,
+                    dispatcher, settings, () -> connections.remove(holder[0]));
             holder[0] = connection;
             connections.add(connection);
             connection.start();
@@ -279,7 +274,7 @@ public final class SyncHttpServer {
         });
     }
 
-    private void readHttpBody(HttpServerRequest request, SyncTarget target, CallContext callContext, Context context) {
+    private void readHttpBody(HttpServerRequest request, CallContext callContext, Context context) {
         HttpServerResponse response = request.response();
         response.setWriteQueueMaxSize(settings.writeQueueMaxBytes());
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -298,8 +293,7 @@ public final class SyncHttpServer {
                 metrics.httpEnded();
             }
         };
-        HttpRpcExchange exchange = new HttpRpcExchange(response, context, target, callContext, service, codec,
-                metrics);
+        HttpRpcExchange exchange = new HttpRpcExchange(response, context, callContext, dispatcher);
         response.endHandler(v -> ended.run());
         response.closeHandler(v -> {
             exchange.peerClosed();
@@ -345,24 +339,17 @@ public final class SyncHttpServer {
                     .put("live", !stopping).put("transport", transport));
             return;
         }
-        Context context = Vertx.currentContext();
-        CompletionStage<SyncService.Health> health;
-        try {
-            health = service.health();
-        } catch (RuntimeException e) {
-            health = CompletableFuture.failedFuture(e);
-        }
-        health.whenComplete((h, failure) -> context.runOnContext(v -> {
-            boolean ready = failure == null && h.ready() && !stopping;
-            String detail = failure != null ? "health check failed: " + failure
-                    : stopping ? "the server is shutting down" : h.detail();
+        dispatcher.health(Vertx.currentContext()).onComplete(ar -> {
+            boolean ready = ar.succeeded() && ar.result().ready() && !stopping;
+            String detail = ar.failed() ? "health check failed: " + ar.cause()
+                    : stopping ? "the server is shutting down" : ar.result().detail();
             json(response, ready ? 200 : 503, new JsonObject()
                     .put("status", ready ? "UP" : "DOWN")
                     .put("live", !stopping)
                     .put("ready", ready)
                     .put("detail", detail)
                     .put("transport", transport));
-        }));
+        });
     }
 
     private void metricsEndpoint(RoutingContext ctx) {
