@@ -76,6 +76,18 @@ public abstract class EventStoreCompatibilityKit {
         return KitSettings.tries(30);
     }
 
+    /** The profile certified: {@code -Deventsync.tck.profile} or eventsync. Rules of other profiles are skipped. */
+    protected Rule.Profile profile() {
+        return KitSettings.profile();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    final void skipRulesOfOtherProfiles(org.junit.jupiter.api.TestInfo test) {
+        test.getTestMethod().flatMap(m -> Rule.ofMethodName(m.getName())).ifPresent(rule ->
+                Assumptions.assumeTrue(profile().includes(rule), rule.id() + " checks a promise of profile "
+                        + rule.profile().label() + " (" + rule.profileBasis() + "); certifying profile " + profile().label()));
+    }
+
     @AfterEach
     final void closeStores() {
         for (EventStore store : opened) {

@@ -13,6 +13,26 @@ public final class KitSettings {
     public static final String SEED_PROPERTY = "eventsync.tck.seed";
     public static final String TRIES_PROPERTY = "eventsync.tck.tries";
     public static final String REPORT_DIR_PROPERTY = "eventsync.tck.reportDir";
+    public static final String PROFILE_PROPERTY = "eventsync.tck.profile";
+    public static final String TIER_PROPERTY = "eventsync.tck.tier";
+
+    /** How long and how hard the kit tries. */
+    public enum Tier {
+        /** For every build: short idles, few tries (seconds per provider in memory). */
+        FAST,
+        /** On request: idles beyond common server and proxy idle timeouts (70 s), five times the tries. */
+        THOROUGH;
+
+        /** {@code fast} or {@code thorough}, in any case. */
+        public static Tier parse(String value) {
+            for (Tier t : values()) {
+                if (t.name().equalsIgnoreCase(value.trim())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown tier '" + value + "'; use fast or thorough");
+        }
+    }
 
     private static final long RUN_SEED = new SecureRandom().nextLong();
 
@@ -32,11 +52,26 @@ public final class KitSettings {
         }
     }
 
-    /** The number of tries: {@code -Deventsync.tck.tries} if given, else {@code defaultTries}. */
+    /** The profile given with {@code -Deventsync.tck.profile} ({@code livestore} or {@code eventsync}), else eventsync. */
+    public static Rule.Profile profile() {
+        String value = System.getProperty(PROFILE_PROPERTY);
+        return value == null || value.isBlank() ? Rule.Profile.EVENTSYNC : Rule.Profile.parse(value);
+    }
+
+    /** The tier given with {@code -Deventsync.tck.tier} ({@code fast} or {@code thorough}), else fast. */
+    public static Tier tier() {
+        String value = System.getProperty(TIER_PROPERTY);
+        return value == null || value.isBlank() ? Tier.FAST : Tier.parse(value);
+    }
+
+    /**
+     * The number of tries: {@code -Deventsync.tck.tries} if given, else {@code defaultTries} (five times that in
+     * the thorough tier).
+     */
     public static int tries(int defaultTries) {
         String value = System.getProperty(TRIES_PROPERTY);
         if (value == null || value.isBlank()) {
-            return defaultTries;
+            return tier() == Tier.THOROUGH ? defaultTries * 5 : defaultTries;
         }
         try {
             int tries = Integer.parseInt(value.trim());

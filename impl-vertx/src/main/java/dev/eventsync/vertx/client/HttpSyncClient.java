@@ -101,6 +101,7 @@ final class HttpSyncClient extends VertxClientBase {
         return subscriber -> context.runOnContext(v -> {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             HttpPull pull = new HttpPull(cursor, live, delivery);
+            track(delivery);
             delivery.start(pull);
             pulls.add(pull);
             pull.poll();
@@ -217,6 +218,7 @@ final class HttpSyncClient extends VertxClientBase {
                 pull.delivery.fail(closedError());
             }
             pulls.clear();
+            endOpenPulls(closedError());
             states.set(ConnectionState.CLOSED);
             done.complete(null);
         });

@@ -53,8 +53,11 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
     private final AtomicLong ids = new AtomicLong();
     private final Runnable onClose;
 
-    /** Set on the context once {@link #close()} started; nothing new is sent after it. */
-    protected boolean closed;
+    /** Set on the context once {@link #close()} started; nothing new is sent after it. Read on any thread. */
+    protected volatile boolean closed;
+
+    /** The pulls whose subscriber has not had a terminal signal yet (on the context), for {@link #endOpenPulls}. */
+    private final java.util.Set<PullDelivery> openDeliveries = new java.util.HashSet<>();
 
     /** The backendId of the last page this client delivered, or null before the first one. */
     private volatile String knownBackendId;
@@ -106,6 +109,17 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
      */
     @Override
     public final Flow.Publisher<PullPage> pull(Optional<PullCursor> cursor, boolean live) {
+        Flow.Publisher<PullPage> pull = resolvedPull(cursor, live);
+        return subscriber -> {
+            if (closed) { // the callback thread may be gone: tell the subscriber on the caller's thread
+                failBeforeStart(subscriber, closedError());
+            } else {
+                pull.subscribe(subscriber);
+            }
+        };
+    }
+
+    private Flow.Publisher<PullPage> resolvedPull(Optional<PullCursor> cursor, boolean live) {
         if (cursor.isEmpty() || cursor.get().backendId().isPresent()) {
             return openPull(cursor, live);
         }
@@ -164,6 +178,21 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
 
     /** The transport's pull; {@code cursor} is empty or carries a backendId. */
     protected abstract Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live);
+
+    /** Registers a new pull's delivery so that {@link #endOpenPulls} can end it (on the context). */
+    protected final void track(PullDelivery delivery) {
+        openDeliveries.removeIf(PullDelivery::isTerminated);
+        openDeliveries.add(delivery);
+    }
+
+    /**
+     * Ends every pull whose subscriber has had no terminal signal, finished ones whose last pages wait for demand
+     * included, with {@code error} (on the context, while closing).
+     */
+    protected final void endOpenPulls(SyncErrorException error) {
+        openDeliveries.forEach(d -> d.fail(error));
+        openDeliveries.clear();
+    }
 
     /** Remembers the backendId of a page handed to a subscriber (any pull of this client). */
     protected final void learnBackendId(PullPage page) {

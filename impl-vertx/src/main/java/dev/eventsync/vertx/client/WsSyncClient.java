@@ -119,6 +119,7 @@ final class WsSyncClient extends VertxClientBase {
         return subscriber -> context.runOnContext(v -> {
             PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
             WsPull pull = new WsPull(cursor, live, delivery);
+            track(delivery);
             delivery.start(pull);
             if (closed) {
                 delivery.fail(closedError());
@@ -148,6 +149,7 @@ final class WsSyncClient extends VertxClientBase {
             vertx.cancelTimer(keepaliveTimerId);
             SyncErrorException error = closedError();
             failAll(error, true);
+            endOpenPulls(error);
             connectWaiters.forEach(w -> w.onFailure.accept(error));
             connectWaiters.clear();
             states.set(ConnectionState.CLOSED);

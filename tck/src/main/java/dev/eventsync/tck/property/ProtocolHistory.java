@@ -169,6 +169,10 @@ public final class ProtocolHistory {
                     throw trial.violation("the final non-live pull of the run did not complete",
                             "a completed pull", all.toString());
                 }
+                if (all.pages().isEmpty()) {
+                    throw trial.violation("the final non-live pull of the run completed without a page",
+                            "at least one page (an empty store still gets {batch: [], NoMore})", all.toString());
+                }
                 all.events().forEach(e -> finalLog.add(e.event()));
                 backendId = all.pages().get(0).backendId();
             }
