@@ -78,6 +78,7 @@ public final class JdbcEventStore implements EventStore {
             + " FROM eventsync_store s WHERE s.store_id = ?";
     private static final String SELECT_STORES = "SELECT store_id, backend_id, head, event_count FROM eventsync_store";
     private static final String DELETE_EVENTS = "DELETE FROM eventsync_event WHERE store_id = ?";
+    private static final String DELETE_STORE = "DELETE FROM eventsync_store WHERE store_id = ?";
     private static final String RESET_STORE = "UPDATE eventsync_store SET backend_id = ?, head = 0, event_count = 0"
             + " WHERE store_id = ?";
 
@@ -86,7 +87,10 @@ public final class JdbcEventStore implements EventStore {
     private final String nodeId;
     private final Optional<JdbcChangeFeed> changeFeed;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Stores whose head row is known to exist (rows are never deleted; reset keeps the row). */
+    /**
+     * Stores whose head row is known to exist on this node (reset keeps the row; a delete by another node is
+     * noticed by the append's lock, which recreates the row).
+     */
     private final Set<StoreId> knownStores = ConcurrentHashMap.newKeySet();
 
     /**
@@ -371,6 +375,33 @@ public final class JdbcEventStore implements EventStore {
         LOG.info("Store {} reset, new backendId {}", storeId, backendId);
     }
 
+    /**
+     * Deletes the store's events and its head row in one transaction, under the row lock that appends take, so
+     * that an append runs entirely before it or entirely after it (then in a new store).
+     */
+    @Override
+    public boolean delete(StoreId storeId) {
+        Objects.requireNonNull(storeId, "storeId");
+        boolean existed = transaction("delete", storeId, false, connection -> {
+            if (selectLocked(connection, storeId).isEmpty()) {
+                return false;
+            }
+            try (PreparedStatement events = connection.prepareStatement(DELETE_EVENTS);
+                 PreparedStatement row = connection.prepareStatement(DELETE_STORE)) {
+                events.setString(1, storeId.value());
+                events.executeUpdate();
+                row.setString(1, storeId.value());
+                row.executeUpdate();
+            }
+            return true;
+        });
+        knownStores.remove(storeId);
+        if (existed) {
+            LOG.info("Store {} deleted", storeId);
+        }
+        return existed;
+    }
+
     @Override
     public Optional<ChangeFeed> changeFeed() {
         return changeFeed.map(ChangeFeed.class::cast);
@@ -419,10 +450,15 @@ public final class JdbcEventStore implements EventStore {
      * retried a few times before the store reports itself unavailable.
      */
     private <T> T transaction(String operation, StoreId storeId, Work<T> work) {
+        return transaction(operation, storeId, true, work);
+    }
+
+    /** As {@link #transaction(String, StoreId, Work)}; {@code createRow} false leaves a missing head row missing. */
+    private <T> T transaction(String operation, StoreId storeId, boolean createRow, Work<T> work) {
         ensureOpen();
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = pool.getConnection()) {
-                if (!knownStores.contains(storeId)) {
+                if (createRow && !knownStores.contains(storeId)) {
                     insertStoreIfAbsent(connection, storeId);
                     knownStores.add(storeId);
                 }

@@ -133,6 +133,12 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
+    public boolean delete(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        return logs.remove(store) != null; // atomic against append's compute on the same key
+    }
+
+    @Override
     public void checkHealth() {
         // memory is always there
     }

@@ -2,8 +2,10 @@ package dev.eventsync.vertx;
 
 import dev.eventsync.vertx.wire.CauseFormat;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the Vert.x transport listens and what it allows per connection.
@@ -23,10 +25,12 @@ import java.util.Objects;
  * @param storeHeadMetrics     whether to export a head gauge per store (one time series per store)
  * @param corsAllowedOrigins   origins allowed to call the HTTP transport from a browser ({@code *} for any);
  *                             empty disables CORS (WebSockets need none)
+ * @param tls                  when present, the server speaks TLS only ({@code wss://}, {@code https://}) with this
+ *                             PEM certificate chain and private key
  */
 public record VertxSettings(String host, int port, int maxFrameBytes, int maxRequestsInFlight, int maxUnackedChunks,
                             Duration idleTimeout, int writeQueueMaxBytes, CauseFormat causeFormat,
-                            boolean storeHeadMetrics, List<String> corsAllowedOrigins) {
+                            boolean storeHeadMetrics, List<String> corsAllowedOrigins, Optional<Tls> tls) {
 
     public static final int DEFAULT_PORT = 8787;
 
@@ -35,6 +39,7 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(causeFormat, "causeFormat");
         corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        Objects.requireNonNull(tls, "tls");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -56,58 +61,77 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
      */
     public static VertxSettings defaults() {
         return new VertxSettings("127.0.0.1", DEFAULT_PORT, 1 << 20, 16, 1, Duration.ofSeconds(60), 1 << 20,
-                CauseFormat.EFFECT3_TREE, true, List.of());
+                CauseFormat.EFFECT3_TREE, true, List.of(), Optional.empty());
     }
 
     public VertxSettings withHost(String value) {
         return new VertxSettings(value, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withPort(int value) {
         return new VertxSettings(host, value, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withMaxFrameBytes(int value) {
         return new VertxSettings(host, port, value, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withMaxRequestsInFlight(int value) {
         return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withMaxUnackedChunks(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, value, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withIdleTimeout(Duration value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, value,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withWriteQueueMaxBytes(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                value, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                value, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withCauseFormat(CauseFormat value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins, tls);
     }
 
     public VertxSettings withStoreHeadMetrics(boolean value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins, tls);
     }
 
     /** Allows browser apps on these origins ({@code *} for any) to use the HTTP transport. */
     public VertxSettings withCorsAllowedOrigins(List<String> value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value, tls);
+    }
+
+    /** Serves TLS only ({@code wss://}, {@code https://}) with the given PEM files. */
+    public VertxSettings withTls(Tls value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, Optional.of(value));
+    }
+
+    /**
+     * A TLS identity as PEM files, as certificate authorities and {@code openssl} write them.
+     *
+     * @param certificateChain the server certificate, then any intermediates ({@code -----BEGIN CERTIFICATE-----})
+     * @param privateKey       its private key, PKCS#8 or PKCS#1, unencrypted ({@code -----BEGIN PRIVATE KEY-----})
+     */
+    public record Tls(Path certificateChain, Path privateKey) {
+        public Tls {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
     }
 
     /** The hard cap on a WebSocket message or HTTP body: twice {@link #maxFrameBytes()}. */

@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param authToken     a shared token clients must send as {@code {"authToken": "..."}} (or as a bearer header)
  * @param jwtSecret     an HS256 secret; clients must send a valid JWT as {@code authToken}
  * @param shutdownGrace how long a stopping server lets in-flight pushes finish
+ * @param http          CORS, TLS and the admin API
  */
 public record ServerConfig(String host, int port, StorageSpec storage, Optional<String> dbUser,
                            Optional<String> dbPassword, int dbPoolSize, SyncLimits limits, Optional<String> authToken,
-                           Optional<String> jwtSecret, Duration shutdownGrace) {
+                           Optional<String> jwtSecret, Duration shutdownGrace, HttpOptions http) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -33,6 +34,7 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
         Objects.requireNonNull(authToken, "authToken");
         Objects.requireNonNull(jwtSecret, "jwtSecret");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(http, "http");
         if (port < 0 || port > 65535) {
             throw new ConfigurationException("port must be between 0 and 65535, got " + port);
         }
@@ -47,21 +49,26 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
     /** The defaults: 127.0.0.1:8787 on the SQLite file {@value StorageSpec#DEFAULT_SQLITE_FILE}, no auth. */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8787, StorageSpec.parse("sqlite"), Optional.empty(), Optional.empty(),
-                10, SyncLimits.DEFAULTS, Optional.empty(), Optional.empty(), Duration.ofSeconds(10));
+                10, SyncLimits.DEFAULTS, Optional.empty(), Optional.empty(), Duration.ofSeconds(10), HttpOptions.defaults());
     }
 
     public ServerConfig withStorage(StorageSpec value) {
         return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace);
+                shutdownGrace, http);
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace);
+                shutdownGrace, http);
     }
 
     public ServerConfig withAuthToken(String value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, Optional.of(value),
-                jwtSecret, shutdownGrace);
+                jwtSecret, shutdownGrace, http);
+    }
+
+    public ServerConfig withHttp(HttpOptions value) {
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+                shutdownGrace, value);
     }
 }

@@ -384,6 +384,41 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
+    public void required_S_DELETE_01_deleteForgetsTheStoreEntirely() throws Exception {
+        Trial t = Trial.fixed(Rule.S_DELETE_01);
+        EventStore store = open();
+        StoreId id = freshId("delete");
+        StoreId other = freshId("delete");
+        append(t, store, id, 0, chain(0, 3, "a"), nextInstant());
+        Instant atOther = nextInstant();
+        append(t, store, other, 0, chain(0, 2, "o"), atOther);
+        String before = store.backendId(id);
+        String otherBefore = store.backendId(other);
+        t.checkEqual("delete of an existing store reports it existed", true, store.delete(id));
+        t.step("delete(" + id + ")");
+        Set<StoreId> listed = new HashSet<>();
+        store.stores().forEach(info -> listed.add(info.storeId()));
+        t.check(!listed.contains(id), "stores() after delete", "no " + id, listed);
+        t.check(listed.contains(other), "stores() after delete", "still " + other, listed);
+        t.checkEqual("the other store's events", stored(chain(0, 2, "o"), atOther), readAll(store, other));
+        t.checkEqual("the other store's backendId", otherBefore, store.backendId(other));
+        t.checkEqual("head after delete", 0L, store.head(id));
+        t.checkEqual("events after delete", List.of(), readAll(store, id));
+        t.checkEqual("countAfter(0) after delete", 0L, store.countAfter(id, 0));
+        String after = store.backendId(id);
+        t.check(!after.equals(before) && !after.isBlank(), "backendId of the store used again after delete",
+                "a new id, not " + before, after);
+        t.checkEqual("an append at the root after delete", new AppendResult.Appended(1),
+                append(t, store, id, 0, chain(0, 1, "again"), nextInstant()));
+        StoreId never = freshId("delete");
+        t.checkEqual("delete of a store never used reports it did not exist", false, store.delete(never));
+        t.step("delete(" + never + ")");
+        Set<StoreId> afterUnknown = new HashSet<>();
+        store.stores().forEach(info -> afterUnknown.add(info.storeId()));
+        t.check(!afterUnknown.contains(never), "stores() after deleting an unknown store", "no " + never, afterUnknown);
+    }
+
+    @Test
     public void required_S_ISO_01_storesAreIndependent() throws Exception {
         Trial t = Trial.fixed(Rule.S_ISO_01);
         EventStore store = open();

@@ -4,6 +4,7 @@ import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
+import dev.eventsync.vertx.HttpRoutes;
 import dev.eventsync.vertx.VertxSettings;
 import dev.eventsync.vertx.dispatch.Failures;
 import dev.eventsync.vertx.dispatch.RequestDispatcher;
@@ -24,6 +25,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -58,15 +60,18 @@ public final class SyncHttpServer {
     private final PrometheusMeterRegistry registry;
     private final TransportMetrics metrics;
     private final Optional<Vertx> givenVertx;
+    private final List<HttpRoutes> routes;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
 
     private Vertx vertx;
     private HttpServer httpServer;
+    private JvmMetrics jvmMetrics;
     private volatile boolean stopping;
     private volatile int port = -1;
 
     public SyncHttpServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
-                          Optional<Vertx> vertx) {
+                          Optional<Vertx> vertx, List<HttpRoutes> routes) {
+        this.routes = List.copyOf(routes);
         this.settings = settings;
         this.registry = registry;
         this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics());
@@ -91,6 +96,7 @@ public final class SyncHttpServer {
         }
         vertx = givenVertx.orElseGet(Vertx::vertx);
         stopping = false; // a stopped server may be started again
+        jvmMetrics = new JvmMetrics(registry);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())
@@ -103,10 +109,13 @@ public final class SyncHttpServer {
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() * 2))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setRegisterWebSocketWriteHandlers(false);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certificateChain().toString()).setKeyPath(tls.privateKey().toString())));
         Router router = Router.router(vertx);
         if (!settings.corsAllowedOrigins().isEmpty()) {
             router.route().handler(cors(settings.corsAllowedOrigins()));
         }
+        routes.forEach(r -> r.mount(router, vertx));
         router.route().handler(this::routeSync);
         router.get("/health").handler(ctx -> health(ctx, true));
         router.get("/health/ready").handler(ctx -> health(ctx, true));
@@ -122,7 +131,8 @@ public final class SyncHttpServer {
         httpServer.listen().onComplete(ar -> {
             if (ar.succeeded()) {
                 port = ar.result().actualPort();
-                LOG.info("Eventsync Vert.x transport listening on {}:{}", settings.host(), port);
+                LOG.info("Eventsync Vert.x transport listening on {}:{}{}", settings.host(), port,
+                        settings.tls().isPresent() ? " (TLS)" : "");
                 started.complete(port);
             } else {
                 LOG.error("Eventsync Vert.x transport could not listen on {}:{}", settings.host(), settings.port(),
@@ -145,6 +155,8 @@ public final class SyncHttpServer {
         }
         httpServer = null;
         stopping = true;
+        jvmMetrics.close();
+        routes.forEach(HttpRoutes::stopping);
         LOG.info("Eventsync Vert.x transport stopping: {} WebSocket connection(s), grace {}", connections.size(), grace);
         for (WsConnection c : connections) {
             c.context().runOnContext(v -> c.beginShutdown());
@@ -359,15 +371,19 @@ public final class SyncHttpServer {
 
     // ---------------------------------------------------------------- helpers
 
-    /** CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). */
+    /**
+     * CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). Exact
+     * origins are echoed and may send credentials ({@code Access-Control-Allow-Credentials: true}); {@code *}
+     * answers the wildcard and never allows credentials, as browsers require (Fetch standard, "CORS check").
+     */
     private static CorsHandler cors(List<String> origins) {
         CorsHandler cors = CorsHandler.create();
         if (origins.contains("*")) {
-            cors.addOriginWithRegex(".*");
+            cors.addOrigin("*");
         } else {
-            cors.addOrigins(origins);
+            cors.addOrigins(origins).allowCredentials(true);
         }
-        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("content-type", "x-livestore-store-id", "traceparent", "b3", "authorization"))
                 .maxAgeSeconds(600);
     }

@@ -47,7 +47,7 @@ final class StoresCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.defaults();
         config = new ServerConfig(config.host(), config.port(), spec, Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), 2, config.limits(), Optional.empty(), Optional.empty(),
-                config.shutdownGrace());
+                config.shutdownGrace(), config.http());
         try (EventStore storage = Eventsync.openStorage(config)) {
             List<StoreInfo> stores = storage.stores();
             PrintWriter out = this.spec.commandLine().getOut();

@@ -75,6 +75,11 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     @Override
+    public synchronized boolean delete(StoreId store) {
+        return logs.remove(store) != null;
+    }
+
+    @Override
     public synchronized void reset(StoreId store) {
         logs.remove(store);
     }

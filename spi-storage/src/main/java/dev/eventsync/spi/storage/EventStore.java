@@ -77,6 +77,17 @@ public interface EventStore extends AutoCloseable {
     void reset(StoreId storeId);
 
     /**
+     * Deletes a store: its events and its backendId. Afterwards the store is absent from {@link #stores()}, and
+     * its next use creates it anew, empty and with a new backendId, as for a store never used. Deleting is
+     * atomic with respect to {@link #append}: a concurrent append lands entirely before the delete (and is
+     * deleted with the rest) or entirely after it (in the new store, where the head check sees head 0).
+     * Deleting a store that does not exist changes nothing.
+     *
+     * @return whether the store existed
+     */
+    boolean delete(StoreId store);
+
+    /**
      * The feed of appends made by <em>other</em> processes sharing this storage, for stores whose live
      * pulls this process serves. Empty when the storage is private to one process.
      */
