@@ -268,7 +268,7 @@ class HttpTransportTest {
                 .contains("eventsync_pushes_total{outcome=\"rejected\",reason=\"server_ahead\",transport=\"http\"} 1.0")
                 .contains("eventsync_events_appended_total 1.0")
                 .contains("eventsync_pull_pages_total{transport=\"http\"} 1.0")
-                .contains("eventsync_store_head{store=\"m1\"} 1.0")
+                .doesNotContain("eventsync_store_head") // per-store series are off by default
                 .contains("eventsync_push_latency_seconds_bucket")
                 .contains("eventsync_live_subscribers")
                 .contains("eventsync_connections{transport=\"ws\"}");

@@ -129,8 +129,9 @@ public final class RequestDispatcher {
             };
         } catch (WireFormatException e) {
             LOG.debug("{} store {}: bad request {}: {}", transport.label(), connection.storeId(), id, e.getMessage());
-            return new Call.Refused(id, codec.exitFailure(id, new SyncError.InvalidRequest(e.getMessage())),
-                    "malformed");
+            SyncError error = e.toError();
+            return new Call.Refused(id, codec.exitFailure(id, error),
+                    error instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
         }
     }
 

@@ -14,6 +14,8 @@ import dev.eventsync.vertx.wire.WireFormatException;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP sync request ({@code POST ?storeId=..&transport=http}): the HTTP framing of the sync-cf RPCs. The
@@ -22,6 +24,8 @@ import java.util.Optional;
  * come, each one requested only while the response's write queue has room.
  */
 final class HttpRpcExchange implements PullSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRpcExchange.class);
 
     private final HttpServerResponse response;
     private final Context context;
@@ -54,13 +58,28 @@ final class HttpRpcExchange implements PullSink {
     }
 
     void handle(String body) {
+        try {
+            dispatch(body);
+        } catch (RuntimeException e) {
+            // a bug, not bad input (bad input is answered in dispatch): the request still gets an answer
+            LOG.error("{}: failed to handle a request", label, e);
+            if (first) {
+                response.setStatusCode(500);
+            }
+            append(codec.defect("internal server error while handling the request; the server log has the details"));
+            end();
+        }
+    }
+
+    private void dispatch(String body) {
         long received = System.nanoTime();
         startResponse();
         ClientMessage message;
         try {
             message = codec.decodeClientMessage(body);
         } catch (WireFormatException e) {
-            metrics.badFrame("malformed");
+            metrics.badFrame(e.toError() instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
+            LOG.debug("{}: bad request: {}", label, e.getMessage());
             failBadInput(e);
             return;
         }
@@ -141,7 +160,7 @@ final class HttpRpcExchange implements PullSink {
 
     private void failBadInput(WireFormatException e) {
         if (e.requestId().isPresent()) {
-            exit(codec.exitFailure(e.requestId().get(), new SyncError.InvalidRequest(e.getMessage())));
+            exit(codec.exitFailure(e.requestId().get(), e.toError()));
         } else {
             response.setStatusCode(400);
             append(codec.defect("invalid message: " + e.getMessage()));

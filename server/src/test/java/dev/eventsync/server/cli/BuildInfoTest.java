@@ -30,6 +30,9 @@ class BuildInfoTest {
         String bom = Files.readString(ROOT.resolve("bom/pom.xml"));
         assertThat(firstMatch(bom, "<artifactId>eventsync-bom</artifactId>\\s*<version>([^<]+)</version>"))
                 .isEqualTo(Version.number());
+        assertThat(firstMatch(bom, "<artifactId>junit-bom</artifactId><version>([^<]+)</version>"))
+                .as("the JUnit of the BOM is the one the kit is built with")
+                .isEqualTo(firstMatch(parent, "<junit.version>([^<]+)</junit.version>"));
         List<String> modules = allMatches(parent, "<module>([^<]+)</module>");
         modules.removeAll(List.of("bom", "bench", "architecture-tests"));
         assertThat(modules).isNotEmpty();
