@@ -1,4 +1,4 @@
-package dev.eventsync.server.examples;
+package dev.eventsync.example.storage;
 
 import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The README's example of a storage provider: every store a sorted map behind one lock. Simple rather
+ * The README's example of a storage: every store a sorted map behind one lock. Simple rather
  * than fast; it passes the storage compatibility kit ({@code SortedMapEventStoreCompatibilityTest}).
  */
 public final class SortedMapEventStore implements EventStore {
@@ -28,23 +28,23 @@ public final class SortedMapEventStore implements EventStore {
 
     private final Map<StoreId, Log> logs = new HashMap<>();
 
-    private Log log(StoreId store) {
-        return logs.computeIfAbsent(store, s -> new Log(UUID.randomUUID().toString(), new TreeMap<>()));
+    private Log log(StoreId storeId) {
+        return logs.computeIfAbsent(storeId, s -> new Log(UUID.randomUUID().toString(), new TreeMap<>()));
     }
 
     @Override
-    public synchronized long head(StoreId store) {
-        return log(store).head();
+    public synchronized long head(StoreId storeId) {
+        return log(storeId).head();
     }
 
     @Override
-    public synchronized String backendId(StoreId store) {
-        return log(store).backendId();
+    public synchronized String backendId(StoreId storeId) {
+        return log(storeId).backendId();
     }
 
     @Override
-    public synchronized AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
-        Log log = log(store);
+    public synchronized AppendResult append(StoreId storeId, long expectedHead, List<Event> batch, Instant createdAt) {
+        Log log = log(storeId);
         if (log.head() != expectedHead) {
             return new AppendResult.HeadMismatch(log.head()); // the head check, inside the lock
         }
@@ -57,13 +57,13 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     @Override
-    public synchronized List<StoredEvent> read(StoreId store, long after, int limit) {
-        return log(store).events().tailMap(after, false).values().stream().limit(limit).toList();
+    public synchronized List<StoredEvent> read(StoreId storeId, long after, int limit) {
+        return log(storeId).events().tailMap(after, false).values().stream().limit(limit).toList();
     }
 
     @Override
-    public synchronized long countAfter(StoreId store, long after) {
-        return log(store).events().tailMap(after, false).size();
+    public synchronized long countAfter(StoreId storeId, long after) {
+        return log(storeId).events().tailMap(after, false).size();
     }
 
     @Override
@@ -75,13 +75,13 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     @Override
-    public synchronized boolean delete(StoreId store) {
-        return logs.remove(store) != null;
+    public synchronized boolean delete(StoreId storeId) {
+        return logs.remove(storeId) != null;
     }
 
     @Override
-    public synchronized void reset(StoreId store) {
-        logs.remove(store);
+    public synchronized void reset(StoreId storeId) {
+        logs.remove(storeId);
     }
 
     @Override
