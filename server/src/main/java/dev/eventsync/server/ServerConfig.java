@@ -1,6 +1,7 @@
 package dev.eventsync.server;
 
 import dev.eventsync.api.SyncLimits;
+import dev.eventsync.server.auth.JwtSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,13 +18,13 @@ import java.util.Optional;
  * @param dbPoolSize    connections in the database pool
  * @param limits        push and pull limits
  * @param authToken     a shared token clients must send as {@code {"authToken": "..."}} (or as a bearer header)
- * @param jwtSecret     an HS256 secret; clients must send a valid JWT as {@code authToken}
+ * @param jwt           how to verify JWTs, when clients must send one as {@code authToken} (or a bearer header)
  * @param shutdownGrace how long a stopping server lets in-flight pushes finish
  * @param http          CORS, TLS and the admin API
  */
 public record ServerConfig(String host, int port, StorageSpec storage, Optional<String> dbUser,
                            Optional<String> dbPassword, int dbPoolSize, SyncLimits limits, Optional<String> authToken,
-                           Optional<String> jwtSecret, Duration shutdownGrace, HttpOptions http) {
+                           Optional<JwtSettings> jwt, Duration shutdownGrace, HttpOptions http) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -32,7 +33,7 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
         Objects.requireNonNull(dbPassword, "dbPassword");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(authToken, "authToken");
-        Objects.requireNonNull(jwtSecret, "jwtSecret");
+        Objects.requireNonNull(jwt, "jwt");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(http, "http");
         if (port < 0 || port > 65535) {
@@ -41,8 +42,8 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
         if (dbPoolSize < 1) {
             throw new ConfigurationException("db-pool-size must be at least 1, got " + dbPoolSize);
         }
-        if (authToken.isPresent() && jwtSecret.isPresent()) {
-            throw new ConfigurationException("choose one of --auth-token and --jwt-secret, not both");
+        if (authToken.isPresent() && jwt.isPresent()) {
+            throw new ConfigurationException("choose one of --auth-token and the --jwt-* options, not both");
         }
     }
 
@@ -53,22 +54,22 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
     }
 
     public ServerConfig withStorage(StorageSpec value) {
-        return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, http);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, http);
     }
 
     public ServerConfig withAuthToken(String value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, Optional.of(value),
-                jwtSecret, shutdownGrace, http);
+                jwt, shutdownGrace, http);
     }
 
     public ServerConfig withHttp(HttpOptions value) {
-        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, value);
     }
 }

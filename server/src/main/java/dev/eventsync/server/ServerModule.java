@@ -35,7 +35,7 @@ public final class ServerModule extends AbstractModule {
         EventsyncBinder eventsync = EventsyncBinder.of(binder());
         eventsync.limits().toInstance(config.limits());
         config.authToken().ifPresent(token -> eventsync.addAuthenticator().toInstance(new SharedTokenAuthenticator(token)));
-        config.jwtSecret().ifPresent(secret -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(secret)));
+        config.jwt().ifPresent(jwt -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(jwt)));
         transports(binder());
         VertxSettings vertx = VertxSettings.defaults().withHost(config.host()).withPort(config.port())
                 .withCorsAllowedOrigins(config.http().corsOrigins());
