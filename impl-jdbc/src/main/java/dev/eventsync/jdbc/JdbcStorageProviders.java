@@ -65,7 +65,8 @@ public final class JdbcStorageProviders {
 
         @Override
         public EventStore open(StorageOptions options) {
-            JdbcSettings settings = JdbcSettings.of(options.target()).withMaximumPoolSize(options.poolSize());
+            JdbcSettings settings = JdbcSettings.of(options.target()).withMaximumPoolSize(options.poolSize())
+                    .withChangeFeedInterval(options.changeFeedInterval());
             if (options.user().isPresent()) {
                 settings = settings.withCredentials(options.user().get(), options.password().orElse(""));
             }
@@ -86,10 +87,31 @@ public final class JdbcStorageProviders {
             super("sqlite", List.of(), URL_PREFIX + DEFAULT_SQLITE_FILE, List.of(URL_PREFIX));
         }
 
+        /**
+         * The JDBC URL of an SQLite setting, which must name a file: an empty path and in-memory databases
+         * ({@code :memory:}, {@code file::memory:}, {@code mode=memory}) are refused, because each pooled
+         * connection would open its own private database (pushes would fail and pulls disagree).
+         */
         @Override
         public Optional<String> targetOf(String setting) {
-            return super.targetOf(setting).map(t -> t.regionMatches(true, 0, URL_PREFIX, 0, URL_PREFIX.length())
-                    ? t : URL_PREFIX + t);
+            Optional<String> url = super.targetOf(setting).map(t -> t.regionMatches(true, 0, URL_PREFIX, 0,
+                    URL_PREFIX.length()) ? t : URL_PREFIX + t);
+            url.ifPresent(u -> requireFile(u.substring(URL_PREFIX.length())));
+            return url;
+        }
+
+        private static void requireFile(String path) {
+            String lower = path.trim().toLowerCase(Locale.ROOT);
+            String fix = "; give a file, for example --storage sqlite:" + DEFAULT_SQLITE_FILE
+                    + ", or use --storage memory for a store that is not kept";
+            if (lower.isEmpty() || lower.equals("file:")) {
+                throw new IllegalArgumentException("no SQLite file path" + fix);
+            }
+            if (lower.equals(":memory:") || lower.startsWith("file::memory:") || lower.contains("mode=memory")
+                    || lower.startsWith(":memory:?")) {
+                throw new IllegalArgumentException("an in-memory SQLite database, which each pooled connection would"
+                        + " open privately (pushes would fail and pulls disagree)" + fix);
+            }
         }
 
         @Override

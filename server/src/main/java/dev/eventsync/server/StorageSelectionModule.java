@@ -73,7 +73,7 @@ public final class StorageSelectionModule extends AbstractModule {
         @Override
         public EventStore get() {
             StorageOptions options = new StorageOptions(config.storage().target(), config.dbUser(),
-                    config.dbPassword(), config.dbPoolSize());
+                    config.dbPassword(), config.dbPoolSize(), config.changeFeedInterval());
             try {
                 return provider.open(options);
             } catch (StorageUnavailableException e) {

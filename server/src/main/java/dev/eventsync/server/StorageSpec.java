@@ -27,11 +27,20 @@ public record StorageSpec(String kind, String target) {
         Objects.requireNonNull(target, "target");
     }
 
-    /** Reads a {@code --storage} setting with the storages on the classpath. */
+    /**
+     * Reads a {@code --storage} setting with the storages on the classpath. A setting its storage refuses (for
+     * example an SQLite setting without a file, or an in-memory SQLite database, which each pooled connection
+     * would open privately) is a {@link ConfigurationException} with the storage's reason.
+     */
     public static StorageSpec parse(String setting) {
         String s = setting.trim();
         for (StorageProvider provider : onClasspath()) {
-            Optional<String> target = provider.targetOf(s);
+            Optional<String> target;
+            try {
+                target = provider.targetOf(s);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("--storage " + s + ": " + e.getMessage(), e);
+            }
             if (target.isPresent()) {
                 return new StorageSpec(provider.name(), target.get());
             }

@@ -144,6 +144,27 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
+    public void required_S_EMPTY_02_readsNeverCreateAStore() throws Exception {
+        Trial t = Trial.fixed(Rule.S_EMPTY_02);
+        EventStore store = open();
+        StoreId id = freshId("unwritten");
+        t.step("reads of the fresh store " + id);
+        store.head(id);
+        String backendId = store.backendId(id);
+        store.read(id, 0, 100);
+        store.countAfter(id, 0);
+        store.countAfter(id, 5);
+        t.checkEqual("backendId of the unwritten store on a second call", backendId, store.backendId(id));
+        t.check(store.stores().stream().noneMatch(info -> info.storeId().equals(id)),
+                "stores() after reads of " + id, "not listed", store.stores());
+        append(t, store, id, 0, chain(0, 2, "a"), nextInstant());
+        t.checkEqual("backendId after the first append (the one the empty store answered)", backendId,
+                store.backendId(id));
+        t.check(store.stores().stream().anyMatch(info -> info.storeId().equals(id) && info.head() == 2),
+                "stores() after the first append to " + id, "listed with head 2", store.stores());
+    }
+
+    @Test
     public void required_S_APPEND_01_appendAtHeadIsAccepted() throws Exception {
         Trial t = Trial.fixed(Rule.S_APPEND_01);
         EventStore store = open();
@@ -339,6 +360,50 @@ public abstract class EventStoreCompatibilityKit {
             t.checkEqual("args of event " + (i + 1) + " (sent " + sent.map(s -> s.length() + " chars").orElse("absent") + ")", sent, got);
             t.checkEqual("event " + (i + 1) + " as a whole", batch.get(i), back.get(i).event());
             t.checkEqual("accept time of event " + (i + 1), at, back.get(i).createdAt());
+        }
+    }
+
+    @Test
+    public void required_S_TEXT_01_everyFieldRoundTripsByteForByte() throws Exception {
+        Trial t = Trial.fixed(Rule.S_TEXT_01);
+        EventStore store = open();
+        StoreId id = freshId("text");
+        List<String> texts = List.of(
+                "v1.Note\ud83d\ude00\ud800\udc00\udbff\udfff",    // 4-byte characters, first and last plane
+                "e\u0301 \u00e9 \u0130 \u212b \ufb01",              // combining and compatibility forms, kept as sent
+                "ctl\u0001\u0007\b\t\n\r\u001f\u007f\u0085",     // control characters other than NUL
+                "\u200b\u200d\u2028\u2029\ufeff\ufffd\uffff",      // format characters, BOM, noncharacter
+                "sp  a ce ",                                            // whitespace kept
+                "\u4e2d\u6587\u0639\u0631\u0628\u064a",            // CJK, right-to-left
+                "x".repeat(10_000) + "\ud83c\udf89");                  // long, ending on a pair
+        List<String> args = List.of(
+                "{\"nul\":\"a\\u0000b\"}",
+                "[\"\\ud800\",\"\\udfff\",\"\\ud83d\\ude00\"]",
+                "\"\\u00E9\\u00e9\u00e9\"",
+                "{\"n\":9007199254740993,\"f\":1E400,\"z\":-0.0}");
+        List<Event> batch = new ArrayList<>();
+        long seq = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            long parent = seq;
+            seq = parent + 1 + i * 1_000_000_000_000L;
+            batch.add(new Event(texts.get(i), Optional.of(args.get(i % args.size())), seq, parent,
+                    texts.get((i + 1) % texts.size()), texts.get((i + 2) % texts.size())));
+        }
+        long max = dev.eventsync.api.SeqNums.MAX_SAFE_INTEGER;
+        batch.add(new Event("max", Optional.empty(), max, seq, "c", "s"));
+        Instant at = nextInstant();
+        append(t, store, id, 0, batch, at);
+        t.checkEqual("head after appending seqNum 2^53-1", max, store.head(id));
+        List<StoredEvent> back = readAll(store, id);
+        t.checkEqual("number of events read back", batch.size(), back.size());
+        for (int i = 0; i < Math.min(batch.size(), back.size()); i++) {
+            Event sent = batch.get(i);
+            Event got = back.get(i).event();
+            t.checkEqual("name of event #" + i, sent.name(), got.name());
+            t.checkEqual("clientId of event #" + i, sent.clientId(), got.clientId());
+            t.checkEqual("sessionId of event #" + i, sent.sessionId(), got.sessionId());
+            t.checkEqual("args of event #" + i, sent.args(), got.args());
+            t.checkEqual("event #" + i + " as a whole", sent, got);
         }
     }
 

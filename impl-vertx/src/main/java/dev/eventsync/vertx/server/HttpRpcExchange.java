@@ -105,13 +105,29 @@ final class HttpRpcExchange implements PullSink {
 
     /** Answers a body over the soft frame limit with a {@code LimitExceeded} error for its request. */
     void refuseOversize(String body, int bytes, int limit) {
+        refuse(body, new SyncError.LimitExceeded("maxFrameBytes", limit, bytes), 413);
+    }
+
+    /**
+     * Answers a body that is not UTF-8 (RFC 8259 §8.1 requires it) with an {@code InvalidRequest} for its
+     * request, never decoding it into U+FFFD replacement characters that would be stored.
+     *
+     * @param lossyBody the body decoded with replacement characters, only to find the request id
+     */
+    void refuseInvalidUtf8(String lossyBody, int byteOffset) {
+        LOG.debug("{}: body is not UTF-8 at byte {}", label, byteOffset);
+        refuse(lossyBody, new SyncError.InvalidRequest("the request body is not valid UTF-8 (first bad byte at offset "
+                + byteOffset + "); send the Request as JSON text encoded in UTF-8"), 400);
+    }
+
+    /** Fails the body's request with {@code error}, or answers {@code status} with a Defect when it has no id. */
+    private void refuse(String body, SyncError error, int status) {
         startResponse();
-        SyncError error = new SyncError.LimitExceeded("maxFrameBytes", limit, bytes);
         Optional<String> id = codec.peekRequestId(body);
         if (id.isPresent()) {
             exit(codec.exitFailure(id.get(), error));
         } else {
-            response.setStatusCode(413);
+            response.setStatusCode(status);
             append(codec.defect(error.message()));
             end();
         }

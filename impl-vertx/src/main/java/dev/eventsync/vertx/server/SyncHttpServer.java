@@ -2,6 +2,7 @@ package dev.eventsync.vertx.server;
 
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
+import dev.eventsync.api.json.ProtocolJson;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
 import dev.eventsync.vertx.HttpRoutes;
@@ -150,8 +151,9 @@ public final class SyncHttpServer {
                         settings.maxConnectionsPerAddress());
                 started.complete(port);
             } else {
-                LOG.error("Eventsync Vert.x transport could not listen on {}:{}", settings.host(), settings.port(),
-                        ar.cause());
+                // the caller reports the failure (the server exits with one line): no stack trace here
+                LOG.debug("Eventsync Vert.x transport could not listen on {}:{}: {}", settings.host(),
+                        settings.port(), ar.cause().toString());
                 httpServer = null;
                 closeOwnVertx().onComplete(x -> started.completeExceptionally(ar.cause()));
             }
@@ -407,9 +409,18 @@ public final class SyncHttpServer {
             if (body.length() > settings.maxFrameBytes()) {
                 metrics.badFrame("oversize");
                 exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
-            } else {
-                exchange.handle(body.toString());
+                return;
             }
+            byte[] bytes = body.getBytes();
+            String text;
+            try {
+                text = ProtocolJson.decodeUtf8(bytes, 0, bytes.length);
+            } catch (ProtocolJson.InvalidUtf8Exception e) {
+                metrics.badFrame("invalid_utf8");
+                exchange.refuseInvalidUtf8(body.toString(), e.byteOffset());
+                return;
+            }
+            exchange.handle(text);
         });
         request.resume();
     }

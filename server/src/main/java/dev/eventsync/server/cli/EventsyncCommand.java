@@ -4,10 +4,14 @@ import dev.eventsync.server.ConfigurationException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
-/** The {@code eventsync} command line: {@code serve}, {@code certify}, {@code stores}, {@code inspect}. */
+/**
+ * The {@code eventsync} command line: {@code serve}, {@code certify}, {@code stores}, {@code inspect},
+ * {@code delete-store}.
+ */
 @CommandLine.Command(name = "eventsync", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A sync server for event-sourced, local-first apps (LiveStore compatible).",
         subcommands = {ServeCommand.class, CertifyCommand.class, StoresCommand.class, InspectCommand.class,
+                DeleteStoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EventsyncCommand implements Runnable {
 
@@ -27,6 +31,20 @@ public final class EventsyncCommand implements Runnable {
         return run(args, System.getenv(), null, null);
     }
 
+    /** The long option names (without dashes) of every command, the keys a config file may use. */
+    private static java.util.Set<String> optionNames(CommandLine cli) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (CommandLine command : cli.getSubcommands().values()) {
+            for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                if (!option.usageHelp() && !option.versionHelp()) {
+                    names.add(option.longestName().replaceFirst("^--", ""));
+                }
+            }
+        }
+        names.remove("config");
+        return names;
+    }
+
     /**
      * Runs the command line with {@code env} as the environment and the given streams (null: the console), for
      * embedding and tests; returns the exit code.
@@ -40,7 +58,7 @@ public final class EventsyncCommand implements Runnable {
             cli.setErr(err);
         }
         try {
-            cli.setDefaultValueProvider(SettingsDefaults.load(args, env));
+            cli.setDefaultValueProvider(SettingsDefaults.load(args, env, optionNames(cli)));
         } catch (CommandLine.ParameterException e) {
             cli.getErr().println("eventsync: " + e.getMessage());
             return EXIT_CONFIG;

@@ -102,6 +102,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds a stopping server lets in-flight pushes finish (default: ${DEFAULT-VALUE}).")
     int shutdownGraceSeconds;
 
+    @CommandLine.Option(names = "--change-feed-interval", defaultValue = "500", paramLabel = "MILLIS",
+            description = "MariaDB and SQLite: how often (ms) a node looks for appends and resets made by other nodes "
+                    + "or processes on the same database (PostgreSQL is notified instead; default: ${DEFAULT-VALUE}).")
+    long changeFeedIntervalMillis;
+
     @CommandLine.Option(names = "--log-level", defaultValue = "INFO", description = "ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
@@ -171,12 +176,27 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }
+        requireNonBlankSecret("--auth-token", authToken);
+        requireNonBlankSecret("--jwt-secret", jwtSecret);
+        requireNonBlankSecret("--admin-token", adminToken);
         return new ServerConfig(host, port, StorageSpec.parse(storage), Optional.ofNullable(dbUser),
-                Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken).filter(s -> !s.isBlank()),
+                Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken),
                 jwt(), Duration.ofSeconds(shutdownGraceSeconds),
                 new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
                         .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
-                        Optional.ofNullable(adminToken)));
+                        Optional.ofNullable(adminToken)),
+                Duration.ofMillis(changeFeedIntervalMillis));
+    }
+
+    /**
+     * A secret that is given but empty (typically {@code --auth-token "$TOKEN"} with {@code TOKEN} unset, or
+     * {@code EVENTSYNC_AUTH_TOKEN=}) would start a server without the protection it was meant to have.
+     */
+    static void requireNonBlankSecret(String option, String value) {
+        if (value != null && value.isBlank()) {
+            throw new ConfigurationException(option + " is given but empty (an unset variable?): set it to the secret,"
+                    + " or leave the option out to run without it");
+        }
     }
 
     /** The JWT settings of the --jwt-* options: at most one source of keys, checked here so a mistake stops the start. */

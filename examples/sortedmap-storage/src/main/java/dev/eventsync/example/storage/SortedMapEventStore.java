@@ -4,6 +4,7 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.BackendIds;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StoreInfo;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * The README's example of a storage: every store a sorted map behind one lock. Simple rather
@@ -27,9 +27,10 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     private final Map<StoreId, Log> logs = new HashMap<>();
+    private final BackendIds.Unwritten unwritten = new BackendIds.Unwritten(); // backendIds of unwritten stores
 
-    private Log log(StoreId storeId) {
-        return logs.computeIfAbsent(storeId, s -> new Log(UUID.randomUUID().toString(), new TreeMap<>()));
+    private Log log(StoreId storeId) { // reads never create a store: an unknown one is empty
+        return logs.getOrDefault(storeId, new Log(unwritten.backendIdOf(storeId), new TreeMap<>()));
     }
 
     @Override
@@ -44,7 +45,7 @@ public final class SortedMapEventStore implements EventStore {
 
     @Override
     public synchronized AppendResult append(StoreId storeId, long expectedHead, List<Event> batch, Instant createdAt) {
-        Log log = log(storeId);
+        Log log = logs.computeIfAbsent(storeId, this::log);
         if (log.head() != expectedHead) {
             return new AppendResult.HeadMismatch(log.head()); // the head check, inside the lock
         }
@@ -76,12 +77,16 @@ public final class SortedMapEventStore implements EventStore {
 
     @Override
     public synchronized boolean delete(StoreId storeId) {
-        return logs.remove(storeId) != null;
+        boolean existed = logs.remove(storeId) != null;
+        if (existed) {
+            unwritten.deleted(storeId); // its next life gets another backendId
+        }
+        return existed;
     }
 
     @Override
     public synchronized void reset(StoreId storeId) {
-        logs.remove(storeId);
+        logs.put(storeId, new Log(BackendIds.random(), new TreeMap<>()));
     }
 
     @Override
