@@ -12,6 +12,11 @@ import dev.eventsync.vertx.wire.ClientMessage;
 import dev.eventsync.vertx.wire.RpcCodec;
 import dev.eventsync.vertx.wire.WireFormatException;
 import io.vertx.core.Context;
+import dev.eventsync.api.json.ProtocolJson;
+import dev.eventsync.vertx.VertxSettings;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -47,6 +52,83 @@ final class HttpRpcExchange implements PullSink {
         this.codec = dispatcher.codec();
         this.metrics = dispatcher.metrics();
         this.label = "http " + callContext.remote().orElse("?") + " store " + callContext.storeId();
+    }
+
+    /**
+     * Reads the body of an authorized HTTP sync request (bounded by the hard frame limit, UTF-8 required) and
+     * answers it with a new exchange; the request is paused until then.
+     */
+    static void accept(HttpServerRequest request, CallContext callContext, Context context,
+                       RequestDispatcher dispatcher, VertxSettings settings) {
+        TransportMetrics metrics = dispatcher.metrics();
+        HttpServerResponse response = request.response();
+        response.setWriteQueueMaxSize(settings.writeQueueMaxBytes());
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && parseLong(length) > settings.hardFrameLimit()) {
+            metrics.badFrame("oversize");
+            request.resume();
+            SyncHttpServer.plain(response, 413, "request body of " + length + " bytes exceeds the limit of "
+                    + settings.maxFrameBytes() + " bytes");
+            return;
+        }
+        metrics.httpStarted();
+        boolean[] counted = {true};
+        Runnable ended = () -> {
+            if (counted[0]) {
+                counted[0] = false;
+                metrics.httpEnded();
+            }
+        };
+        HttpRpcExchange exchange = new HttpRpcExchange(response, context, callContext, dispatcher);
+        response.endHandler(v -> ended.run());
+        response.closeHandler(v -> {
+            exchange.peerClosed();
+            ended.run();
+        });
+        Buffer body = Buffer.buffer();
+        boolean[] tooBig = {false};
+        request.handler(chunk -> {
+            if (tooBig[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > settings.hardFrameLimit()) {
+                tooBig[0] = true;
+                metrics.badFrame("oversize");
+                SyncHttpServer.plain(response, 413, "request body exceeds the limit of " + settings.maxFrameBytes() + " bytes");
+                request.connection().close();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (tooBig[0]) {
+                return;
+            }
+            if (body.length() > settings.maxFrameBytes()) {
+                metrics.badFrame("oversize");
+                exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
+                return;
+            }
+            byte[] bytes = body.getBytes();
+            String text;
+            try {
+                text = ProtocolJson.decodeUtf8(bytes, 0, bytes.length);
+            } catch (ProtocolJson.InvalidUtf8Exception e) {
+                metrics.badFrame("invalid_utf8");
+                exchange.refuseInvalidUtf8(body.toString(), e.byteOffset());
+                return;
+            }
+            exchange.handle(text);
+        });
+        request.resume();
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The client went away: stop producing (called by the server's close handler of the response). */

@@ -2,7 +2,7 @@ package dev.eventsync.vertx.server;
 
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
-import dev.eventsync.api.json.ProtocolJson;
+import dev.eventsync.api.json.JsonText;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
 import dev.eventsync.vertx.HttpRoutes;
@@ -15,9 +15,7 @@ import dev.eventsync.vertx.wire.RpcCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -233,17 +231,17 @@ public final class SyncHttpServer {
         HttpServerResponse response = ctx.response();
         if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             // a handler refused the request (for example CORS with a foreign origin)
-            LOG.debug("request {} refused with {}: {}", abbreviate(ctx.request().uri()), ctx.statusCode(),
+            LOG.debug("request {} refused with {}: {}", uri(ctx.request()), ctx.statusCode(),
                     failure == null ? "" : failure.getMessage());
             plain(response, ctx.statusCode(), failure == null || failure.getMessage() == null
                     ? "request refused" : failure.getMessage());
         } else if (failure instanceof IllegalArgumentException) {
             metrics.connectionRejected("bad_request");
-            LOG.debug("bad request {}: {}", abbreviate(ctx.request().uri()), failure.getMessage());
+            LOG.debug("bad request {}: {}", uri(ctx.request()), failure.getMessage());
             plain(response, 400, "malformed request: " + failure.getMessage());
         } else if (failure != null) {
             metrics.connectionRejected("error");
-            LOG.error("request {} failed", abbreviate(ctx.request().uri()), failure);
+            LOG.error("request {} failed", uri(ctx.request()), failure);
             plain(response, 500, "internal server error; the server log has the details");
         } else {
             plain(response, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
@@ -258,7 +256,7 @@ public final class SyncHttpServer {
         } catch (RuntimeException e) {
             // for example a malformed %-escape: the client's mistake, answered before authentication
             metrics.connectionRejected("bad_request");
-            LOG.debug("malformed query string in {}: {}", abbreviate(request.uri()), e.getMessage());
+            LOG.debug("malformed query string in {}: {}", uri(request), e.getMessage());
             plain(request.response(), 400, "malformed query string: " + e.getMessage()
                     + "; percent-encode each parameter value (a literal % is %25)");
             return;
@@ -309,7 +307,7 @@ public final class SyncHttpServer {
             } else if (target.transport() == Transport.WS) {
                 upgrade(request, target, callContext, ar.result().expiresAt(), context);
             } else {
-                readHttpBody(request, callContext, context);
+                HttpRpcExchange.accept(request, callContext, context, dispatcher, settings);
             }
         });
     }
@@ -360,69 +358,6 @@ public final class SyncHttpServer {
                 connection.beginShutdown();
             }
         });
-    }
-
-    private void readHttpBody(HttpServerRequest request, CallContext callContext, Context context) {
-        HttpServerResponse response = request.response();
-        response.setWriteQueueMaxSize(settings.writeQueueMaxBytes());
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && parseLong(length) > settings.hardFrameLimit()) {
-            metrics.badFrame("oversize");
-            request.resume();
-            plain(response, 413, "request body of " + length + " bytes exceeds the limit of "
-                    + settings.maxFrameBytes() + " bytes");
-            return;
-        }
-        metrics.httpStarted();
-        boolean[] counted = {true};
-        Runnable ended = () -> {
-            if (counted[0]) {
-                counted[0] = false;
-                metrics.httpEnded();
-            }
-        };
-        HttpRpcExchange exchange = new HttpRpcExchange(response, context, callContext, dispatcher);
-        response.endHandler(v -> ended.run());
-        response.closeHandler(v -> {
-            exchange.peerClosed();
-            ended.run();
-        });
-        Buffer body = Buffer.buffer();
-        boolean[] tooBig = {false};
-        request.handler(chunk -> {
-            if (tooBig[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > settings.hardFrameLimit()) {
-                tooBig[0] = true;
-                metrics.badFrame("oversize");
-                plain(response, 413, "request body exceeds the limit of " + settings.maxFrameBytes() + " bytes");
-                request.connection().close();
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.endHandler(v -> {
-            if (tooBig[0]) {
-                return;
-            }
-            if (body.length() > settings.maxFrameBytes()) {
-                metrics.badFrame("oversize");
-                exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
-                return;
-            }
-            byte[] bytes = body.getBytes();
-            String text;
-            try {
-                text = ProtocolJson.decodeUtf8(bytes, 0, bytes.length);
-            } catch (ProtocolJson.InvalidUtf8Exception e) {
-                metrics.badFrame("invalid_utf8");
-                exchange.refuseInvalidUtf8(body.toString(), e.byteOffset());
-                return;
-            }
-            exchange.handle(text);
-        });
-        request.resume();
     }
 
     // ---------------------------------------------------------------- health and metrics
@@ -479,16 +414,9 @@ public final class SyncHttpServer {
         return headers;
     }
 
-    private static long parseLong(String s) {
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static String abbreviate(String s) {
-        return s == null ? "" : s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    /** A request's URI for a log line: cut to 200 characters (it may carry a long payload). */
+    private static String uri(HttpServerRequest request) {
+        return request.uri() == null ? "" : JsonText.abbreviate(request.uri(), 200);
     }
 
     static void plain(HttpServerResponse response, int status, String message) {
