@@ -60,7 +60,12 @@ public final class JdbcStorageProviders {
                     return Optional.of(setting);
                 }
             }
-            return StorageProvider.super.targetOf(setting).map(target -> target.isEmpty() ? defaultUrl : target);
+            for (String name : names()) {
+                if (setting.equalsIgnoreCase(name)) {
+                    return Optional.of(defaultUrl); // a bare name: the local default
+                }
+            }
+            return StorageProvider.super.targetOf(setting); // "<name>:<target>", the target as given (maybe empty)
         }
 
         @Override
