@@ -63,7 +63,8 @@ final class StoreAdministration {
                     pull.fail(ended);
                 }
             }
-            LOG.info("store {}: deleted (existed: {})", storeId, existed);
+            LOG.atInfo().addKeyValue("store", storeId.value())
+                    .log("store {}: deleted (existed: {})", storeId, existed);
             return existed;
         });
     }

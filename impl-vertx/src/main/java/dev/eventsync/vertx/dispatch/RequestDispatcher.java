@@ -88,9 +88,9 @@ public final class RequestDispatcher {
         return Future.fromCompletionStage(call(() -> service.authorize(callContext)), context);
     }
 
-    /** The service's health, answered on {@code context}. */
-    public Future<SyncService.Health> health(Context context) {
-        return Future.fromCompletionStage(call(service::health), context);
+    /** The service's health check (for the transport's health endpoint, which bounds how long it waits). */
+    public CompletionStage<SyncService.Health> checkHealth() {
+        return call(service::health);
     }
 
     // ---------------------------------------------------------------- decoding

@@ -62,6 +62,7 @@ public final class SyncHttpServer {
     private final List<HttpRoutes> routes;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
     private final ConnectionGate gate;
+    private final HealthCheck healthCheck;
 
     private Vertx vertx;
     private HttpServer httpServer;
@@ -74,10 +75,11 @@ public final class SyncHttpServer {
         this.routes = List.copyOf(routes);
         this.settings = settings;
         this.registry = registry;
-        this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics());
+        this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics(), settings.maxStoreHeadMetrics());
         this.dispatcher = new RequestDispatcher(service, new RpcCodec(settings.causeFormat(), settings.maxJsonDepth()),
                 metrics);
         this.gate = new ConnectionGate(settings, metrics);
+        this.healthCheck = new HealthCheck(dispatcher::checkHealth, settings.healthTimeout());
         this.givenVertx = vertx;
     }
 
@@ -139,7 +141,18 @@ public final class SyncHttpServer {
                 + "; sync requests need ?storeId=<store>&transport=ws|http, other endpoints are /health and /metrics"));
         Vertx owner = vertx;
         httpServer = vertx.createHttpServer(options).connectionHandler(c -> gate.onConnection(c, owner))
-                .requestHandler(router);
+                .requestHandler(request -> {
+                    // the router decodes the path before any route runs, and fails a bad %-escape with an ERROR
+                    // and a stack trace: refuse it here, as the client's mistake it is
+                    String path = request.path();
+                    if (path != null && !hasValidEscapes(path)) {
+                        metrics.connectionRejected("bad_request");
+                        LOG.debug("malformed path in {}", uri(request));
+                        plain(request.response(), 400, "malformed path: every % must start an escape such as %20");
+                        return;
+                    }
+                    router.handle(request);
+                });
         CompletableFuture<Integer> started = new CompletableFuture<>();
         httpServer.listen().onComplete(ar -> {
             if (ar.succeeded()) {
@@ -371,22 +384,49 @@ public final class SyncHttpServer {
                     .put("live", !stopping).put("transport", transport));
             return;
         }
-        dispatcher.health(Vertx.currentContext()).onComplete(ar -> {
-            boolean ready = ar.succeeded() && ar.result().ready() && !stopping;
-            String detail = ar.failed() ? "health check failed: " + ar.cause()
-                    : stopping ? "the server is shutting down" : ar.result().detail();
-            json(response, ready ? 200 : 503, new JsonObject()
+        Context context = Vertx.currentContext();
+        healthCheck.state().whenComplete((h, failure) -> context.runOnContext(v -> {
+            boolean ready = failure == null && h.ready() && !stopping;
+            String detail = failure != null ? "health check failed: " + failure
+                    : stopping ? "the server is shutting down" : h.detail();
+            JsonObject body = new JsonObject()
                     .put("status", ready ? "UP" : "DOWN")
                     .put("live", !stopping)
                     .put("ready", ready)
                     .put("detail", detail)
-                    .put("transport", transport));
-        });
+                    .put("transport", transport);
+            if (h != null) {
+                body.put("checkedAt", h.checkedAt().toString());
+            }
+            json(response, ready ? 200 : 503, body);
+        }));
     }
 
+    /**
+     * Prometheus text. With a {@link VertxSettings#metricsToken()} it needs {@code Authorization: Bearer <token>};
+     * with {@link VertxSettings#metricsRequireToken()} and no token configured it is refused, so that store ids and
+     * heads are never public on a server whose clients must authenticate.
+     */
     private void metricsEndpoint(RoutingContext ctx) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .end(registry.scrape());
+        HttpServerResponse response = ctx.response();
+        if (settings.metricsToken().isPresent()) {
+            String header = Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).orElse("");
+            byte[] presented = (header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] expected = settings.metricsToken().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (!java.security.MessageDigest.isEqual(presented, expected)) {
+                metrics.connectionRejected("unauthorized");
+                response.putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-metrics\"");
+                plain(response, 401, "/metrics needs the header Authorization: Bearer <metrics token>");
+                return;
+            }
+        } else if (settings.metricsRequireToken()) {
+            metrics.connectionRejected("unauthorized");
+            plain(response, 403, "/metrics is closed because clients must authenticate on this server; configure a "
+                    + "metrics token (serve --metrics-token, or --admin-token) and send it as Authorization: Bearer");
+            return;
+        }
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -417,6 +457,17 @@ public final class SyncHttpServer {
     /** A request's URI for a log line: cut to 200 characters (it may carry a long payload). */
     private static String uri(HttpServerRequest request) {
         return request.uri() == null ? "" : JsonText.abbreviate(request.uri(), 200);
+    }
+
+    /** Whether every {@code %} in {@code s} starts a {@code %XX} escape of two hex digits. */
+    static boolean hasValidEscapes(String s) {
+        for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+            if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0
+                    || Character.digit(s.charAt(i + 2), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void plain(HttpServerResponse response, int status, String message) {
