@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.spi.storage.StorageUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
@@ -22,6 +24,7 @@ final class JdbcDatabase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcDatabase.class);
     private static final int MAX_TRANSACTION_ATTEMPTS = 5;
+    private static final String SELECT_STORAGE_KEY = "SELECT storage_key FROM eventsync_storage WHERE id = 1";
 
     private final HikariDataSource pool;
     private final String dialectName;
@@ -92,6 +95,20 @@ final class JdbcDatabase implements AutoCloseable {
         } catch (FlywayException e) {
             throw new StorageUnavailableException("cannot migrate the eventsync schema: " + rootMessage(e), e);
         }
+    }
+
+    /** This database's random key ({@code eventsync_storage}, made by schema migration 2). */
+    String readStorageKey() {
+        return call("readStorageKey", null, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_STORAGE_KEY);
+                 ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StorageUnavailableException("the eventsync_storage row is missing; it is made by schema "
+                            + "migration 2 and must not be deleted");
+                }
+                return rs.getString(1);
+            }
+        });
     }
 
     /** Runs {@code work} on a pooled connection in auto-commit mode. */

@@ -58,7 +58,6 @@ public final class JdbcEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private static final String SELECT_STORAGE_KEY = "SELECT storage_key FROM eventsync_storage WHERE id = 1";
     private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
     private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO eventsync_event (store_id, seq_num, parent_seq_num,"
@@ -95,6 +94,8 @@ public final class JdbcEventStore implements EventStore {
      * noticed by the append's lock, which recreates the row).
      */
     private final Set<StoreId> knownStores = ConcurrentHashMap.newKeySet();
+    /** The most store ids {@link #knownStores} holds: clients choose store ids, so the set must not grow with them. */
+    static final int MAX_KNOWN_STORES = 10_000;
 
     /**
      * Opens the pool, applies pending migrations and, for PostgreSQL, prepares the change feed.
@@ -111,7 +112,7 @@ public final class JdbcEventStore implements EventStore {
         this.nodeId = newRandomId(9);
         this.database = JdbcDatabase.open(settings, dialect, nodeId);
         try {
-            this.storageKey = database.call("readStorageKey", null, JdbcEventStore::readStorageKey);
+            this.storageKey = database.readStorageKey();
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -139,17 +140,6 @@ public final class JdbcEventStore implements EventStore {
     /** The dialect in use. */
     public JdbcDialect dialect() {
         return dialect;
-    }
-
-    private static String readStorageKey(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(SELECT_STORAGE_KEY);
-             ResultSet rs = select.executeQuery()) {
-            if (!rs.next()) {
-                throw new StorageUnavailableException("the eventsync_storage row is missing; it is made by schema "
-                        + "migration 2 and must not be deleted");
-            }
-            return rs.getString(1);
-        }
     }
 
     @Override
@@ -211,7 +201,7 @@ public final class JdbcEventStore implements EventStore {
         Objects.requireNonNull(storeId, "store");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(createdAt, "createdAt");
-        return transaction("append", storeId, connection -> {
+        return transaction("append", storeId, true, connection -> {
             LockedHead locked = lockStore(connection, storeId);
             long head = locked.head();
             long count = locked.eventCount();
@@ -340,7 +330,7 @@ public final class JdbcEventStore implements EventStore {
     public void reset(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
         String backendId = BackendIds.random();
-        transaction("reset", storeId, connection -> {
+        transaction("reset", storeId, true, connection -> {
             lockStore(connection, storeId);
             try (PreparedStatement delete = connection.prepareStatement(DELETE_EVENTS)) {
                 delete.setString(1, storeId.value());
@@ -423,19 +413,18 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * Runs {@code work} in one transaction on {@code store}, whose head row is created first, in its own
-     * statement: creating it inside the transaction would let two first appends to a new store deadlock
+     * Runs {@code work} in one transaction on {@code store}. With {@code createRow}, the head row is created first,
+     * in its own statement: creating it inside the transaction would let two first appends to a new store deadlock
      * on MariaDB (both lock the missing row's gap, then both insert).
      */
-    private <T> T transaction(String operation, StoreId storeId, JdbcDatabase.Work<T> work) {
-        return transaction(operation, storeId, true, work);
-    }
-
-    /** As {@link #transaction(String, StoreId, JdbcDatabase.Work)}; {@code createRow} false leaves a missing row missing. */
     private <T> T transaction(String operation, StoreId storeId, boolean createRow, JdbcDatabase.Work<T> work) {
         return database.transaction(operation, storeId, !createRow ? null : connection -> {
             if (!knownStores.contains(storeId)) {
                 insertStoreIfAbsent(connection, storeId);
+                if (knownStores.size() >= MAX_KNOWN_STORES) {
+                    // only a shortcut past the insert-if-absent: start over rather than grow with every store
+                    knownStores.clear();
+                }
                 knownStores.add(storeId);
             }
             return null;
