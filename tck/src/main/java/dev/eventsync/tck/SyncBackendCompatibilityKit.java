@@ -228,6 +228,14 @@ public abstract class SyncBackendCompatibilityKit {
         return KitSettings.profile();
     }
 
+    /**
+     * The start of every store id the kit creates ({@code <prefix>-<rule>-<random>}), so that the stores of a run
+     * against a shared server can be found and deleted.
+     */
+    protected String storePrefix() {
+        return "tck";
+    }
+
     /** How far the server's clock may be from the kit's when P-META-01 compares createdAt with local times. */
     protected Duration clockSkew() {
         return Duration.ZERO;
@@ -313,8 +321,16 @@ public abstract class SyncBackendCompatibilityKit {
         return client;
     }
 
-    private static StoreId fresh(String label) {
-        return StoreId.of("tck-" + label + "-" + new Gen(System.nanoTime() ^ KitSettings.mix(Thread.currentThread().getId())).word(10));
+    private StoreId fresh(String label) {
+        return StoreId.of(storePrefix() + "-" + label + "-" + new Gen(System.nanoTime() ^ KitSettings.mix(Thread.currentThread().getId())).word(10));
+    }
+
+    /** {@code id} with the part after the kit's store prefix in lower or upper case (the prefix unchanged). */
+    private StoreId recased(StoreId id, boolean upper) {
+        int keep = storePrefix().length() + 1;
+        String rest = id.value().substring(keep);
+        return StoreId.of(id.value().substring(0, keep) + (upper ? rest.toUpperCase(java.util.Locale.ROOT)
+                : rest.toLowerCase(java.util.Locale.ROOT)));
     }
 
     private PushOutcome push(Trial t, SyncBackend c, List<Event> batch, Optional<String> backendId) throws InterruptedException {
@@ -1202,14 +1218,14 @@ public abstract class SyncBackendCompatibilityKit {
     @Test
     public void required_P_ID_01_storeIdsAreExactAndCaseSensitive() throws Exception {
         Trial t = trial(Rule.P_ID_01);
-        String base = fresh("Case").value();
+        StoreId first = fresh("Case");
+        String base = first.value();
         StringBuilder longest = new StringBuilder(base);
         while (longest.length() < StoreId.MAX_LENGTH) {
             longest.append((char) ('a' + longest.length() % 26));
         }
-        List<StoreId> ids = java.util.stream.Stream.of(base, base.toLowerCase(java.util.Locale.ROOT),
-                        base.toUpperCase(java.util.Locale.ROOT), base + "x", base.substring(0, base.length() - 1), base + "-",
-                        longest.toString())
+        List<StoreId> ids = java.util.stream.Stream.of(base, recased(first, false).value(), recased(first, true).value(),
+                        base + "x", base.substring(0, base.length() - 1), base + "-", longest.toString())
                 .distinct().map(StoreId::of).toList();
         for (int i = 0; i < ids.size(); i++) {
             pushOk(t, client(ids.get(i)), chain(0, i + 1, "id" + i));
@@ -1232,7 +1248,7 @@ public abstract class SyncBackendCompatibilityKit {
         StoreId store = fresh("Reset");
         String id = store.value();
         List<StoreId> neighbours = java.util.stream.Stream.of(id + "x", id.substring(0, id.length() - 1),
-                id.toLowerCase(java.util.Locale.ROOT), id.toUpperCase(java.util.Locale.ROOT))
+                recased(store, false).value(), recased(store, true).value())
                 .filter(n -> !n.equals(id)).distinct().map(StoreId::of).toList();
         pushOk(t, client(store), chain(0, 3, "r"));
         List<String> neighbourIds = new ArrayList<>();
