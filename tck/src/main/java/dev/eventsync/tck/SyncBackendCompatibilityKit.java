@@ -1765,7 +1765,9 @@ public abstract class SyncBackendCompatibilityKit {
         StoreId store = fresh("hist");
         History history;
         try {
-            history = ProtocolHistory.run(program, 3, this::client, store, t, timeout());
+            // byte-exact args are profile eventsync's promise (P-FIELD-02); profile livestore promises equal JSON only
+            history = ProtocolHistory.run(program, 3, this::client, store, t, timeout(),
+                    profile().includes(Rule.P_FIELD_02));
         } catch (RuleViolation e) {
             return new HistoryRun(List.of(e.getMessage().lines().findFirst().orElse(e.getMessage())), List.of());
         } catch (RuntimeException e) {
