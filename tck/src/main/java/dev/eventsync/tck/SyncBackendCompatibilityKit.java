@@ -397,6 +397,16 @@ public abstract class SyncBackendCompatibilityKit {
         return probe;
     }
 
+    /** Waits for {@code stage}; a failure or no answer within the timeout is a violation. */
+    private void completes(Trial t, java.util.concurrent.CompletionStage<?> stage, String call) throws InterruptedException {
+        try {
+            stage.toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+            t.step(call + " -> ok");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw t.violation(call + " failed", "normal completion within " + timeout(), e);
+        }
+    }
+
     private SyncLimits assumeEnforcedPushLimits() {
         Optional<SyncLimits> enforced = enforcedPushLimits();
         Assumptions.assumeTrue(enforced.isPresent(), "the server's push limits are unknown (declare them: certify "
@@ -456,24 +466,14 @@ public abstract class SyncBackendCompatibilityKit {
     public void required_P_LS_02_pingSucceeds() throws Exception {
         Trial t = trial(Rule.P_LS_02);
         SyncBackend c = client(fresh("ping"));
-        try {
-            c.ping().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-            t.step("ping() -> ok");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw t.violation("ping failed", "normal completion", e);
-        }
+        completes(t, c.ping(), "ping()");
     }
 
     @Test
     public void required_P_LS_03_connectMakesClientConnected() throws Exception {
         Trial t = trial(Rule.P_LS_03);
         SyncBackend c = client(fresh("connect"));
-        try {
-            c.connect().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-            t.step("connect() -> ok");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw t.violation("connect failed", "normal completion", e);
-        }
+        completes(t, c.connect(), "connect()");
         t.checkEqual("connectionState() after connect", ConnectionState.CONNECTED, c.connectionState());
         List<ConnectionState> seen = new CopyOnWriteArrayList<>();
         AutoCloseable handle = c.onConnectionState(seen::add);
@@ -1541,12 +1541,7 @@ public abstract class SyncBackendCompatibilityKit {
         t.step("idle " + longIdle());
         long head = 1;
         for (int i = 0; i < idle.size(); i++) {
-            try {
-                idle.get(i).ping().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-                t.step("client #" + i + ": ping() -> ok");
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw t.violation("a ping of client #" + i + " after idling " + longIdle(), "normal completion", e);
-            }
+            completes(t, idle.get(i).ping(), "ping() of client #" + i + " after idling " + longIdle());
             pushOk(t, idle.get(i), chain(head, 1, "after" + i));
             head++;
         }
@@ -1604,11 +1599,7 @@ public abstract class SyncBackendCompatibilityKit {
         AutoCloseable early = c.onConnectionState(unregistered::add);
         t.check(!seen.isEmpty() && seen.get(0) == initial, "the states a new listener is called with at once",
                 "the current state " + initial, List.copyOf(seen));
-        try {
-            c.connect().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw t.violation("connect failed", "normal completion", e);
-        }
+        completes(t, c.connect(), "connect()");
         awaitState(seen, ConnectionState.CONNECTED);
         t.check(seen.contains(ConnectionState.CONNECTED), "states seen after connect()", "CONNECTED", List.copyOf(seen));
         early.close();
