@@ -103,8 +103,10 @@ public final class PushRules {
     }
 
     /**
-     * Step 3: every event well-formed (non-blank name, clientId and sessionId; non-negative numbers;
-     * {@code seqNum > parentSeqNum}; {@code args} valid JSON), and the batch chained: each event's
+     * Step 3: every event well-formed (name, clientId and sessionId non-blank, without U+0000 and without
+     * unpaired surrogates; seqNum and parentSeqNum in {@code 0..2^53-1} ({@link SeqNums#MAX_SAFE_INTEGER});
+     * {@code seqNum > parentSeqNum}; {@code args} valid JSON text of well-formed Unicode), and the batch
+     * chained: each event's
      * {@code parentSeqNum} is the previous event's {@code seqNum}, so seqNums ascend strictly.
      */
     public static Optional<SyncError> checkShape(List<Event> batch) {
@@ -158,26 +160,80 @@ public final class PushRules {
     }
 
     private static String eventProblem(Event e) {
-        if (e.name().isBlank()) {
-            return "name must not be blank";
+        String problem = textProblem("name", e.name());
+        if (problem == null) {
+            problem = textProblem("clientId", e.clientId());
         }
-        if (e.clientId().isBlank()) {
-            return "clientId must not be blank";
+        if (problem == null) {
+            problem = textProblem("sessionId", e.sessionId());
         }
-        if (e.sessionId().isBlank()) {
-            return "sessionId must not be blank";
+        if (problem != null) {
+            return problem;
         }
         if (e.seqNum() < 0 || e.parentSeqNum() < 0) {
             return "seqNum and parentSeqNum must be non-negative, got seqNum " + e.seqNum() + ", parentSeqNum "
                     + e.parentSeqNum();
         }
+        if (e.seqNum() > SeqNums.MAX_SAFE_INTEGER || e.parentSeqNum() > SeqNums.MAX_SAFE_INTEGER) {
+            return "seqNum and parentSeqNum must be at most 2^53-1 (" + SeqNums.MAX_SAFE_INTEGER
+                    + ", the largest integer a JavaScript client reads exactly), got seqNum " + e.seqNum()
+                    + ", parentSeqNum " + e.parentSeqNum();
+        }
         if (e.seqNum() <= e.parentSeqNum()) {
             return "seqNum " + e.seqNum() + " must be greater than parentSeqNum " + e.parentSeqNum();
         }
-        if (e.args().isPresent() && !ProtocolJson.isValidJson(e.args().get())) {
-            return "args is not valid JSON";
+        if (e.args().isPresent()) {
+            String args = e.args().get();
+            int unpaired = unpairedSurrogate(args);
+            if (unpaired >= 0) {
+                return "args contains an unpaired surrogate character at char " + unpaired
+                        + " (not Unicode text; escape it as \\u" + Integer.toHexString(args.charAt(unpaired))
+                        + " inside a JSON string to send it)";
+            }
+            if (!ProtocolJson.isValidJson(args)) {
+                return "args is not valid JSON";
+            }
         }
         return null;
+    }
+
+    /**
+     * The input policy for the event's string fields (README, "Input policy"): non-blank Unicode text that
+     * every storage keeps byte for byte, so no U+0000 (PostgreSQL text cannot hold it) and no unpaired
+     * surrogate (it has no UTF-8 encoding: storages would turn it into '?'). Refused, never rewritten.
+     */
+    private static String textProblem(String field, String value) {
+        if (value.isBlank()) {
+            return field + " must not be blank";
+        }
+        int nul = value.indexOf('\0');
+        if (nul >= 0) {
+            return field + " contains U+0000 (NUL) at char " + nul + "; " + field
+                    + " must be text without NUL characters";
+        }
+        int unpaired = unpairedSurrogate(value);
+        if (unpaired >= 0) {
+            return field + " contains an unpaired surrogate (\\u" + Integer.toHexString(value.charAt(unpaired))
+                    + ") at char " + unpaired + "; " + field + " must be well-formed Unicode text";
+        }
+        return null;
+    }
+
+    /** The index of the first surrogate char of {@code s} that is not part of a pair, or -1. */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static long totalBytes(List<Event> batch) {

@@ -142,4 +142,47 @@ class PushRulesTest {
                             ex -> assertThat(ex.error()).isInstanceOf(SyncError.InvalidRequest.class));
         }
     }
+
+    /** The input policy of the string fields: NUL and unpaired surrogates are refused, naming field and index. */
+    @Test
+    void stringFieldsRefuseNulAndUnpairedSurrogatesNamingTheFieldAndIndex() {
+        String[] bad = {"a\u0000b", "v1.Note\ud800x", "x\udc00", "\ud83d", "end\ud83d"};
+        for (String value : bad) {
+            for (String field : List.of("name", "clientId", "sessionId")) {
+                Event event = Event.of(field.equals("name") ? value : "n", "{}", 2, 1,
+                        field.equals("clientId") ? value : "c", field.equals("sessionId") ? value : "s");
+                assertThat(PushRules.checkShape(List.of(e(1, 0), event))).as("%s = %s", field, value)
+                        .hasValueSatisfying(err -> assertThat(err).isInstanceOfSatisfying(SyncError.InvalidBatch.class,
+                                b -> {
+                                    assertThat(b.index()).isEqualTo(1);
+                                    assertThat(b.reason()).startsWith(field + " contains");
+                                }));
+            }
+        }
+        // well-formed text of any plane is kept: pairs, emoji, combining marks, other control characters
+        assertThat(PushRules.checkShape(List.of(Event.of("v1.Note\ud83d\ude00\u0301\u0001\uffff", "{}", 1, 0,
+                "c\u00e9", "s\t")))).isEmpty();
+    }
+
+    @Test
+    void argsMayEscapeAnythingButMustNotHoldUnpairedSurrogateCharacters() {
+        // escapes are plain ASCII text in the raw args, kept byte for byte
+        assertThat(PushRules.checkShape(List.of(Event.of("n", "{\"a\":\"\\u0000\\ud800\"}", 1, 0, "c", "s"))))
+                .isEmpty();
+        assertThat(PushRules.checkShape(List.of(Event.of("n", "\"x\ud800\"", 1, 0, "c", "s"))))
+                .hasValueSatisfying(err -> assertThat(((SyncError.InvalidBatch) err).reason())
+                        .contains("args contains an unpaired surrogate"));
+    }
+
+    /** LiveStore reads seqNums as JavaScript numbers: beyond 2^53-1 two values read as one. */
+    @Test
+    void seqNumsBeyondTheJavaScriptSafeRangeAreRefused() {
+        long max = SeqNums.MAX_SAFE_INTEGER;
+        assertThat(PushRules.checkShape(List.of(e(max, max - 1)))).isEmpty();
+        for (long[] pair : new long[][] {{max + 1, max}, {max + 2, 0}, {Long.MAX_VALUE, 0}}) {
+            assertThat(PushRules.checkShape(List.of(e(pair[0], pair[1])))).as("seqNum %d", pair[0])
+                    .hasValueSatisfying(err -> assertThat(((SyncError.InvalidBatch) err).reason())
+                            .contains("at most 2^53-1"));
+        }
+    }
 }

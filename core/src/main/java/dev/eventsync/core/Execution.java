@@ -149,14 +149,15 @@ final class Execution {
             return e.error();
         }
         if (cause instanceof StorageUnavailableException) {
+            // the detail (SQL, host names, database messages) is for the operator's log, never for clients
             LOG.warn("storage unavailable: {}", cause.getMessage());
-            return new SyncError.Unavailable("storage is unavailable: " + cause.getMessage());
+            return new SyncError.Unavailable("the storage is unavailable");
         }
         if (cause instanceof RejectedExecutionException) {
             return new SyncError.Unavailable("the server is overloaded");
         }
         LOG.error("engine call failed unexpectedly", cause);
-        return new SyncError.Unavailable("the server failed: " + cause);
+        return new SyncError.Unavailable("the server failed unexpectedly; the server log has the details");
     }
 
     /** A failure's message for logs and health reports. */

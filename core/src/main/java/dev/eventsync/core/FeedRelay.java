@@ -51,6 +51,15 @@ final class FeedRelay implements ChangeFeed.Listener {
         }
     }
 
+    /** Another node reset the store: the sync sees the new backendId and ends the store's live pulls here. */
+    @Override
+    public void reset(StoreId storeId) {
+        StoreChannel channel = followed.apply(storeId);
+        if (channel != null && !execution.closed()) {
+            syncLater(channel);
+        }
+    }
+
     /**
      * Queues a {@link StoreChannel#syncFromStorage} on the store's serial queue, unless one is queued and
      * not started yet (it will see everything this one would).

@@ -24,9 +24,11 @@ final class PageReader implements PullSubscription.PageSource {
     private final FeedRelay relay;
     private final CallContext context;
     private final Optional<PullCursor> cursor;
+    /** The admin API's tails: the operator was authenticated by the admin API, not by the authenticators. */
+    private final boolean trusted;
 
     PageReader(EventStore storage, SyncLimits limits, Hooks hooks, Execution execution, FeedRelay relay,
-               CallContext context, Optional<PullCursor> cursor) {
+               CallContext context, Optional<PullCursor> cursor, boolean trusted) {
         this.storage = storage;
         this.limits = limits;
         this.hooks = hooks;
@@ -34,6 +36,12 @@ final class PageReader implements PullSubscription.PageSource {
         this.relay = relay;
         this.context = context;
         this.cursor = cursor;
+        this.trusted = trusted;
+    }
+
+    @Override
+    public CallContext context() {
+        return context;
     }
 
     @Override
@@ -42,7 +50,9 @@ final class PageReader implements PullSubscription.PageSource {
             execution.checkRunning();
             StoreChannel channel = subscription.channel();
             if (first) {
-                hooks.authenticate(context); // before storage is touched
+                if (!trusted) {
+                    hooks.authenticate(context); // before storage is touched
+                }
                 channel.ensureInitialized();
                 if (!storage.backendId(channel.storeId).equals(channel.backendId())) {
                     relay.syncLater(channel);

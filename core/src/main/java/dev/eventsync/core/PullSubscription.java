@@ -6,6 +6,8 @@ import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.api.SyncLimits;
+import dev.eventsync.spi.transport.CallContext;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,16 @@ final class PullSubscription implements Flow.Subscription {
 
         /** Schedules {@code task} on the worker pool; throws when the pool refuses it. */
         void execute(Runnable task);
+
+        /** Who pulls (for the admin API's list of live clients). */
+        CallContext context();
+    }
+
+    /**
+     * Where a pull is, for the admin API: the seqNum of the last event handed to the subscriber, whether it
+     * receives published batches (live) or reads from storage (catch-up), and since when it exists.
+     */
+    record Position(long delivered, boolean live, Instant since) {
     }
 
     /** A page read from storage: its events and how many events followed it at read time. */
@@ -62,6 +74,7 @@ final class PullSubscription implements Flow.Subscription {
     private final boolean live;
     private final Runnable onTerminate;
     private final AtomicInteger wip = new AtomicInteger();
+    private final Instant since = Instant.now();
 
     // guarded by this
     private long demand;
@@ -93,6 +106,14 @@ final class PullSubscription implements Flow.Subscription {
 
     StoreChannel channel() {
         return channel;
+    }
+
+    CallContext context() {
+        return source.context();
+    }
+
+    synchronized Position position() {
+        return new Position(delivered, mode == Mode.LIVE, since);
     }
 
     @Override

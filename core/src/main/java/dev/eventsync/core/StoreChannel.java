@@ -4,8 +4,11 @@ import dev.eventsync.api.StoreId;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.spi.storage.EventStore;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -40,6 +43,17 @@ final class StoreChannel {
     private long publishedHead;
     private String backendId;
     private final Set<PullSubscription> live = new LinkedHashSet<>();
+    /**
+     * The client id last pushed from each peer address (a WebSocket connection's address is its own), so that
+     * the admin API can name the client behind a pull: LiveStore's pull requests carry no client id.
+     */
+    private final Map<String, String> clientsByRemote = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_REMEMBERED_CLIENTS;
+        }
+    };
+    private static final int MAX_REMEMBERED_CLIENTS = 1024;
 
     private final Object queueLock = new Object();
     /** Whether a {@link #syncFromStorage} is queued and has not started yet. */
@@ -59,6 +73,18 @@ final class StoreChannel {
                 publishedHead = storage.head(storeId);
                 initialized = true;
             }
+        }
+    }
+
+    void sawClient(String remote, String clientId) {
+        synchronized (clientsByRemote) {
+            clientsByRemote.put(remote, clientId);
+        }
+    }
+
+    Optional<String> clientAt(String remote) {
+        synchronized (clientsByRemote) {
+            return Optional.ofNullable(clientsByRemote.get(remote));
         }
     }
 
@@ -200,6 +226,22 @@ final class StoreChannel {
         SyncError error = new SyncError.BackendIdMismatch(newBackendId, oldBackendId == null ? "" : oldBackendId);
         for (PullSubscription subscription : ended) {
             subscription.fail(error);
+        }
+    }
+
+    /**
+     * The store was deleted: forget its state, so that its next use loads it afresh from storage, and stop
+     * serving its live pulls (the caller ends them). Called from the serial queue only. Returns the backendId
+     * it had, empty when it was never loaded.
+     */
+    String forget() {
+        synchronized (lock) {
+            String old = backendId == null ? "" : backendId;
+            backendId = null;
+            publishedHead = 0;
+            initialized = false;
+            live.clear();
+            return old;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
 import dev.eventsync.api.StoreId;
+import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncLimits;
 import dev.eventsync.spi.storage.EventStore;
@@ -18,8 +19,12 @@ import dev.eventsync.spi.transport.SyncService;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -80,6 +85,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private final ConcurrentMap<StoreId, StoreChannel> channels = new ConcurrentHashMap<>();
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
     private final AutoCloseable changeFeedHandle;
+    private final Clock clock;
 
     @Inject
     public SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
@@ -94,6 +100,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         this.limits = Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(settings, "settings");
         this.hooks = hooks;
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.execution = new Execution(Objects.requireNonNull(workers, "workers"));
         this.admission = new PushAdmission(storage, limits, settings, hooks, Objects.requireNonNull(clock, "clock"),
                 execution);
@@ -152,20 +159,30 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     public CompletionStage<PushResult> push(CallContext context, List<Event> batch, Optional<String> backendId) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(backendId, "backendId");
-        return admission.push(context, channel(context.storeId()), List.copyOf(batch), backendId);
+        StoreChannel channel = channel(context.storeId());
+        List<Event> events = List.copyOf(batch);
+        if (!events.isEmpty()) {
+            // LiveStore's pull requests carry no client id: remember who pushed from this peer address
+            context.remote().ifPresent(remote -> channel.sawClient(remote, events.get(0).clientId()));
+        }
+        return admission.push(context, channel, events, backendId);
     }
 
     @Override
     public Flow.Publisher<PullPage> pull(CallContext context, Optional<PullCursor> cursor, boolean live) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(cursor, "cursor");
+        return subscribe(context, cursor, cursor.map(PullCursor::eventSequenceNumber).orElse(0L), live, false);
+    }
+
+    private Flow.Publisher<PullPage> subscribe(CallContext context, Optional<PullCursor> cursor, long after,
+                                               boolean live, boolean trusted) {
         return subscriber -> {
             StoreChannel channel = channel(context.storeId());
-            long after = cursor.map(PullCursor::eventSequenceNumber).orElse(0L);
             PullSubscription[] self = new PullSubscription[1];
             PullSubscription subscription = new PullSubscription(subscriber, channel,
-                    new PageReader(storage, limits, hooks, execution, relay, context, cursor), limits, live, after,
-                    () -> pulls.remove(self[0]));
+                    new PageReader(storage, limits, hooks, execution, relay, context, cursor, trusted), limits, live,
+                    after, () -> pulls.remove(self[0]));
             self[0] = subscription;
             pulls.add(subscription);
             subscriber.onSubscribe(subscription);
@@ -196,6 +213,102 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 channel.resetTo(backendId);
                 LOG.info("store {}: reset, new backendId {}", storeId, backendId);
                 return backendId;
+            }), execution.executor());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(Execution.typed(e));
+        }
+    }
+
+    /**
+     * Every store with its head, size, backendId, the pulls open on this node and the accept time of its last
+     * event (one extra read per store), in store id order.
+     */
+    public CompletionStage<List<StoreStatus>> storeStatuses() {
+        return execution.onWorker(() -> {
+            Map<StoreId, Integer> pullCounts = new HashMap<>();
+            for (PullSubscription pull : pulls) {
+                pullCounts.merge(pull.channel().storeId, 1, Integer::sum);
+            }
+            List<StoreStatus> statuses = new ArrayList<>();
+            for (StoreInfo info : storage.stores()) {
+                statuses.add(new StoreStatus(info.storeId(), info.backendId(), info.head(), info.eventCount(),
+                        pullCounts.getOrDefault(info.storeId(), 0), lastAcceptTime(info.storeId(), info.head())));
+            }
+            return statuses;
+        });
+    }
+
+    /** The accept time of the event at {@code head} (the last one: no seqNum lies between head - 1 and head). */
+    private Optional<Instant> lastAcceptTime(StoreId storeId, long head) {
+        if (head <= 0) {
+            return Optional.empty();
+        }
+        return storage.read(storeId, head - 1, 1).stream().findFirst().map(StoredEvent::createdAt);
+    }
+
+    /**
+     * The pulls of {@code storeId} open on this node, oldest first, with each one's cursor and how far it lags
+     * behind the store (an exact count from storage, and the age of the oldest event it has not received).
+     */
+    public CompletionStage<List<PullStatus>> pulls(StoreId storeId) {
+        Objects.requireNonNull(storeId, "storeId");
+        return execution.onWorker(() -> {
+            Instant now = clock.instant();
+            List<PullStatus> statuses = new ArrayList<>();
+            for (PullSubscription pull : pulls) {
+                if (!pull.channel().storeId.equals(storeId)) {
+                    continue;
+                }
+                PullSubscription.Position position = pull.position();
+                CallContext context = pull.context();
+                long lagEvents = storage.countAfter(storeId, position.delivered());
+                Duration lag = lagEvents == 0 ? Duration.ZERO : storage.read(storeId, position.delivered(), 1).stream()
+                        .findFirst().map(e -> Duration.between(e.createdAt(), now)).filter(d -> !d.isNegative())
+                        .orElse(Duration.ZERO);
+                Optional<String> clientId = context.clientId()
+                        .or(() -> context.remote().flatMap(pull.channel()::clientAt));
+                statuses.add(new PullStatus(storeId, clientId, context.transport(), context.remote(),
+                        position.delivered(), position.live(), lagEvents, lag, position.since()));
+            }
+            statuses.sort(Comparator.comparing(PullStatus::since));
+            return statuses;
+        });
+    }
+
+    /**
+     * A live pull of {@code storeId} from after {@code after} for the admin API: it skips the authenticators (the
+     * admin API checked the operator) and shows up in {@link #pulls} with transport {@code admin}. Serving the
+     * pull creates the store when it does not exist, as any pull does.
+     */
+    public Flow.Publisher<PullPage> tail(StoreId storeId, long after, Optional<String> remote) {
+        Objects.requireNonNull(storeId, "storeId");
+        CallContext context = new CallContext(storeId, Optional.empty(), Map.of(), Optional.empty(), "admin",
+                remote);
+        return subscribe(context, Optional.empty(), Math.max(0, after), true, true);
+    }
+
+    /**
+     * Deletes a store: its events and its backendId are gone, it no longer appears in {@link #stores()}, and
+     * every pull of it on this node ends with {@code BackendIdMismatch} (LiveStore clients then discard their
+     * synced state). Runs in the store's push order, so no push of this node interleaves. A client that pushes
+     * or pulls the store again afterwards starts a new, empty store with a new backendId. Completes with
+     * whether the store existed.
+     */
+    public CompletionStage<Boolean> deleteStore(StoreId storeId) {
+        StoreChannel channel = channel(storeId);
+        try {
+            return channel.serially(() -> Execution.guarded(() -> {
+                execution.checkRunning();
+                boolean existed = storage.delete(storeId);
+                String oldBackendId = channel.forget();
+                SyncError ended = new SyncError.BackendIdMismatch("(deleted)", oldBackendId);
+                for (PullSubscription pull : List.copyOf(pulls)) {
+                    if (pull.channel() == channel) {
+                        pull.fail(ended);
+                    }
+                }
+                LOG.info("store {}: deleted (existed: {})", storeId, existed);
+                return existed;
             }), execution.executor());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(Execution.typed(e));

@@ -86,6 +86,12 @@ final class FlakyStore implements EventStore {
     }
 
     @Override
+    public boolean delete(StoreId store) {
+        check();
+        return delegate.delete(store);
+    }
+
+    @Override
     public void checkHealth() {
         check();
     }

@@ -116,6 +116,11 @@ final class SharedStorage implements AutoCloseable {
         }
 
         @Override
+        public boolean delete(StoreId store) {
+            return storage.delete(store);
+        }
+
+        @Override
         public void checkHealth() {
             storage.checkHealth();
         }

@@ -55,8 +55,19 @@ public interface JdbcDialect {
             throws SQLException {
     }
 
-    /** The feed of other nodes' appends, when this database can provide one. */
+    /**
+     * Called inside the reset transaction, just before it commits, so that other nodes learn of the reset
+     * (PostgreSQL sends a notification; polling feeds see the new backendId by themselves).
+     */
+    default void announceReset(Connection connection, String nodeId, StoreId store) throws SQLException {
+    }
+
+    /**
+     * The feed of other nodes' appends and resets, when {@link JdbcSettings#changeFeed()} asks for one. By
+     * default a {@link PollingChangeFeed} that reads the store table every
+     * {@link JdbcSettings#changeFeedInterval()}; PostgreSQL uses LISTEN/NOTIFY instead.
+     */
     default Optional<JdbcChangeFeed> changeFeed(JdbcSettings settings, String nodeId) {
-        return Optional.empty();
+        return settings.changeFeed() ? Optional.of(new PollingChangeFeed(settings, name())) : Optional.empty();
     }
 }

@@ -6,6 +6,7 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.BackendIds;
 import dev.eventsync.spi.storage.ChangeFeed;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StorageUnavailableException;
@@ -62,6 +63,7 @@ public final class JdbcEventStore implements EventStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
+    private static final String SELECT_STORAGE_KEY = "SELECT storage_key FROM eventsync_storage WHERE id = 1";
     private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
     private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO eventsync_event (store_id, seq_num, parent_seq_num,"
@@ -78,15 +80,26 @@ public final class JdbcEventStore implements EventStore {
             + " FROM eventsync_store s WHERE s.store_id = ?";
     private static final String SELECT_STORES = "SELECT store_id, backend_id, head, event_count FROM eventsync_store";
     private static final String DELETE_EVENTS = "DELETE FROM eventsync_event WHERE store_id = ?";
+    private static final String DELETE_STORE = "DELETE FROM eventsync_store WHERE store_id = ?";
+    private static final String SELECT_DELETIONS = "SELECT deletions FROM eventsync_deleted_store WHERE store_id = ?";
+    private static final String COUNT_DELETION = "UPDATE eventsync_deleted_store SET deletions = deletions + 1"
+            + " WHERE store_id = ?";
+    private static final String FIRST_DELETION = "INSERT INTO eventsync_deleted_store (store_id, deletions)"
+            + " VALUES (?, 1)";
     private static final String RESET_STORE = "UPDATE eventsync_store SET backend_id = ?, head = 0, event_count = 0"
             + " WHERE store_id = ?";
 
     private final JdbcDialect dialect;
     private final HikariDataSource pool;
     private final String nodeId;
+    /** This database's random key ({@code eventsync_storage}), from which new stores' backendIds derive. */
+    private final String storageKey;
     private final Optional<JdbcChangeFeed> changeFeed;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Stores whose head row is known to exist (rows are never deleted; reset keeps the row). */
+    /**
+     * Stores whose head row is known to exist on this node (reset keeps the row; a delete by another node is
+     * noticed by the append's lock, which recreates the row).
+     */
     private final Set<StoreId> knownStores = ConcurrentHashMap.newKeySet();
 
     /**
@@ -105,6 +118,7 @@ public final class JdbcEventStore implements EventStore {
         this.pool = openPool(settings, dialect, nodeId);
         try {
             migrate(pool, dialect);
+            this.storageKey = readStorageKey(pool);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -174,6 +188,20 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
+    private static String readStorageKey(HikariDataSource pool) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement select = connection.prepareStatement(SELECT_STORAGE_KEY);
+             ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                throw new StorageUnavailableException("the eventsync_storage row is missing; it is made by schema "
+                        + "migration 2 and must not be deleted");
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("cannot read the storage key: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public long head(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
@@ -190,17 +218,10 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public String backendId(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
+        // a read: a store without a row is not created, it answers the backendId its creation will give it
         return call("backendId", storeId, connection -> {
             Optional<String> existing = selectBackendId(connection, storeId);
-            if (existing.isPresent()) {
-                knownStores.add(storeId);
-                return existing.get();
-            }
-            insertStoreIfAbsent(connection, storeId);
-            knownStores.add(storeId);
-            // Another node may have created the row first: whichever row exists now is the store's.
-            return selectBackendId(connection, storeId).orElseThrow(
-                    () -> new SQLException("store row of '" + storeId + "' vanished right after its creation"));
+            return existing.isPresent() ? existing.get() : newStoreBackendId(connection, storeId);
         });
     }
 
@@ -213,10 +234,24 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
+    /** The backendId of a store without a row: derived from the storage key and its earlier deletions. */
+    private String newStoreBackendId(Connection connection, StoreId storeId) throws SQLException {
+        long deletions = 0;
+        try (PreparedStatement select = connection.prepareStatement(SELECT_DELETIONS)) {
+            select.setString(1, storeId.value());
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    deletions = rs.getLong(1);
+                }
+            }
+        }
+        return BackendIds.forNewStore(storageKey, storeId, deletions);
+    }
+
     private void insertStoreIfAbsent(Connection connection, StoreId storeId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(dialect.insertStoreIfAbsentSql())) {
             insert.setString(1, storeId.value());
-            insert.setString(2, newRandomId(16));
+            insert.setString(2, newStoreBackendId(connection, storeId));
             insert.executeUpdate();
         }
     }
@@ -354,7 +389,7 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public void reset(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
-        String backendId = newRandomId(16);
+        String backendId = BackendIds.random();
         transaction("reset", storeId, connection -> {
             lockStore(connection, storeId);
             try (PreparedStatement delete = connection.prepareStatement(DELETE_EVENTS)) {
@@ -366,9 +401,56 @@ public final class JdbcEventStore implements EventStore {
                 update.setString(2, storeId.value());
                 update.executeUpdate();
             }
+            dialect.announceReset(connection, nodeId, storeId);
             return null;
         });
         LOG.info("Store {} reset, new backendId {}", storeId, backendId);
+    }
+
+    /**
+     * Deletes the store's events and its head row in one transaction, under the row lock that appends take, so
+     * that an append runs entirely before it or entirely after it (then in a new store).
+     */
+    @Override
+    public boolean delete(StoreId storeId) {
+        Objects.requireNonNull(storeId, "storeId");
+        boolean existed = transaction("delete", storeId, false, connection -> {
+            if (selectLocked(connection, storeId).isEmpty()) {
+                return false;
+            }
+            try (PreparedStatement events = connection.prepareStatement(DELETE_EVENTS);
+                 PreparedStatement row = connection.prepareStatement(DELETE_STORE)) {
+                events.setString(1, storeId.value());
+                events.executeUpdate();
+                row.setString(1, storeId.value());
+                row.executeUpdate();
+            }
+            countDeletion(connection, storeId);
+            dialect.announceReset(connection, nodeId, storeId);
+            return true;
+        });
+        knownStores.remove(storeId);
+        if (existed) {
+            LOG.info("Store {} deleted", storeId);
+        }
+        return existed;
+    }
+
+    /**
+     * Counts a deletion of {@code storeId}, inside the delete's transaction (which holds the store's row
+     * lock, so two deletions of one store do not race here): the store's next life derives another backendId.
+     */
+    private static void countDeletion(Connection connection, StoreId storeId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(COUNT_DELETION)) {
+            update.setString(1, storeId.value());
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(FIRST_DELETION)) {
+            insert.setString(1, storeId.value());
+            insert.executeUpdate();
+        }
     }
 
     @Override
@@ -419,10 +501,15 @@ public final class JdbcEventStore implements EventStore {
      * retried a few times before the store reports itself unavailable.
      */
     private <T> T transaction(String operation, StoreId storeId, Work<T> work) {
+        return transaction(operation, storeId, true, work);
+    }
+
+    /** As {@link #transaction(String, StoreId, Work)}; {@code createRow} false leaves a missing head row missing. */
+    private <T> T transaction(String operation, StoreId storeId, boolean createRow, Work<T> work) {
         ensureOpen();
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = pool.getConnection()) {
-                if (!knownStores.contains(storeId)) {
+                if (createRow && !knownStores.contains(storeId)) {
                     insertStoreIfAbsent(connection, storeId);
                     knownStores.add(storeId);
                 }
@@ -483,10 +570,9 @@ public final class JdbcEventStore implements EventStore {
 
     private StorageUnavailableException unavailable(String operation, StoreId storeId, SQLException e) {
         String where = storeId == null ? "" : " on store " + storeId;
-        LOG.warn("Storage unavailable: {}{} failed ({}, SQLState {}): {}", operation, where, dialect.name(),
-                e.getSQLState(), e.getMessage());
-        return new StorageUnavailableException("database unavailable: " + operation + where + " failed: "
-                + e.getMessage(), e);
+        // the engine logs this once at WARN and answers clients with a neutral message (no SQL)
+        return new StorageUnavailableException("database unavailable (" + dialect.name() + "): " + operation + where
+                + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
     }
 
     private static String rootMessage(Throwable t) {

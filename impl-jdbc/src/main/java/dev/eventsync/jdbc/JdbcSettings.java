@@ -24,12 +24,15 @@ import java.util.regex.Pattern;
  *                          {@code connectionTimeout})
  * @param idleTimeout       how long an idle connection above the pool's minimum is kept
  * @param maxLifetime       the age at which a connection is retired and replaced
- * @param changeFeed        whether to listen for appends made by other nodes (PostgreSQL only; other
- *                          databases have no feed and ignore this flag)
+ * @param changeFeed        whether to follow appends and resets made by other nodes (other processes) on the
+ *                          same database, so that their events reach this node's live pulls: PostgreSQL
+ *                          listens ({@code LISTEN/NOTIFY}), MariaDB and SQLite poll the store table
+ * @param changeFeedInterval how often the polling feed (MariaDB, SQLite) reads the store table: the most
+ *                          a live pull on this node waits for another node's append (PostgreSQL ignores it)
  */
 public record JdbcSettings(String url, Optional<String> username, Optional<String> password, int maximumPoolSize,
                            Duration connectionTimeout, Duration validationTimeout, Duration idleTimeout,
-                           Duration maxLifetime, boolean changeFeed) {
+                           Duration maxLifetime, boolean changeFeed, Duration changeFeedInterval) {
 
     /** Default pool size: enough for the engine's storage executor on a small server. */
     public static final int DEFAULT_POOL_SIZE = 10;
@@ -37,6 +40,7 @@ public record JdbcSettings(String url, Optional<String> username, Optional<Strin
     public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_CHANGE_FEED_INTERVAL = Duration.ofMillis(500);
 
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
 
@@ -65,13 +69,18 @@ public record JdbcSettings(String url, Optional<String> username, Optional<Strin
         if (idleTimeout.isNegative() || maxLifetime.isNegative()) {
             throw new IllegalArgumentException("idleTimeout and maxLifetime must not be negative");
         }
+        Objects.requireNonNull(changeFeedInterval, "changeFeedInterval");
+        if (changeFeedInterval.toMillis() < 10 || changeFeedInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("changeFeedInterval must be between 10 ms and 1 minute, got "
+                    + changeFeedInterval.toMillis() + " ms");
+        }
     }
 
     /** Settings for {@code url} with no credentials and the default pool. */
     public static JdbcSettings of(String url) {
         return new JdbcSettings(url, Optional.empty(), Optional.empty(), DEFAULT_POOL_SIZE,
                 DEFAULT_CONNECTION_TIMEOUT, DEFAULT_VALIDATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LIFETIME,
-                true);
+                true, DEFAULT_CHANGE_FEED_INTERVAL);
     }
 
     /** Settings for an SQLite database in {@code file} (created when missing). */
@@ -81,12 +90,12 @@ public record JdbcSettings(String url, Optional<String> username, Optional<Strin
 
     public JdbcSettings withCredentials(String user, String secret) {
         return new JdbcSettings(url, Optional.of(user), Optional.ofNullable(secret).filter(s -> !s.isEmpty()),
-                maximumPoolSize, connectionTimeout, validationTimeout, idleTimeout, maxLifetime, changeFeed);
+                maximumPoolSize, connectionTimeout, validationTimeout, idleTimeout, maxLifetime, changeFeed, changeFeedInterval);
     }
 
     public JdbcSettings withMaximumPoolSize(int size) {
         return new JdbcSettings(url, username, password, size, connectionTimeout, validationTimeout, idleTimeout,
-                maxLifetime, changeFeed);
+                maxLifetime, changeFeed, changeFeedInterval);
     }
 
     /** Sets the connection timeout, and shortens the validation timeout to fit under it if needed. */
@@ -95,12 +104,18 @@ public record JdbcSettings(String url, Optional<String> username, Optional<Strin
                 ? validationTimeout
                 : Duration.ofMillis(Math.max(250, timeout.toMillis() / 2));
         return new JdbcSettings(url, username, password, maximumPoolSize, timeout, validation, idleTimeout,
-                maxLifetime, changeFeed);
+                maxLifetime, changeFeed, changeFeedInterval);
     }
 
     public JdbcSettings withChangeFeed(boolean enabled) {
         return new JdbcSettings(url, username, password, maximumPoolSize, connectionTimeout, validationTimeout,
-                idleTimeout, maxLifetime, enabled);
+                idleTimeout, maxLifetime, enabled, changeFeedInterval);
+    }
+
+    /** Sets how often the polling change feed (MariaDB, SQLite) looks for other nodes' appends. */
+    public JdbcSettings withChangeFeedInterval(Duration interval) {
+        return new JdbcSettings(url, username, password, maximumPoolSize, connectionTimeout, validationTimeout,
+                idleTimeout, maxLifetime, changeFeed, interval);
     }
 
     /** The URL with any {@code password=...} parameter masked, for logs and messages. */
@@ -115,6 +130,6 @@ public record JdbcSettings(String url, Optional<String> username, Optional<Strin
                 + ", password=" + (password.isPresent() ? "****" : "<none>")
                 + ", maximumPoolSize=" + maximumPoolSize + ", connectionTimeout=" + connectionTimeout
                 + ", validationTimeout=" + validationTimeout + ", idleTimeout=" + idleTimeout
-                + ", maxLifetime=" + maxLifetime + ", changeFeed=" + changeFeed + "]";
+                + ", maxLifetime=" + maxLifetime + ", changeFeed=" + changeFeed + ", changeFeedInterval=" + changeFeedInterval + "]";
     }
 }

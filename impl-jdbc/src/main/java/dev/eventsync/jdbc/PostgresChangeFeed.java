@@ -39,6 +39,7 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
      */
     static final String CHANNEL_EXPRESSION = "'eventsync_' || left(current_schema(), 53)";
 
+    private static final String RESET = "reset";
     private static final int POLL_MILLIS = 250;
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -58,6 +59,11 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
 
     static String payload(String nodeId, StoreId storeId, long head) {
         return nodeId + ' ' + head + ' ' + storeId.value();
+    }
+
+    /** A reset's notification: {@code "<nodeId> reset <storeId>"}. */
+    static String resetPayload(String nodeId, StoreId store) {
+        return nodeId + ' ' + RESET + ' ' + store.value();
     }
 
     @Override
@@ -169,8 +175,18 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         StoreId storeId;
         long head;
         try {
-            head = Long.parseLong(parts[1]);
             storeId = StoreId.of(parts[2]);
+            if (parts[1].equals(RESET)) {
+                for (Listener listener : listeners) {
+                    try {
+                        listener.reset(storeId);
+                    } catch (RuntimeException e) {
+                        LOG.error("Change feed listener failed on the reset of store {}", storeId, e);
+                    }
+                }
+                return;
+            }
+            head = Long.parseLong(parts[1]);
         } catch (RuntimeException e) {
             LOG.warn("Ignoring a malformed change notification: '{}'", payload);
             return;

@@ -56,6 +56,15 @@ public final class PostgresDialect implements JdbcDialect {
     }
 
     @Override
+    public void announceReset(Connection connection, String nodeId, StoreId store) throws SQLException {
+        try (PreparedStatement notify = connection.prepareStatement(
+                "SELECT pg_notify(" + PostgresChangeFeed.CHANNEL_EXPRESSION + ", ?)")) {
+            notify.setString(1, PostgresChangeFeed.resetPayload(nodeId, store));
+            notify.execute();
+        }
+    }
+
+    @Override
     public Optional<JdbcChangeFeed> changeFeed(JdbcSettings settings, String nodeId) {
         return settings.changeFeed() ? Optional.of(new PostgresChangeFeed(settings, nodeId)) : Optional.empty();
     }

@@ -75,7 +75,7 @@ class JdbcConfigurationTest {
             PushResult result = new LocalSyncBackend(engine, id)
                     .push(JdbcEventStoreTestBase.batch(0, 2, "g"), Optional.empty())
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertThat(result.head()).isEqualTo(2);
+            assertThat(result.head()).hasValue(2);
             assertThat(store.head(id)).isEqualTo(2);
         } finally {
             engine.close();

@@ -228,8 +228,23 @@ abstract class JdbcEventStoreTestBase {
                 assertThat(rs.getBoolean(2)).isTrue();
                 versions.add(rs.getString(1));
             }
-            assertThat(versions).containsExactly("1");
+            assertThat(versions).containsExactly("1", "2");
         }
+    }
+
+    /** Reads never create a store, yet every node answers the backendId the store's creation will keep. */
+    @Test
+    void anUnwrittenStoreHasOneBackendIdOnEveryNodeAndKeepsItWhenCreated() throws Exception {
+        StoreId id = uniqueStore();
+        JdbcEventStore nodeA = open();
+        JdbcEventStore nodeB = open();
+        String seenByA = nodeA.backendId(id);
+        assertThat(nodeB.backendId(id)).isEqualTo(seenByA);
+        assertThat(nodeA.stores()).noneMatch(info -> info.storeId().equals(id));
+        nodeB.append(id, 0, batch(0, 2, "b"), java.time.Instant.now());
+        assertThat(nodeA.backendId(id)).isEqualTo(seenByA);
+        nodeA.reset(id);
+        assertThat(nodeB.backendId(id)).isNotEqualTo(seenByA);
     }
 
     @Test

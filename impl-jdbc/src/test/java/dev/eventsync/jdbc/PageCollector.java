@@ -15,6 +15,7 @@ final class PageCollector implements Flow.Subscriber<PullPage> {
 
     private final List<StoredEvent> events = new ArrayList<>();
     private int pages;
+    private final List<String> backendIds = new ArrayList<>();
     private Throwable error;
     private Flow.Subscription subscription;
 
@@ -27,6 +28,7 @@ final class PageCollector implements Flow.Subscriber<PullPage> {
     @Override
     public synchronized void onNext(PullPage page) {
         pages++;
+        backendIds.add(page.backendId());
         events.addAll(page.batch());
         notifyAll();
     }
@@ -65,6 +67,25 @@ final class PageCollector implements Flow.Subscriber<PullPage> {
         if (error != null) {
             fail("the pull failed while waiting for " + what, error);
         }
+    }
+
+    /** The backendId of every page so far. */
+    synchronized List<String> backendIds() {
+        return List.copyOf(backendIds);
+    }
+
+    /** Waits until the pull ends with an error and returns it. */
+    synchronized Throwable awaitError(long seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (error == null) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                fail("timed out after " + seconds + " s waiting for " + what + "; got seqNums "
+                        + events.stream().map(StoredEvent::seqNum).toList());
+            }
+            wait(left);
+        }
+        return error;
     }
 
     synchronized void cancel() {

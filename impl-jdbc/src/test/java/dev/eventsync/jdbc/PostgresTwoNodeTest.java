@@ -78,7 +78,7 @@ class PostgresTwoNodeTest {
         PushResult result = clientA.push(JdbcEventStoreTestBase.batch(0, 3, "a"), Optional.empty())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        assertThat(result.head()).isEqualTo(3);
+        assertThat(result.head()).hasValue(3);
         live.await(events -> events.size() >= 3, 10, "node A's push on node B's live pull");
         assertThat(live.seqNums()).containsExactly(1L, 2L, 3L);
         assertThat(live.events()).extracting(StoredEvent::event)

@@ -145,7 +145,8 @@ abstract class TestDatabase implements AutoCloseable {
     }
 
     private static JdbcSettings small(JdbcSettings settings) {
-        return settings.withMaximumPoolSize(4).withConnectionTimeout(java.time.Duration.ofSeconds(5));
+        return settings.withMaximumPoolSize(4).withConnectionTimeout(java.time.Duration.ofSeconds(5))
+                .withChangeFeedInterval(java.time.Duration.ofMillis(100));
     }
 
     /** An SQLite file in a temporary directory. */

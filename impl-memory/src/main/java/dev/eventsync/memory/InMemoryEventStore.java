@@ -4,13 +4,12 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.BackendIds;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StoreInfo;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -29,9 +28,11 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class InMemoryEventStore implements EventStore {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final StoredEvent[] NO_EVENTS = new StoredEvent[0];
 
     private final ConcurrentMap<StoreId, Log> logs = new ConcurrentHashMap<>();
+    /** The backendIds of stores not written yet (reads never create a store). */
+    private final BackendIds.Unwritten unwritten = new BackendIds.Unwritten();
 
     /** An immutable view: the first {@code size} slots of {@code events} (later slots may be written). */
     private record Log(String backendId, StoredEvent[] events, int size) {
@@ -56,9 +57,15 @@ public final class InMemoryEventStore implements EventStore {
         }
     }
 
-    private Log log(StoreId storeId) {
-        Objects.requireNonNull(storeId, "store");
-        return logs.computeIfAbsent(storeId, s -> new Log(newBackendId(), new StoredEvent[16], 0));
+    /** The store's log for reading: an empty, unregistered one when the store was never written. */
+    private Log log(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        Log log = logs.get(store);
+        return log != null ? log : newLog(store, NO_EVENTS);
+    }
+
+    private Log newLog(StoreId store, StoredEvent[] events) {
+        return new Log(unwritten.backendIdOf(store), events, 0);
     }
 
     @Override
@@ -75,17 +82,18 @@ public final class InMemoryEventStore implements EventStore {
     public AppendResult append(StoreId storeId, long expectedHead, List<Event> batch, Instant createdAt) {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(createdAt, "createdAt");
-        log(storeId);
+        Objects.requireNonNull(storeId, "store");
         AppendResult[] result = new AppendResult[1];
-        logs.compute(storeId, (s, current) -> {
+        logs.compute(storeId, (s, existing) -> {
+            Log current = existing != null ? existing : newLog(s, new StoredEvent[16]);
             long head = current.head();
             if (head != expectedHead) {
                 result[0] = new AppendResult.HeadMismatch(head);
-                return current;
+                return existing;
             }
             if (batch.isEmpty()) {
                 result[0] = new AppendResult.Appended(head);
-                return current;
+                return existing;
             }
             StoredEvent[] events = current.events();
             int newSize = current.size() + batch.size();
@@ -129,7 +137,21 @@ public final class InMemoryEventStore implements EventStore {
 
     @Override
     public void reset(StoreId storeId) {
-        logs.put(storeId, new Log(newBackendId(), new StoredEvent[16], 0));
+        logs.put(storeId, new Log(BackendIds.random(), new StoredEvent[16], 0));
+    }
+
+    @Override
+    public boolean delete(StoreId store) {
+        Objects.requireNonNull(store, "store");
+        boolean[] existed = {false};
+        logs.compute(store, (id, log) -> { // atomic against append's compute on the same key
+            if (log != null) {
+                existed[0] = true;
+                unwritten.deleted(id); // before the next append can see the store as new
+            }
+            return null;
+        });
+        return existed[0];
     }
 
     @Override
@@ -140,11 +162,5 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public void close() {
         logs.clear();
-    }
-
-    private static String newBackendId() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

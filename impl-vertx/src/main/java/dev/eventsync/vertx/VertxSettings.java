@@ -1,9 +1,12 @@
 package dev.eventsync.vertx;
 
 import dev.eventsync.vertx.wire.CauseFormat;
+import dev.eventsync.vertx.wire.RpcCodec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the Vert.x transport listens and what it allows per connection.
@@ -12,7 +15,8 @@ import java.util.Objects;
  * @param port                 the TCP port; {@code 0} picks a free one (see {@code TransportServer.start()})
  * @param maxFrameBytes        the largest WebSocket message or HTTP request body accepted and answered. A larger
  *                             one up to twice this size gets a clear error and the connection stays open; beyond
- *                             that the WebSocket is closed with 1009 (message too big) or the HTTP request gets 413
+ *                             that the WebSocket is closed with 1009 (message too big) or the HTTP request gets 413.
+ *                             A compressed (permessage-deflate) message counts with its inflated size
  * @param maxRequestsInFlight  requests one WebSocket connection may have open at once (live pulls count);
  *                             more are refused with a {@code LimitExceeded} error
  * @param maxUnackedChunks     pull chunks sent to a WebSocket client before its {@code Ack}; 1 is Effect RPC's
@@ -20,13 +24,34 @@ import java.util.Objects;
  * @param idleTimeout          a WebSocket that sends no frame for this long is closed (LiveStore pings every 10 s)
  * @param writeQueueMaxBytes   bytes queued on a socket before the transport stops reading pages for it
  * @param causeFormat          the form of failure causes sent to clients
- * @param storeHeadMetrics     whether to export a head gauge per store (one time series per store)
+ * @param storeHeadMetrics     whether to export a head gauge per store (one time series per store); off by default
+ * @param maxStoreHeadMetrics  the most per-store series kept when {@code storeHeadMetrics} is on; past it the store
+ *                             whose head changed least recently loses its series
+ * @param maxJsonDepth         the deepest nesting of arrays and objects accepted in a request (event {@code args}
+ *                             included, counting the message's own object; at most 1 000); a deeper request fails
+ *                             alone with {@code LimitExceeded}, the same on both transports
+ * @param webSocketCompression whether to offer permessage-deflate (RFC 7692) to WebSocket clients; inflated
+ *                             messages are bounded by the hard frame limit either way
+ * @param maxConnections       open TCP connections the server accepts in total (WebSocket and HTTP); past it a
+ *                             request is answered 503 and its connection closed, except {@code /health}
+ * @param maxConnectionsPerAddress open connections one remote address may hold; past it 503 as above
+ * @param metricsToken         a bearer token {@code GET /metrics} requires, if set
+ * @param metricsRequireToken  whether {@code /metrics} is refused without a token even when none is set (the server
+ *                             sets it when client authentication is configured, so that store ids and heads are
+ *                             never public)
+ * @param healthTimeout        how long {@code /health} waits for a fresh storage check before it answers with the
+ *                             last known state (refreshed in the background)
  * @param corsAllowedOrigins   origins allowed to call the HTTP transport from a browser ({@code *} for any);
  *                             empty disables CORS (WebSockets need none)
+ * @param tls                  when present, the server speaks TLS only ({@code wss://}, {@code https://}) with this
+ *                             PEM certificate chain and private key
  */
 public record VertxSettings(String host, int port, int maxFrameBytes, int maxRequestsInFlight, int maxUnackedChunks,
                             Duration idleTimeout, int writeQueueMaxBytes, CauseFormat causeFormat,
-                            boolean storeHeadMetrics, List<String> corsAllowedOrigins) {
+                            boolean storeHeadMetrics, List<String> corsAllowedOrigins, Optional<Tls> tls,
+                            int maxStoreHeadMetrics, int maxJsonDepth, boolean webSocketCompression,
+                            int maxConnections, int maxConnectionsPerAddress, Optional<String> metricsToken,
+                            boolean metricsRequireToken, Duration healthTimeout) {
 
     public static final int DEFAULT_PORT = 8787;
 
@@ -34,7 +59,10 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(causeFormat, "causeFormat");
+        Objects.requireNonNull(metricsToken, "metricsToken");
+        Objects.requireNonNull(healthTimeout, "healthTimeout");
         corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        Objects.requireNonNull(tls, "tls");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -42,72 +70,198 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         requirePositive("maxRequestsInFlight", maxRequestsInFlight);
         requirePositive("maxUnackedChunks", maxUnackedChunks);
         requirePositive("writeQueueMaxBytes", writeQueueMaxBytes);
+        requirePositive("maxStoreHeadMetrics", maxStoreHeadMetrics);
+        requirePositive("maxJsonDepth", maxJsonDepth);
+        requirePositive("maxConnections", maxConnections);
+        requirePositive("maxConnectionsPerAddress", maxConnectionsPerAddress);
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
+        if (healthTimeout.isNegative() || healthTimeout.isZero()) {
+            throw new IllegalArgumentException("healthTimeout must be positive, got " + healthTimeout);
+        }
+        if (maxJsonDepth > RpcCodec.MAX_JSON_DEPTH) {
+            throw new IllegalArgumentException("maxJsonDepth must be at most " + RpcCodec.MAX_JSON_DEPTH + ", got "
+                    + maxJsonDepth);
+        }
         if (maxFrameBytes > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("maxFrameBytes must be at most " + Integer.MAX_VALUE / 2);
+        }
+        if (metricsToken.isPresent() && metricsToken.get().isBlank()) {
+            throw new IllegalArgumentException("metricsToken must not be blank");
         }
     }
 
     /**
      * The defaults: 127.0.0.1:8787, 1 MiB frames (a LiveStore push is at most about 900 kB), 16 requests in flight,
-     * Ack pacing of 1 chunk, 60 s idle timeout, 1 MiB write queue, Effect 3 causes, per-store head gauges, no CORS.
+     * Ack pacing of 1 chunk, 60 s idle timeout, 1 MiB write queue, Effect 3 causes, no per-store head gauges (at
+     * most 1 000 when turned on), JSON nesting up to 1 000 levels, permessage-deflate offered, at most
+     * {@link #DEFAULT_MAX_CONNECTIONS} connections and {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} per address,
+     * open {@code /metrics}, a 1 s health timeout, no CORS.
      */
     public static VertxSettings defaults() {
         return new VertxSettings("127.0.0.1", DEFAULT_PORT, 1 << 20, 16, 1, Duration.ofSeconds(60), 1 << 20,
-                CauseFormat.EFFECT3_TREE, true, List.of());
+                CauseFormat.EFFECT3_TREE, false, List.of(), Optional.empty(), 1000, DEFAULT_MAX_JSON_DEPTH, true,
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, Optional.empty(), false,
+                Duration.ofSeconds(1));
     }
+
+    /** Default (and largest value) of {@link #maxJsonDepth()}: the JSON parser's own nesting limit. */
+    public static final int DEFAULT_MAX_JSON_DEPTH = RpcCodec.MAX_JSON_DEPTH;
+    /** Default of {@link #maxConnections()}: keep it below the process's file descriptor limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /**
+     * Default of {@link #maxConnectionsPerAddress()}. Behind a reverse proxy or NAT all clients share an address:
+     * raise it there (or set it to {@link #maxConnections()}).
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
 
     public VertxSettings withHost(String value) {
         return new VertxSettings(value, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withPort(int value) {
         return new VertxSettings(host, value, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withMaxFrameBytes(int value) {
         return new VertxSettings(host, port, value, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withMaxRequestsInFlight(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+        return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout, writeQueueMaxBytes,
+                causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withMaxUnackedChunks(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, value, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withIdleTimeout(Duration value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, value,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withWriteQueueMaxBytes(int value) {
-        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                value, causeFormat, storeHeadMetrics, corsAllowedOrigins);
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, value,
+                causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     public VertxSettings withCauseFormat(CauseFormat value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins);
+                writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
     }
 
     public VertxSettings withStoreHeadMetrics(boolean value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins);
+                writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
     }
 
     /** Allows browser apps on these origins ({@code *} for any) to use the HTTP transport. */
     public VertxSettings withCorsAllowedOrigins(List<String> value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
-                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value);
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, value, tls, maxStoreHeadMetrics, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
+    }
+
+    public VertxSettings withMaxStoreHeadMetrics(int value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, value, maxJsonDepth,
+                webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
+    }
+
+    public VertxSettings withMaxJsonDepth(int value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                value, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
+    }
+
+    public VertxSettings withWebSocketCompression(boolean value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, value, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
+                healthTimeout);
+    }
+
+    public VertxSettings withMaxConnections(int value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, value, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout);
+    }
+
+    public VertxSettings withMaxConnectionsPerAddress(int value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, value, metricsToken, metricsRequireToken,
+                healthTimeout);
+    }
+
+    public VertxSettings withMetricsToken(Optional<String> value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, value,
+                metricsRequireToken, healthTimeout);
+    }
+
+    public VertxSettings withMetricsRequireToken(boolean value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, value,
+                healthTimeout);
+    }
+
+    public VertxSettings withHealthTimeout(Duration value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, value);
+    }
+
+    /** Serves TLS only ({@code wss://}, {@code https://}) with the given PEM files. */
+    public VertxSettings withTls(Tls value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, Optional.of(value),
+                maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress,
+                metricsToken, metricsRequireToken, healthTimeout);
+    }
+
+    /**
+     * A TLS identity as PEM files, as certificate authorities and {@code openssl} write them.
+     *
+     * @param certificateChain the server certificate, then any intermediates ({@code -----BEGIN CERTIFICATE-----})
+     * @param privateKey       its private key, PKCS#8 or PKCS#1, unencrypted ({@code -----BEGIN PRIVATE KEY-----})
+     */
+    public record Tls(Path certificateChain, Path privateKey) {
+        public Tls {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
     }
 
     /** The hard cap on a WebSocket message or HTTP body: twice {@link #maxFrameBytes()}. */

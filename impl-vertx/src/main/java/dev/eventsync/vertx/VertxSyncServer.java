@@ -8,8 +8,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -26,14 +29,16 @@ public final class VertxSyncServer implements TransportServer {
     private final SyncHttpServer server;
 
     @Inject
-    public VertxSyncServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry) {
-        this(service, settings, registry, Optional.empty());
+    public VertxSyncServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
+                           Set<HttpRoutes> routes) {
+        this(service, settings, registry, Optional.empty(), List.copyOf(routes));
     }
 
     private VertxSyncServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
-                            Optional<Vertx> vertx) {
+                            Optional<Vertx> vertx, List<HttpRoutes> routes) {
         this.server = new SyncHttpServer(Objects.requireNonNull(service, "service"),
-                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(registry, "registry"), vertx);
+                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(registry, "registry"), vertx,
+                routes);
     }
 
     public static Builder builder(SyncService service) {
@@ -71,6 +76,7 @@ public final class VertxSyncServer implements TransportServer {
         private VertxSettings settings = VertxSettings.defaults();
         private PrometheusMeterRegistry registry;
         private Vertx vertx;
+        private final List<HttpRoutes> routes = new ArrayList<>();
 
         private Builder(SyncService service) {
             this.service = Objects.requireNonNull(service, "service");
@@ -98,9 +104,15 @@ public final class VertxSyncServer implements TransportServer {
             return this;
         }
 
+        /** Serves these endpoints too (see {@link HttpRoutes}). */
+        public Builder routes(HttpRoutes value) {
+            routes.add(Objects.requireNonNull(value, "routes"));
+            return this;
+        }
+
         public VertxSyncServer build() {
             PrometheusMeterRegistry r = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            return new VertxSyncServer(service, settings, r, Optional.ofNullable(vertx));
+            return new VertxSyncServer(service, settings, r, Optional.ofNullable(vertx), routes);
         }
     }
 }

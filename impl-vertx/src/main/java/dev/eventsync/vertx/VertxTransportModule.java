@@ -32,9 +32,15 @@ public final class VertxTransportModule extends AbstractModule {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /** The set of {@link HttpRoutes} the transport serves besides the sync endpoints (empty by default). */
+    public static Multibinder<HttpRoutes> routes(com.google.inject.Binder binder) {
+        return Multibinder.newSetBinder(binder, HttpRoutes.class);
+    }
+
     @Override
     protected void configure() {
         bind(VertxSettings.class).toInstance(settings);
+        routes(binder());
         OptionalBinder.newOptionalBinder(binder(), PrometheusMeterRegistry.class).setDefault()
                 .toProvider(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).in(Scopes.SINGLETON);
         bind(VertxSyncServer.class).in(Scopes.SINGLETON);

@@ -228,6 +228,8 @@ class HttpTransportTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(preflight.statusCode()).isEqualTo(204);
             assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("http://app.example");
+            // an exact origin may send credentials (cookies, Authorization): browsers need this header for that
+            assertThat(preflight.headers().firstValue("access-control-allow-credentials")).hasValue("true");
             HttpResponse<String> ping = http.send(HttpRequest.newBuilder(uri).header("Origin", "http://app.example")
                     .POST(HttpRequest.BodyPublishers.ofString(request("0", "SyncHttpRpc.Ping", "{\"storeId\":\"c\"}")))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -266,9 +268,39 @@ class HttpTransportTest {
                 .contains("eventsync_pushes_total{outcome=\"rejected\",reason=\"server_ahead\",transport=\"http\"} 1.0")
                 .contains("eventsync_events_appended_total 1.0")
                 .contains("eventsync_pull_pages_total{transport=\"http\"} 1.0")
-                .contains("eventsync_store_head{store=\"m1\"} 1.0")
+                .doesNotContain("eventsync_store_head") // per-store series are off by default
                 .contains("eventsync_push_latency_seconds_bucket")
                 .contains("eventsync_live_subscribers")
                 .contains("eventsync_connections{transport=\"ws\"}");
+    }
+
+    @Test
+    void corsForAnyOriginAnswersTheWildcardWithoutCredentials() throws Exception {
+        try (TestServer cors = TestServer.start(VertxSettings.defaults().withCorsAllowedOrigins(List.of("*")))) {
+            URI uri = URI.create("http://127.0.0.1:" + cors.port + "/?storeId=c&transport=http");
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(uri)
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://anywhere.example")
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            // browsers refuse a wildcard together with credentials, so a wildcard never allows them
+            assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("*");
+            assertThat(preflight.headers().firstValue("access-control-allow-credentials")).isEmpty();
+            HttpResponse<String> ping = http.send(HttpRequest.newBuilder(uri).header("Origin", "http://other.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(request("0", "SyncHttpRpc.Ping", "{\"storeId\":\"c\"}")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ping.statusCode()).isEqualTo(200);
+            assertThat(ping.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        }
+    }
+
+    @Test
+    void metricsIncludeJvmAndProcessMeters() throws Exception {
+        String body = get("/metrics").body();
+        assertThat(body).contains("jvm_memory_used_bytes{").contains("jvm_threads_live_threads")
+                .contains("jvm_gc_").contains("jvm_classes_loaded_classes").contains("process_uptime_seconds")
+                .contains("process_cpu_usage").contains("system_cpu_count");
     }
 }

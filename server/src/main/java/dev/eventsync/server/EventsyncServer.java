@@ -80,6 +80,12 @@ public final class EventsyncServer implements AutoCloseable {
                 throw new ConfigurationException("port " + config.port() + " on " + config.host()
                         + " is already in use; stop the other process or choose another port with --port", cause);
             }
+            if (hasCause(cause, java.net.UnknownHostException.class)
+                    || String.valueOf(ConfigurationException.rootMessage(cause)).contains("resolve")) {
+                throw new ConfigurationException("cannot listen on host '" + config.host() + "': it is not an address"
+                        + " of this machine (" + ConfigurationException.rootMessage(cause) + "); use for example"
+                        + " --host 127.0.0.1, or --host 0.0.0.0 for every interface", cause);
+            }
             throw new ConfigurationException("transport " + transport.name() + " could not start: "
                     + ConfigurationException.rootMessage(cause), cause);
         } catch (TimeoutException e) {
@@ -88,6 +94,15 @@ public final class EventsyncServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ConfigurationException("interrupted while starting " + transport.name(), e);
         }
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The port each transport listens on, in start order. */
@@ -120,6 +135,8 @@ public final class EventsyncServer implements AutoCloseable {
             return;
         }
         stopped = true;
+        // a start that failed stops what it opened; the caller reports the failure in one line
+        boolean wasRunning = !started.isEmpty();
         for (int i = started.size() - 1; i >= 0; i--) {
             TransportServer transport = started.get(i);
             try {
@@ -140,7 +157,11 @@ public final class EventsyncServer implements AutoCloseable {
                 LOG.warn("closing the storage failed: {}", e.toString());
             }
         }
-        LOG.info("Eventsync stopped");
+        if (wasRunning) {
+            LOG.info("Eventsync stopped");
+        } else {
+            LOG.debug("Eventsync stopped after a failed start");
+        }
     }
 
     @Override

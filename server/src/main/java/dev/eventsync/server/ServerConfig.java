@@ -19,10 +19,14 @@ import java.util.Optional;
  * @param authToken     a shared token clients must send as {@code {"authToken": "..."}} (or as a bearer header)
  * @param jwtSecret     an HS256 secret; clients must send a valid JWT as {@code authToken}
  * @param shutdownGrace how long a stopping server lets in-flight pushes finish
+ * @param http          CORS, TLS and the admin API
+ * @param changeFeedInterval how often a node on MariaDB or SQLite looks for other nodes' appends and resets
+ *                      (PostgreSQL is notified instead)
  */
 public record ServerConfig(String host, int port, StorageSpec storage, Optional<String> dbUser,
                            Optional<String> dbPassword, int dbPoolSize, SyncLimits limits, Optional<String> authToken,
-                           Optional<String> jwtSecret, Duration shutdownGrace) {
+                           Optional<String> jwtSecret, Duration shutdownGrace, HttpOptions http,
+                           Duration changeFeedInterval) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -33,35 +37,59 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
         Objects.requireNonNull(authToken, "authToken");
         Objects.requireNonNull(jwtSecret, "jwtSecret");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(changeFeedInterval, "changeFeedInterval");
+        if (changeFeedInterval.toMillis() < 10 || changeFeedInterval.toMillis() > 60_000) {
+            throw new ConfigurationException("change-feed-interval must be between 10 and 60000 milliseconds, got "
+                    + changeFeedInterval.toMillis());
+        }
         if (port < 0 || port > 65535) {
             throw new ConfigurationException("port must be between 0 and 65535, got " + port);
         }
         if (dbPoolSize < 1) {
             throw new ConfigurationException("db-pool-size must be at least 1, got " + dbPoolSize);
         }
+        if (authToken.filter(String::isBlank).isPresent() || jwtSecret.filter(String::isBlank).isPresent()) {
+            throw new ConfigurationException("an empty auth token or JWT secret protects nothing: give a secret,"
+                    + " or none to run without auth");
+        }
         if (authToken.isPresent() && jwtSecret.isPresent()) {
             throw new ConfigurationException("choose one of --auth-token and --jwt-secret, not both");
         }
     }
 
+    /** How often the polling change feed (MariaDB, SQLite) reads by default. */
+    public static final Duration DEFAULT_CHANGE_FEED_INTERVAL = Duration.ofMillis(500);
+
     /** The defaults: 127.0.0.1:8787 on the SQLite file {@value StorageSpec#DEFAULT_SQLITE_FILE}, no auth. */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8787, StorageSpec.parse("sqlite"), Optional.empty(), Optional.empty(),
-                10, SyncLimits.DEFAULTS, Optional.empty(), Optional.empty(), Duration.ofSeconds(10));
+                10, SyncLimits.DEFAULTS, Optional.empty(), Optional.empty(), Duration.ofSeconds(10), HttpOptions.defaults(),
+                DEFAULT_CHANGE_FEED_INTERVAL);
     }
 
     public ServerConfig withStorage(StorageSpec value) {
         return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace);
+                shutdownGrace, http, changeFeedInterval);
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace);
+                shutdownGrace, http, changeFeedInterval);
     }
 
     public ServerConfig withAuthToken(String value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, Optional.of(value),
-                jwtSecret, shutdownGrace);
+                jwtSecret, shutdownGrace, http, changeFeedInterval);
+    }
+
+    public ServerConfig withHttp(HttpOptions value) {
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+                shutdownGrace, value, changeFeedInterval);
+    }
+
+    public ServerConfig withChangeFeedInterval(Duration value) {
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+                shutdownGrace, http, value);
     }
 }

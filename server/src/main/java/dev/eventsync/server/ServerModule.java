@@ -3,6 +3,8 @@ package dev.eventsync.server;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import dev.eventsync.core.EventsyncBinder;
+import dev.eventsync.server.admin.AdminRoutes;
+import dev.eventsync.server.admin.AdminToken;
 import dev.eventsync.server.auth.JwtAuthenticator;
 import dev.eventsync.server.auth.SharedTokenAuthenticator;
 import dev.eventsync.spi.transport.TransportServer;
@@ -35,6 +37,15 @@ public final class ServerModule extends AbstractModule {
         config.authToken().ifPresent(token -> eventsync.addAuthenticator().toInstance(new SharedTokenAuthenticator(token)));
         config.jwtSecret().ifPresent(secret -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(secret)));
         transports(binder());
-        install(new VertxTransportModule(VertxSettings.defaults().withHost(config.host()).withPort(config.port())));
+        VertxSettings vertx = VertxSettings.defaults().withHost(config.host()).withPort(config.port())
+                .withCorsAllowedOrigins(config.http().corsOrigins());
+        if (config.http().tlsCert().isPresent() && config.http().tlsKey().isPresent()) {
+            vertx = vertx.withTls(new VertxSettings.Tls(config.http().tlsCert().get(), config.http().tlsKey().get()));
+        }
+        install(new VertxTransportModule(vertx));
+        config.http().adminToken().ifPresent(token -> {
+            bind(AdminToken.class).toInstance(new AdminToken(token));
+            VertxTransportModule.routes(binder()).addBinding().to(AdminRoutes.class);
+        });
     }
 }

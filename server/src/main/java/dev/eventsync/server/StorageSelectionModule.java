@@ -77,7 +77,8 @@ public final class StorageSelectionModule extends AbstractModule {
             if (url.startsWith("jdbc:sqlite:")) {
                 createParentDirectory(Path.of(url.substring("jdbc:sqlite:".length())));
             }
-            JdbcSettings settings = JdbcSettings.of(url).withMaximumPoolSize(config.dbPoolSize());
+            JdbcSettings settings = JdbcSettings.of(url).withMaximumPoolSize(config.dbPoolSize())
+                    .withChangeFeedInterval(config.changeFeedInterval());
             if (config.dbUser().isPresent()) {
                 settings = settings.withCredentials(config.dbUser().get(), config.dbPassword().orElse(""));
             }

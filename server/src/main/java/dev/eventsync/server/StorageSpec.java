@@ -25,7 +25,34 @@ public record StorageSpec(String kind, String target) {
         Objects.requireNonNull(target, "target");
     }
 
+    /**
+     * Parses a {@code --storage} setting. An SQLite setting must name a file: an empty path and in-memory
+     * SQLite databases ({@code :memory:}, {@code file::memory:}, {@code mode=memory}) are refused with a
+     * {@link ConfigurationException}, because each pooled connection would open its own private database.
+     */
     public static StorageSpec parse(String setting) {
+        StorageSpec spec = parseUnchecked(setting);
+        if (spec.kind().equals("sqlite")) {
+            requireSqliteFile(setting, spec.target().substring("jdbc:sqlite:".length()));
+        }
+        return spec;
+    }
+
+    private static void requireSqliteFile(String setting, String path) {
+        String lower = path.trim().toLowerCase(Locale.ROOT);
+        String fix = "; give a file, for example --storage sqlite:./eventsync-data/eventsync.db, or use --storage memory"
+                + " for a store that is not kept";
+        if (lower.isEmpty() || lower.equals("file:")) {
+            throw new ConfigurationException("--storage " + setting.trim() + " has no SQLite file path" + fix);
+        }
+        if (lower.equals(":memory:") || lower.startsWith("file::memory:") || lower.contains("mode=memory")
+                || lower.startsWith(":memory:?")) {
+            throw new ConfigurationException("--storage " + setting.trim() + " is an in-memory SQLite database, which"
+                    + " each pooled connection would open privately (pushes would fail and pulls disagree)" + fix);
+        }
+    }
+
+    private static StorageSpec parseUnchecked(String setting) {
         String s = setting.trim();
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.equals("memory")) {

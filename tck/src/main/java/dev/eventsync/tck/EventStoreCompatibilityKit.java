@@ -144,6 +144,27 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
+    public void required_S_EMPTY_02_readsNeverCreateAStore() throws Exception {
+        Trial t = Trial.fixed(Rule.S_EMPTY_02);
+        EventStore store = open();
+        StoreId id = freshId("unwritten");
+        t.step("reads of the fresh store " + id);
+        store.head(id);
+        String backendId = store.backendId(id);
+        store.read(id, 0, 100);
+        store.countAfter(id, 0);
+        store.countAfter(id, 5);
+        t.checkEqual("backendId of the unwritten store on a second call", backendId, store.backendId(id));
+        t.check(store.stores().stream().noneMatch(info -> info.storeId().equals(id)),
+                "stores() after reads of " + id, "not listed", store.stores());
+        append(t, store, id, 0, chain(0, 2, "a"), nextInstant());
+        t.checkEqual("backendId after the first append (the one the empty store answered)", backendId,
+                store.backendId(id));
+        t.check(store.stores().stream().anyMatch(info -> info.storeId().equals(id) && info.head() == 2),
+                "stores() after the first append to " + id, "listed with head 2", store.stores());
+    }
+
+    @Test
     public void required_S_APPEND_01_appendAtHeadIsAccepted() throws Exception {
         Trial t = Trial.fixed(Rule.S_APPEND_01);
         EventStore store = open();
@@ -343,6 +364,50 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     @Test
+    public void required_S_TEXT_01_everyFieldRoundTripsByteForByte() throws Exception {
+        Trial t = Trial.fixed(Rule.S_TEXT_01);
+        EventStore store = open();
+        StoreId id = freshId("text");
+        List<String> texts = List.of(
+                "v1.Note\ud83d\ude00\ud800\udc00\udbff\udfff",    // 4-byte characters, first and last plane
+                "e\u0301 \u00e9 \u0130 \u212b \ufb01",              // combining and compatibility forms, kept as sent
+                "ctl\u0001\u0007\b\t\n\r\u001f\u007f\u0085",     // control characters other than NUL
+                "\u200b\u200d\u2028\u2029\ufeff\ufffd\uffff",      // format characters, BOM, noncharacter
+                "sp  a ce ",                                            // whitespace kept
+                "\u4e2d\u6587\u0639\u0631\u0628\u064a",            // CJK, right-to-left
+                "x".repeat(10_000) + "\ud83c\udf89");                  // long, ending on a pair
+        List<String> args = List.of(
+                "{\"nul\":\"a\\u0000b\"}",
+                "[\"\\ud800\",\"\\udfff\",\"\\ud83d\\ude00\"]",
+                "\"\\u00E9\\u00e9\u00e9\"",
+                "{\"n\":9007199254740993,\"f\":1E400,\"z\":-0.0}");
+        List<Event> batch = new ArrayList<>();
+        long seq = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            long parent = seq;
+            seq = parent + 1 + i * 1_000_000_000_000L;
+            batch.add(new Event(texts.get(i), Optional.of(args.get(i % args.size())), seq, parent,
+                    texts.get((i + 1) % texts.size()), texts.get((i + 2) % texts.size())));
+        }
+        long max = dev.eventsync.api.SeqNums.MAX_SAFE_INTEGER;
+        batch.add(new Event("max", Optional.empty(), max, seq, "c", "s"));
+        Instant at = nextInstant();
+        append(t, store, id, 0, batch, at);
+        t.checkEqual("head after appending seqNum 2^53-1", max, store.head(id));
+        List<StoredEvent> back = readAll(store, id);
+        t.checkEqual("number of events read back", batch.size(), back.size());
+        for (int i = 0; i < Math.min(batch.size(), back.size()); i++) {
+            Event sent = batch.get(i);
+            Event got = back.get(i).event();
+            t.checkEqual("name of event #" + i, sent.name(), got.name());
+            t.checkEqual("clientId of event #" + i, sent.clientId(), got.clientId());
+            t.checkEqual("sessionId of event #" + i, sent.sessionId(), got.sessionId());
+            t.checkEqual("args of event #" + i, sent.args(), got.args());
+            t.checkEqual("event #" + i + " as a whole", sent, got);
+        }
+    }
+
+    @Test
     public void required_S_BACKENDID_01_backendIdIsStableAndPerStore() throws Exception {
         Trial t = Trial.fixed(Rule.S_BACKENDID_01);
         EventStore store = open();
@@ -381,6 +446,41 @@ public abstract class EventStoreCompatibilityKit {
         t.checkEqual("the other store's events", stored(chain(0, 2, "o"), atOther), readAll(store, other));
         t.checkEqual("an append at the root after reset", new AppendResult.Appended(1),
                 append(t, store, id, 0, chain(0, 1, "again"), nextInstant()));
+    }
+
+    @Test
+    public void required_S_DELETE_01_deleteForgetsTheStoreEntirely() throws Exception {
+        Trial t = Trial.fixed(Rule.S_DELETE_01);
+        EventStore store = open();
+        StoreId id = freshId("delete");
+        StoreId other = freshId("delete");
+        append(t, store, id, 0, chain(0, 3, "a"), nextInstant());
+        Instant atOther = nextInstant();
+        append(t, store, other, 0, chain(0, 2, "o"), atOther);
+        String before = store.backendId(id);
+        String otherBefore = store.backendId(other);
+        t.checkEqual("delete of an existing store reports it existed", true, store.delete(id));
+        t.step("delete(" + id + ")");
+        Set<StoreId> listed = new HashSet<>();
+        store.stores().forEach(info -> listed.add(info.storeId()));
+        t.check(!listed.contains(id), "stores() after delete", "no " + id, listed);
+        t.check(listed.contains(other), "stores() after delete", "still " + other, listed);
+        t.checkEqual("the other store's events", stored(chain(0, 2, "o"), atOther), readAll(store, other));
+        t.checkEqual("the other store's backendId", otherBefore, store.backendId(other));
+        t.checkEqual("head after delete", 0L, store.head(id));
+        t.checkEqual("events after delete", List.of(), readAll(store, id));
+        t.checkEqual("countAfter(0) after delete", 0L, store.countAfter(id, 0));
+        String after = store.backendId(id);
+        t.check(!after.equals(before) && !after.isBlank(), "backendId of the store used again after delete",
+                "a new id, not " + before, after);
+        t.checkEqual("an append at the root after delete", new AppendResult.Appended(1),
+                append(t, store, id, 0, chain(0, 1, "again"), nextInstant()));
+        StoreId never = freshId("delete");
+        t.checkEqual("delete of a store never used reports it did not exist", false, store.delete(never));
+        t.step("delete(" + never + ")");
+        Set<StoreId> afterUnknown = new HashSet<>();
+        store.stores().forEach(info -> afterUnknown.add(info.storeId()));
+        t.check(!afterUnknown.contains(never), "stores() after deleting an unknown store", "no " + never, afterUnknown);
     }
 
     @Test

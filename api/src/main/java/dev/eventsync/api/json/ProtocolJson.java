@@ -21,6 +21,12 @@ import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON codec of the protocol model, in LiveStore's wire shapes (sync-cf 0.4):
@@ -102,6 +108,46 @@ public final class ProtocolJson {
     /** A tree as a typed value, for example the {@code batch} array of a request as events. */
     public static <T> T treeToValue(JsonNode node, Class<T> type) throws IOException {
         return READER.forType(type).readValue(READER.treeAsTokens(node));
+    }
+
+    /**
+     * The text of {@code length} bytes of UTF-8 at {@code offset}, decoded strictly: a byte sequence that is
+     * not UTF-8 (a stray continuation byte, an overlong form such as {@code C0 AF}, an encoded surrogate, a
+     * truncated sequence) fails instead of turning into U+FFFD, so that no client text is ever rewritten
+     * (RFC 3629; RFC 6455 §8.1 for WebSocket text). One pass, as costly as a lenient decoding.
+     *
+     * @throws InvalidUtf8Exception naming the offset of the first bad byte
+     */
+    public static String decodeUtf8(byte[] bytes, int offset, int length) throws InvalidUtf8Exception {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
+        CharBuffer out = CharBuffer.allocate(length); // UTF-8 never has more chars than bytes
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new InvalidUtf8Exception(in.position() - offset);
+        }
+        return out.flip().toString();
+    }
+
+    /** Bytes that are not UTF-8 where UTF-8 text is required; see {@link #decodeUtf8}. */
+    public static final class InvalidUtf8Exception extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int byteOffset;
+
+        public InvalidUtf8Exception(int byteOffset) {
+            super("not valid UTF-8 at byte " + byteOffset);
+            this.byteOffset = byteOffset;
+        }
+
+        /** The offset of the first byte that is not part of a well-formed UTF-8 sequence. */
+        public int byteOffset() {
+            return byteOffset;
+        }
     }
 
     /** The protocol's JSON factory (source text kept in locations, strict names); for streaming readers and writers. */

@@ -5,6 +5,10 @@ final class CloseCodes {
 
     /** The server is shutting down (RFC 6455 "going away"); the client should reconnect. */
     static final short GOING_AWAY = 1001;
+    /** The client broke the WebSocket protocol (RFC 6455 §7.4.1 "protocol error"). */
+    static final short PROTOCOL_ERROR = 1002;
+    /** A message's data is not what its type says, for example bad UTF-8 (RFC 6455 §7.4.1 "invalid payload"). */
+    static final short INVALID_PAYLOAD = 1007;
     /** The connection's credential expired (RFC 6455 "policy violation"); reconnect with a new one. */
     static final short POLICY_VIOLATION = 1008;
     /** A message larger than the hard frame limit (RFC 6455 "message too big"). */

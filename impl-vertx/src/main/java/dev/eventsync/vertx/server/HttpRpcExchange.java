@@ -54,13 +54,28 @@ final class HttpRpcExchange {
     }
 
     void handle(String body) {
+        try {
+            dispatch(body);
+        } catch (RuntimeException e) {
+            // a bug, not bad input (bad input is answered in dispatch): the request still gets an answer
+            LOG.error("http {}: failed to handle a request", target.storeId(), e);
+            if (first) {
+                response.setStatusCode(500);
+            }
+            append(codec.defect("internal server error while handling the request; the server log has the details"));
+            end();
+        }
+    }
+
+    private void dispatch(String body) {
         response.putHeader("content-type", "application/json");
         response.setChunked(true);
         ClientMessage message;
         try {
             message = codec.decodeClientMessage(body);
         } catch (WireFormatException e) {
-            metrics.badFrame("malformed");
+            metrics.badFrame(e.toError() instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
+            LOG.debug("http {}: bad request: {}", target.storeId(), e.getMessage());
             failBadInput(e);
             return;
         }
@@ -219,14 +234,30 @@ final class HttpRpcExchange {
 
     /** Answers a body over the soft frame limit with a {@code LimitExceeded} error for its request. */
     void refuseOversize(String body, int bytes, int limit) {
+        refuse(body, new SyncError.LimitExceeded("maxFrameBytes", limit, bytes), 413);
+    }
+
+    /**
+     * Answers a body that is not UTF-8 (RFC 8259 §8.1 requires it) with an {@code InvalidRequest} for its
+     * request, never decoding it into U+FFFD replacement characters that would be stored.
+     *
+     * @param lossyBody the body decoded with replacement characters, only to find the request id
+     */
+    void refuseInvalidUtf8(String lossyBody, int byteOffset) {
+        LOG.debug("http {}: body is not UTF-8 at byte {}", target.storeId(), byteOffset);
+        refuse(lossyBody, new SyncError.InvalidRequest("the request body is not valid UTF-8 (first bad byte at offset "
+                + byteOffset + "); send the Request as JSON text encoded in UTF-8"), 400);
+    }
+
+    /** Fails the body's request with {@code error}, or answers {@code status} with a Defect when it has no id. */
+    private void refuse(String body, SyncError error, int status) {
         response.putHeader("content-type", "application/json");
         response.setChunked(true);
-        SyncError error = new SyncError.LimitExceeded("maxFrameBytes", limit, bytes);
         Optional<String> id = codec.peekRequestId(body);
         if (id.isPresent()) {
             fail(id.get(), error);
         } else {
-            response.setStatusCode(413);
+            response.setStatusCode(status);
             append(codec.defect(error.message()));
             end();
         }
@@ -234,7 +265,7 @@ final class HttpRpcExchange {
 
     private void failBadInput(WireFormatException e) {
         if (e.requestId().isPresent()) {
-            fail(e.requestId().get(), new SyncError.InvalidRequest(e.getMessage()));
+            fail(e.requestId().get(), e.toError());
         } else {
             response.setStatusCode(400);
             append(codec.defect("invalid message: " + e.getMessage()));

@@ -2,9 +2,11 @@ package dev.eventsync.vertx.server;
 
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
+import dev.eventsync.api.json.ProtocolJson;
 import dev.eventsync.spi.transport.AuthResult;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
+import dev.eventsync.vertx.HttpRoutes;
 import dev.eventsync.vertx.VertxSettings;
 import dev.eventsync.vertx.wire.RpcCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +23,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -56,20 +59,25 @@ public final class SyncHttpServer {
     private final TransportMetrics metrics;
     private final RpcCodec codec;
     private final Optional<Vertx> givenVertx;
+    private final List<HttpRoutes> routes;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ConnectionGate gate;
 
     private Vertx vertx;
     private HttpServer httpServer;
+    private JvmMetrics jvmMetrics;
     private volatile boolean stopping;
     private volatile int port = -1;
 
     public SyncHttpServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
-                          Optional<Vertx> vertx) {
+                          Optional<Vertx> vertx, List<HttpRoutes> routes) {
         this.service = service;
+        this.routes = List.copyOf(routes);
         this.settings = settings;
         this.registry = registry;
         this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics());
-        this.codec = new RpcCodec(settings.causeFormat());
+        this.codec = new RpcCodec(settings.causeFormat(), settings.maxJsonDepth());
+        this.gate = new ConnectionGate(settings, metrics);
         this.givenVertx = vertx;
     }
 
@@ -90,6 +98,7 @@ public final class SyncHttpServer {
         }
         vertx = givenVertx.orElseGet(Vertx::vertx);
         stopping = false; // a stopped server may be started again
+        jvmMetrics = new JvmMetrics(registry);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())
@@ -101,11 +110,23 @@ public final class SyncHttpServer {
                 // a safety net for half-open TCP connections; WebSockets get their own, protocol-aware idle timeout
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis() * 2))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setRegisterWebSocketWriteHandlers(false);
+                .setRegisterWebSocketWriteHandlers(false)
+                // permessage-deflate (RFC 7692) when enabled, with inflation bounded by ConnectionGate; never the
+                // obsolete per-frame draft
+                .setPerMessageWebSocketCompressionSupported(settings.webSocketCompression())
+                .setPerFrameWebSocketCompressionSupported(false)
+                // HTTP/1.1 only (what LiveStore speaks): with h2c detection a connection is only seen after its first
+                // bytes, so idle sockets would escape the connection limits
+                .setHttp2ClearTextEnabled(false);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certificateChain().toString()).setKeyPath(tls.privateKey().toString())));
         Router router = Router.router(vertx);
+        router.route().handler(this::admit);
+        router.route().failureHandler(this::failed);
         if (!settings.corsAllowedOrigins().isEmpty()) {
             router.route().handler(cors(settings.corsAllowedOrigins()));
         }
+        routes.forEach(r -> r.mount(router, vertx));
         router.route().handler(this::routeSync);
         router.get("/health").handler(ctx -> health(ctx, true));
         router.get("/health/ready").handler(ctx -> health(ctx, true));
@@ -116,16 +137,21 @@ public final class SyncHttpServer {
                         + "makeHttpSync({ url }). Health: GET /health, metrics: GET /metrics.\n"));
         router.route().last().handler(ctx -> plain(ctx.response(), 404, "no such endpoint: " + ctx.request().path()
                 + "; sync requests need ?storeId=<store>&transport=ws|http, other endpoints are /health and /metrics"));
-        httpServer = vertx.createHttpServer(options).requestHandler(router);
+        Vertx owner = vertx;
+        httpServer = vertx.createHttpServer(options).connectionHandler(c -> gate.onConnection(c, owner))
+                .requestHandler(router);
         CompletableFuture<Integer> started = new CompletableFuture<>();
         httpServer.listen().onComplete(ar -> {
             if (ar.succeeded()) {
                 port = ar.result().actualPort();
-                LOG.info("Eventsync Vert.x transport listening on {}:{}", settings.host(), port);
+                LOG.info("Eventsync Vert.x transport listening on {}:{}{} (at most {} connections, {} per address)",
+                        settings.host(), port, settings.tls().isPresent() ? " (TLS)" : "", gate.maxConnections(),
+                        settings.maxConnectionsPerAddress());
                 started.complete(port);
             } else {
-                LOG.error("Eventsync Vert.x transport could not listen on {}:{}", settings.host(), settings.port(),
-                        ar.cause());
+                // the caller reports the failure (the server exits with one line): no stack trace here
+                LOG.debug("Eventsync Vert.x transport could not listen on {}:{}: {}", settings.host(),
+                        settings.port(), ar.cause().toString());
                 httpServer = null;
                 closeOwnVertx().onComplete(x -> started.completeExceptionally(ar.cause()));
             }
@@ -144,6 +170,8 @@ public final class SyncHttpServer {
         }
         httpServer = null;
         stopping = true;
+        jvmMetrics.close();
+        routes.forEach(HttpRoutes::stopping);
         LOG.info("Eventsync Vert.x transport stopping: {} WebSocket connection(s), grace {}", connections.size(), grace);
         for (WsConnection c : connections) {
             c.context().runOnContext(v -> c.beginShutdown());
@@ -172,15 +200,74 @@ public final class SyncHttpServer {
 
     // ---------------------------------------------------------------- routing
 
+    /**
+     * Refuses requests on a connection over a connection limit with 503 and closes it; {@code /health} is still
+     * answered there (and the connection closed after it), so the node stays observable.
+     */
+    private void admit(RoutingContext ctx) {
+        Optional<String> refusal = gate.refusal(ctx.request());
+        if (refusal.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        request.response().endHandler(v -> ConnectionGate.close(request.connection()));
+        String path = request.path();
+        if ("/health".equals(path) || (path != null && path.startsWith("/health/"))) {
+            ctx.next();
+            return;
+        }
+        plain(request.response(), 503, refusal.get());
+    }
+
+    /**
+     * The router's last resort: a request the routes could not handle. A malformed request (an undecodable query or
+     * path) is the client's mistake, answered 400 and logged in one line at DEBUG; anything else is a bug, logged
+     * with its stack trace and answered 500.
+     */
+    private void failed(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        HttpServerResponse response = ctx.response();
+        if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            // a handler refused the request (for example CORS with a foreign origin)
+            LOG.debug("request {} refused with {}: {}", abbreviate(ctx.request().uri()), ctx.statusCode(),
+                    failure == null ? "" : failure.getMessage());
+            plain(response, ctx.statusCode(), failure == null || failure.getMessage() == null
+                    ? "request refused" : failure.getMessage());
+        } else if (failure instanceof IllegalArgumentException) {
+            metrics.connectionRejected("bad_request");
+            LOG.debug("bad request {}: {}", abbreviate(ctx.request().uri()), failure.getMessage());
+            plain(response, 400, "malformed request: " + failure.getMessage());
+        } else if (failure != null) {
+            metrics.connectionRejected("error");
+            LOG.error("request {} failed", abbreviate(ctx.request().uri()), failure);
+            plain(response, 500, "internal server error; the server log has the details");
+        } else {
+            plain(response, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
+        }
+    }
+
     private void routeSync(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (!SyncTarget.isSyncRequest(request.params())) {
+        io.vertx.core.MultiMap params;
+        try {
+            params = request.params();
+        } catch (RuntimeException e) {
+            // for example a malformed %-escape: the client's mistake, answered before authentication
+            metrics.connectionRejected("bad_request");
+            LOG.debug("malformed query string in {}: {}", abbreviate(request.uri()), e.getMessage());
+            plain(request.response(), 400, "malformed query string: " + e.getMessage()
+                    + "; percent-encode each parameter value (a literal % is %25)");
+            return;
+        }
+        if (!SyncTarget.isSyncRequest(params)) {
             ctx.next();
             return;
         }
         SyncTarget target;
         try {
-            target = SyncTarget.parse(request.params());
+            target = SyncTarget.parse(params);
         } catch (SyncTarget.BadTarget e) {
             metrics.connectionRejected("bad_request");
             plain(request.response(), e.status(), e.getMessage());
@@ -327,9 +414,18 @@ public final class SyncHttpServer {
             if (body.length() > settings.maxFrameBytes()) {
                 metrics.badFrame("oversize");
                 exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
-            } else {
-                exchange.handle(body.toString());
+                return;
             }
+            byte[] bytes = body.getBytes();
+            String text;
+            try {
+                text = ProtocolJson.decodeUtf8(bytes, 0, bytes.length);
+            } catch (ProtocolJson.InvalidUtf8Exception e) {
+                metrics.badFrame("invalid_utf8");
+                exchange.refuseInvalidUtf8(body.toString(), e.byteOffset());
+                return;
+            }
+            exchange.handle(text);
         });
         request.resume();
     }
@@ -372,15 +468,19 @@ public final class SyncHttpServer {
 
     // ---------------------------------------------------------------- helpers
 
-    /** CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). */
+    /**
+     * CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). Exact
+     * origins are echoed and may send credentials ({@code Access-Control-Allow-Credentials: true}); {@code *}
+     * answers the wildcard and never allows credentials, as browsers require (Fetch standard, "CORS check").
+     */
     private static CorsHandler cors(List<String> origins) {
         CorsHandler cors = CorsHandler.create();
         if (origins.contains("*")) {
-            cors.addOriginWithRegex(".*");
+            cors.addOrigin("*");
         } else {
-            cors.addOrigins(origins);
+            cors.addOrigins(origins).allowCredentials(true);
         }
-        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("content-type", "x-livestore-store-id", "traceparent", "b3", "authorization"))
                 .maxAgeSeconds(600);
     }
@@ -397,6 +497,10 @@ public final class SyncHttpServer {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
     static void plain(HttpServerResponse response, int status, String message) {

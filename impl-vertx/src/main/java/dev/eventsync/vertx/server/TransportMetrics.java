@@ -104,6 +104,14 @@ final class TransportMetrics {
         registry.counter("eventsync.connections.rejected", "reason", reason).increment();
     }
 
+    /** Gauges of open TCP connections (all transports, refused ones included) and of distinct remote addresses. */
+    void tcpConnections(AtomicInteger open, java.util.Map<String, Integer> perAddress) {
+        Gauge.builder("eventsync.tcp.connections", open, AtomicInteger::get)
+                .description("Open TCP connections, including those being refused").register(registry);
+        Gauge.builder("eventsync.tcp.remote.addresses", perAddress, java.util.Map::size)
+                .description("Distinct remote addresses with an open connection").register(registry);
+    }
+
     void credentialExpired() {
         registry.counter("eventsync.connections.closed", "reason", "credential_expired").increment();
     }

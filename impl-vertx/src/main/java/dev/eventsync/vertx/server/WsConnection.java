@@ -164,10 +164,11 @@ final class WsConnection {
     }
 
     private void badInput(WireFormatException e) {
-        metrics.badFrame("malformed");
+        SyncError error = e.toError();
+        metrics.badFrame(error instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
         LOG.debug("{}: bad frame: {}", label, e.getMessage());
         if (e.requestId().isPresent()) {
-            send(codec.exitFailure(e.requestId().get(), new SyncError.InvalidRequest(e.getMessage())));
+            send(codec.exitFailure(e.requestId().get(), error));
         } else {
             send(codec.defect("invalid message: " + e.getMessage()));
         }
@@ -428,13 +429,21 @@ final class WsConnection {
     }
 
     private void onSocketError(Throwable failure) {
-        LOG.debug("{}: socket error: {}", label, failure.toString());
-        if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException && !closed) {
-            // a frame over the hard limit (or otherwise broken): the stream cannot be resynchronised
-            metrics.badFrame("oversize");
-            socket.close(CloseCodes.MESSAGE_TOO_BIG, "frame exceeds " + settings.hardFrameLimit()
-                    + " bytes; the limit for a message is " + settings.maxFrameBytes() + " bytes");
+        Optional<WebSocketViolations.Violation> violation =
+                WebSocketViolations.of(failure, settings.hardFrameLimit(), settings.maxFrameBytes());
+        if (violation.isEmpty()) {
+            LOG.debug("{}: socket error: {}", label, failure.toString());
+            return;
         }
+        if (closed || closing) {
+            return;
+        }
+        // the frame stream cannot be resynchronised after a broken frame: close with the code RFC 6455 §7.4.1 gives
+        WebSocketViolations.Violation v = violation.get();
+        LOG.debug("{}: closing with {}: {} ({})", label, v.code(), v.reason(), failure.getMessage());
+        metrics.badFrame(v.metricReason());
+        closing = true;
+        socket.close(v.code(), v.reason());
     }
 
     /** Graceful shutdown: refuse new requests, let admitted pushes finish, then close with 1001. */

@@ -7,7 +7,10 @@ import static dev.eventsync.api.json.JsonText.skipOpaque;
 import static dev.eventsync.api.json.JsonText.write;
 import static dev.eventsync.vertx.wire.WireFormatException.requireString;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,10 +35,30 @@ import java.util.Optional;
  */
 public final class RpcCodec {
 
+    /** The deepest nesting Jackson's parsers allow by default, and so the most {@code maxJsonDepth} can be. */
+    public static final int MAX_JSON_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
+
     private final CauseFormat causeFormat;
+    private final int maxJsonDepth;
+    private final JsonFactory clientMessages;
 
     public RpcCodec(CauseFormat causeFormat) {
+        this(causeFormat, MAX_JSON_DEPTH);
+    }
+
+    /**
+     * A codec that refuses client messages nested deeper than {@code maxJsonDepth} (1..{@value #MAX_JSON_DEPTH})
+     * arrays and objects, the message's own object included, with {@code LimitExceeded("maxJsonDepth")}.
+     */
+    public RpcCodec(CauseFormat causeFormat, int maxJsonDepth) {
         this.causeFormat = Objects.requireNonNull(causeFormat, "causeFormat");
+        if (maxJsonDepth < 1 || maxJsonDepth > MAX_JSON_DEPTH) {
+            throw new IllegalArgumentException("maxJsonDepth must be 1.." + MAX_JSON_DEPTH + ", got " + maxJsonDepth);
+        }
+        this.maxJsonDepth = maxJsonDepth;
+        JsonFactory limited = ProtocolJson.factory().copy();
+        limited.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxJsonDepth).build());
+        this.clientMessages = limited;
     }
 
     public CauseFormat causeFormat() {
@@ -171,13 +194,13 @@ public final class RpcCodec {
 
     /** Decodes one client frame. */
     public ClientMessage decodeClientMessage(String text) throws WireFormatException {
-        try (JsonParser p = ProtocolJson.factory().createParser(text)) {
+        String tag = null;
+        String id = null;
+        try (JsonParser p = clientMessages.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new WireFormatException("a message must be a JSON object with a '_tag', got "
                         + describe(p.currentToken()));
             }
-            String tag = null;
-            String id = null;
             String requestId = null;
             String rpcTag = null;
             String payload = null;
@@ -221,11 +244,31 @@ public final class RpcCodec {
                 default -> throw new WireFormatException("unknown message tag '" + abbreviate(tag)
                         + "'; expected Request, Ack, Interrupt, Ping or Eof", Optional.ofNullable(id));
             };
+        } catch (StreamConstraintsException e) {
+            String message = String.valueOf(e.getOriginalMessage());
+            SyncError error = message.contains("nesting depth")
+                    ? new SyncError.LimitExceeded("maxJsonDepth", maxJsonDepth, maxJsonDepth + 1L)
+                    : new SyncError.InvalidRequest("the message exceeds a parser limit: " + message);
+            throw attributed(new WireFormatException(error.message(), Optional.empty(), Optional.of(error)), text, tag, id);
         } catch (JsonProcessingException e) {
-            throw new WireFormatException("malformed JSON: " + e.getOriginalMessage());
+            throw attributed(new WireFormatException("malformed JSON: " + e.getOriginalMessage()), text, tag, id);
+        } catch (WireFormatException e) {
+            throw attributed(e, text, tag, id);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code e} for the request it belongs to, when that is known: the {@code id} read so far, or else the one a
+     * scan of the text finds, unless the message is something other than a {@code Request}.
+     */
+    private static WireFormatException attributed(WireFormatException e, String text, String tag, String id) {
+        if (e.requestId().isPresent() || (tag != null && !"Request".equals(tag))) {
+            return e;
+        }
+        Optional<String> requestId = id != null ? Optional.of(id) : RequestIdScanner.requestIdOf(text);
+        return requestId.map(e::forRequest).orElse(e);
     }
 
     /**
@@ -233,24 +276,7 @@ public final class RpcCodec {
      * materialising the payload; empty when the frame has none or is not JSON.
      */
     public Optional<String> peekRequestId(String text) {
-        try (JsonParser p = ProtocolJson.factory().createParser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("id".equals(field) && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
-                    return Optional.of(p.getText());
-                }
-                if (value.isStructStart()) {
-                    p.skipChildren();
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return RequestIdScanner.requestIdOf(text);
     }
 
     // ---------------------------------------------------------------- decoding, client side

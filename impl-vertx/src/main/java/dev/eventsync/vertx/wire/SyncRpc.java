@@ -343,6 +343,10 @@ public final class SyncRpc {
         }
         List<Event> batch = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new WireFormatException("event #" + batch.size() + " of the batch must be an event object, got "
+                        + describe(p.currentToken()));
+            }
             try {
                 batch.add(EVENT_READER.readValue(p));
             } catch (JsonProcessingException e) {

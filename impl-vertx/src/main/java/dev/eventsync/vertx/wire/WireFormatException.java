@@ -2,6 +2,7 @@ package dev.eventsync.vertx.wire;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.eventsync.api.SyncError;
 import dev.eventsync.api.json.JsonText;
 import java.io.IOException;
 import java.util.Objects;
@@ -17,10 +18,20 @@ public final class WireFormatException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final transient Optional<String> requestId;
+    private final transient Optional<SyncError> error;
 
-    public WireFormatException(String message, Optional<String> requestId) {
+    /**
+     * @param error the typed error to answer with, when it is more precise than {@code InvalidRequest} (for example
+     *              {@code LimitExceeded} for nesting beyond {@code maxJsonDepth})
+     */
+    public WireFormatException(String message, Optional<String> requestId, Optional<SyncError> error) {
         super(Objects.requireNonNull(message, "message"), null, false, false);
         this.requestId = Objects.requireNonNull(requestId, "requestId");
+        this.error = Objects.requireNonNull(error, "error");
+    }
+
+    public WireFormatException(String message, Optional<String> requestId) {
+        this(message, requestId, Optional.empty());
     }
 
     public WireFormatException(String message) {
@@ -42,6 +53,11 @@ public final class WireFormatException extends Exception {
 
     /** The same problem, attributed to {@code id}. */
     public WireFormatException forRequest(String id) {
-        return new WireFormatException(getMessage(), Optional.of(id));
+        return new WireFormatException(getMessage(), Optional.of(id), error);
+    }
+
+    /** The typed error a client gets for this problem: {@code InvalidRequest} with the message, unless more precise. */
+    public SyncError toError() {
+        return error.orElseGet(() -> new SyncError.InvalidRequest(getMessage()));
     }
 }

@@ -27,6 +27,20 @@ public final class EventsyncCommand implements Runnable {
         return run(args, System.getenv(), null, null);
     }
 
+    /** The long option names (without dashes) of every command, the keys a config file may use. */
+    private static java.util.Set<String> optionNames(CommandLine cli) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (CommandLine command : cli.getSubcommands().values()) {
+            for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                if (!option.usageHelp() && !option.versionHelp()) {
+                    names.add(option.longestName().replaceFirst("^--", ""));
+                }
+            }
+        }
+        names.remove("config");
+        return names;
+    }
+
     static int run(String[] args, java.util.Map<String, String> env, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new EventsyncCommand());
         if (out != null) {
@@ -36,7 +50,7 @@ public final class EventsyncCommand implements Runnable {
             cli.setErr(err);
         }
         try {
-            cli.setDefaultValueProvider(SettingsDefaults.load(args, env));
+            cli.setDefaultValueProvider(SettingsDefaults.load(args, env, optionNames(cli)));
         } catch (CommandLine.ParameterException e) {
             cli.getErr().println("eventsync: " + e.getMessage());
             return EXIT_CONFIG;

@@ -6,10 +6,13 @@ import dev.eventsync.api.SyncLimits;
 import dev.eventsync.server.ConfigurationException;
 import dev.eventsync.server.Eventsync;
 import dev.eventsync.server.EventsyncServer;
+import dev.eventsync.server.HttpOptions;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -78,12 +81,37 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds a stopping server lets in-flight pushes finish (default: ${DEFAULT-VALUE}).")
     int shutdownGraceSeconds;
 
+    @CommandLine.Option(names = "--change-feed-interval", defaultValue = "500", paramLabel = "MILLIS",
+            description = "MariaDB and SQLite: how often (ms) a node looks for appends and resets made by other nodes "
+                    + "or processes on the same database (PostgreSQL is notified instead; default: ${DEFAULT-VALUE}).")
+    long changeFeedIntervalMillis;
+
     @CommandLine.Option(names = "--log-level", defaultValue = "INFO", description = "ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE}).")
     String logLevel;
+
+    @CommandLine.Option(names = "--log-format", defaultValue = "text",
+            description = "text (one readable line per event) or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
+    String logFormat;
+
+    @CommandLine.Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",
+            description = "Origins whose web pages may use the HTTP transport (https://app.example.com,...), or * for any.")
+    List<String> corsOrigins;
+
+    @CommandLine.Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Certificate chain (PEM); with --tls-key the server speaks only https:// and wss://.")
+    Path tlsCert;
+
+    @CommandLine.Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM, unencrypted).")
+    Path tlsKey;
+
+    @CommandLine.Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "Enables the admin API and web inspector under /admin, for requests with Authorization: Bearer TOKEN (>= 16 characters).")
+    String adminToken;
 
     @Override
     public Integer call() {
         setLogLevel(logLevel);
+        LogFormat.apply(logFormat);
         ServerConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopSignal = new CountDownLatch(1);
@@ -91,12 +119,21 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), signal -> stopSignal.countDown());
         EventsyncServer server = Eventsync.builder().config(config).build().start();
         String address = config.host() + ":" + server.port();
-        out.printf("Eventsync listening on %s (WebSocket ws://%s, HTTP http://%s)%n", address, address, address);
+        String ws = config.http().wsScheme();
+        String http = config.http().httpScheme();
+        out.printf("Eventsync listening on %s (WebSocket %s://%s, HTTP %s://%s)%n", address, ws, address, http, address);
         out.printf("storage: %s%n", config.storage().describe());
         out.printf("auth: %s%n", config.authToken().isPresent() ? "shared token"
                 : config.jwtSecret().isPresent() ? "JWT (HS256)" : "none");
-        out.printf("health: http://%s/health  metrics: http://%s/metrics%n", address, address);
-        out.printf("LiveStore: makeWsSync({ url: 'ws://%s' })%n", address);
+        out.printf("health: %s://%s/health  metrics: %s://%s/metrics%n", http, address, http, address);
+        if (config.http().adminToken().isPresent()) {
+            out.printf("admin: %s://%s/admin/api (Authorization: Bearer <admin token>), inspector: %s://%s/admin/%n",
+                    http, address, http, address);
+        }
+        if (!config.http().corsOrigins().isEmpty()) {
+            out.printf("CORS: %s%n", String.join(", ", config.http().corsOrigins()));
+        }
+        out.printf("LiveStore: makeWsSync({ url: '%s://%s' })%n", ws, address);
         out.flush();
         try {
             stopSignal.await();
@@ -118,12 +155,30 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }
+        requireNonBlankSecret("--auth-token", authToken);
+        requireNonBlankSecret("--jwt-secret", jwtSecret);
+        requireNonBlankSecret("--admin-token", adminToken);
         if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new ConfigurationException("--jwt-secret must have at least 32 bytes for HS256");
         }
         return new ServerConfig(host, port, StorageSpec.parse(storage), Optional.ofNullable(dbUser),
-                Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken).filter(s -> !s.isBlank()),
-                Optional.ofNullable(jwtSecret).filter(s -> !s.isBlank()), Duration.ofSeconds(shutdownGraceSeconds));
+                Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken),
+                Optional.ofNullable(jwtSecret), Duration.ofSeconds(shutdownGraceSeconds),
+                new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
+                        .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+                        Optional.ofNullable(adminToken)),
+                Duration.ofMillis(changeFeedIntervalMillis));
+    }
+
+    /**
+     * A secret that is given but empty (typically {@code --auth-token "$TOKEN"} with {@code TOKEN} unset, or
+     * {@code EVENTSYNC_AUTH_TOKEN=}) would start a server without the protection it was meant to have.
+     */
+    static void requireNonBlankSecret(String option, String value) {
+        if (value != null && value.isBlank()) {
+            throw new ConfigurationException(option + " is given but empty (an unset variable?): set it to the secret,"
+                    + " or leave the option out to run without it");
+        }
     }
 
     static void setLogLevel(String level) {

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine;
 
 /**
@@ -25,8 +27,12 @@ final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
         this.file = file;
     }
 
-    /** Reads the config file named by {@code --config FILE} in {@code args} or by {@code EVENTSYNC_CONFIG}. */
-    static SettingsDefaults load(String[] args, Map<String, String> env) {
+    /**
+     * Reads the config file named by {@code --config FILE} in {@code args} or by {@code EVENTSYNC_CONFIG}.
+     * A key that is not the name of an option ({@code knownNames}: every option of every command) is a
+     * mistake (a typo would silently keep the default) and fails the command.
+     */
+    static SettingsDefaults load(String[] args, Map<String, String> env, Set<String> knownNames) {
         Optional<String> path = Optional.ofNullable(env.get("EVENTSYNC_CONFIG"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
@@ -43,6 +49,14 @@ final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
             } catch (IOException e) {
                 throw new CommandLine.ParameterException(new CommandLine(new EventsyncCommand()),
                         "cannot read the config file " + file.toAbsolutePath() + ": " + e.getMessage());
+            }
+            Set<String> unknown = new TreeSet<>(properties.stringPropertyNames());
+            unknown.removeAll(knownNames);
+            if (!unknown.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(new EventsyncCommand()),
+                        "unknown setting(s) " + String.join(", ", unknown) + " in the config file "
+                                + file.toAbsolutePath() + "; known: " + String.join(", ", new TreeSet<>(knownNames))
+                                + " (option names without the leading dashes)");
             }
         }
         return new SettingsDefaults(env, properties);

@@ -7,6 +7,12 @@ import dev.eventsync.server.StorageSpec;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StoreInfo;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -14,7 +20,8 @@ import picocli.CommandLine;
 
 /**
  * {@code eventsync stores}: lists the stores of a storage with their head and event count, reading the
- * storage directly (safe next to a running server: reads only).
+ * storage directly (safe next to a running server: reads only). It never creates anything: a storage
+ * setting that names no Eventsync data (a mistyped SQLite path, another database) fails with one line.
  */
 @CommandLine.Command(name = "stores", mixinStandardHelpOptions = true,
         description = "Lists the stores with their head, event count and backendId.")
@@ -47,7 +54,8 @@ final class StoresCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.defaults();
         config = new ServerConfig(config.host(), config.port(), spec, Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), 2, config.limits(), Optional.empty(), Optional.empty(),
-                config.shutdownGrace());
+                config.shutdownGrace(), config.http(), config.changeFeedInterval());
+        requireExistingData(config);
         try (EventStore storage = Eventsync.openStorage(config)) {
             List<StoreInfo> stores = storage.stores();
             PrintWriter out = this.spec.commandLine().getOut();
@@ -59,5 +67,38 @@ final class StoresCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Fails unless {@code config} names a database that already holds Eventsync's tables, so that a
+     * mistyped setting does not create a database (SQLite creates a missing file on connect) or a schema.
+     */
+    private static void requireExistingData(ServerConfig config) {
+        String url = config.storage().target();
+        if (!url.startsWith("jdbc:")) {
+            return; // a storage contributed by a deployment: it knows its own rules
+        }
+        if (url.startsWith("jdbc:sqlite:")) {
+            Path file = Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "")
+                    .replaceFirst("\\?.*$", ""));
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigurationException("no SQLite database at " + file.toAbsolutePath().normalize()
+                        + "; check --storage (stores only reads: it never creates a database)");
+            }
+        }
+        try (Connection connection = DriverManager.getConnection(url, config.dbUser().orElse(null),
+                config.dbPassword().orElse(null));
+             Statement probe = connection.createStatement()) {
+            probe.executeQuery("SELECT store_id FROM eventsync_store WHERE 1 = 0").close();
+        } catch (SQLException e) {
+            String state = String.valueOf(e.getSQLState());
+            boolean noTable = state.equals("42P01") || state.equals("42S02")
+                    || String.valueOf(e.getMessage()).contains("no such table");
+            throw new ConfigurationException(noTable
+                    ? "no Eventsync data in " + config.storage().describe() + " (no eventsync_store table); check"
+                            + " --storage (stores only reads: it never creates a schema)"
+                    : "cannot read " + config.storage().describe() + ": " + String.valueOf(e.getMessage())
+                            .replace('\n', ' ') + "; check --storage, --db-user and --db-password", e);
+        }
     }
 }

@@ -11,7 +11,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.time.Instant;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.jdbc.JdbcEventStore;
+import dev.eventsync.jdbc.JdbcSettings;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,13 +105,66 @@ class CommandLineTest {
     }
 
     @Test
-    void storesListsWhatASqliteFileHolds() throws IOException {
+    void storesListsWhatASqliteFileHoldsAndNeverCreatesOne() throws IOException {
         Path db = dir.resolve("data/es.db");
-        Run empty = run("stores", "--storage", "sqlite:" + db);
-        assertThat(empty.exit()).isZero();
-        assertThat(empty.out()).contains("0 store(s)");
-        assertThat(Files.exists(db)).isTrue();
+        Run missing = run("stores", "--storage", "sqlite:" + db);
+        assertThat(missing.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(missing.err().strip()).startsWith("eventsync: no SQLite database at ").doesNotContain("\n");
+        assertThat(dir.resolve("data")).doesNotExist();
+
+        Path other = dir.resolve("other.db");
+        Files.write(other, new byte[0]); // an SQLite file without Eventsync's tables
+        Run foreign = run("stores", "--storage", "sqlite:" + other);
+        assertThat(foreign.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(foreign.err()).contains("no Eventsync data in sqlite");
+
+        Files.createDirectories(db.getParent());
+        try (JdbcEventStore store = JdbcEventStore.open(JdbcSettings.sqlite(db))) {
+            store.append(StoreId.of("todos"), 0, List.of(Event.of("e", "{}", 1, 0, "c", "s")), Instant.now());
+            store.head(StoreId.of("read-only")); // a read: creates nothing
+        }
+        Run listed = run("stores", "--storage", "sqlite:" + db);
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.out()).contains("todos").contains("1 store(s)").doesNotContain("read-only");
         Run memory = run("stores", "--storage", "memory");
         assertThat(memory.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+    }
+
+    @Test
+    void sqliteSettingsThatWouldNotShareOneDatabaseAreRefused() {
+        for (String setting : List.of("sqlite:", "sqlite: ", "sqlite::memory:", "jdbc:sqlite:", "jdbc:sqlite::memory:",
+                "sqlite:file::memory:?cache=shared", "sqlite:file:x.db?mode=memory")) {
+            Run run = run("serve", "--storage", setting, "--port", "0");
+            assertThat(run.exit()).as(setting).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+            assertThat(run.err().strip()).as(setting).startsWith("eventsync: --storage ").contains("SQLite")
+                    .doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void anEmptySecretStopsTheServerInsteadOfRunningWithoutAuth() {
+        for (List<String> args : List.of(List.of("--auth-token", ""), List.of("--auth-token", "  "),
+                List.of("--jwt-secret", ""))) {
+            List<String> all = new java.util.ArrayList<>(List.of("serve", "--storage", "memory", "--port", "0"));
+            all.addAll(args);
+            Run run = run(all.toArray(String[]::new));
+            assertThat(run.exit()).as("%s", args).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+            assertThat(run.err().strip()).as("%s", args).startsWith("eventsync: " + args.get(0) + " is given but empty");
+        }
+        StringWriter err = new StringWriter();
+        int exit = EventsyncCommand.run(new String[] {"serve", "--storage", "memory", "--port", "0"},
+                Map.of("EVENTSYNC_AUTH_TOKEN", ""), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(exit).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(err.toString()).contains("--auth-token is given but empty");
+    }
+
+    @Test
+    void unknownKeysInAConfigFileAreRefusedWithTheKnownOnes() throws IOException {
+        Path file = dir.resolve("eventsync.properties");
+        Files.writeString(file, "port=0\nstorage=memory\nmax-push-event=5\nauth_token=x\n");
+        Run run = run("serve", "--config", file.toString());
+        assertThat(run.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(run.err().strip()).startsWith("eventsync: unknown setting(s) auth_token, max-push-event in the config file")
+                .contains("known: ").contains("max-push-events").doesNotContain("\n");
     }
 }

@@ -47,12 +47,18 @@ class SyncCfReferenceCertificationTest {
             }
             Assumptions.abort(message);
         }
+        // wrangler writes its work folder (.wrangler/) next to wrangler.toml: run a copy, never the source folder
+        Path worker = Files.createDirectories(state.resolve("worker"));
+        for (String file : List.of("worker.mjs", "wrangler.toml")) {
+            Files.copy(interop.resolve("reference-server").resolve(file), worker.resolve(file));
+        }
+        Files.createSymbolicLink(worker.resolve("node_modules"), interop.resolve("node_modules").toAbsolutePath());
         int port = freePort();
         Path log = state.resolve("wrangler.log");
         ProcessBuilder builder = new ProcessBuilder("node", wrangler.toString(), "dev", "--local", "--ip", "127.0.0.1",
                 "--port", Integer.toString(port), "--inspector-port", Integer.toString(freePort()),
                 "--persist-to", state.resolve("state").toString(), "--show-interactive-dev-session=false")
-                .directory(interop.resolve("reference-server").toFile())
+                .directory(worker.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("CLOUDFLARE_CF_FETCH_ENABLED", "false");
         builder.environment().put("WRANGLER_SEND_METRICS", "false");

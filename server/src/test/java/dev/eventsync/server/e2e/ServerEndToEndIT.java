@@ -97,6 +97,30 @@ class ServerEndToEndIT {
         }
     }
 
+    /** Issue 10 item 5: each mistake is exactly one line on stderr (no stack trace) and exit code 2. */
+    @Test
+    void configurationMistakesAreOneLineWithoutStackTraceAndExitCodeTwo() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("typo.properties"), "max-push-event=5\nport=0\n");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<List<String>> mistakes = List.of(
+                    List.of("serve", "--storage", "memory", "--port", Integer.toString(taken.getLocalPort())),
+                    List.of("serve", "--storage", "memory", "--port", "0", "--host", "no-such-host.invalid"),
+                    List.of("serve", "--storage", "sqlite:", "--port", "0"),
+                    List.of("serve", "--storage", "sqlite::memory:", "--port", "0"),
+                    List.of("serve", "--storage", "memory", "--port", "0", "--auth-token", ""),
+                    List.of("serve", "--storage", "memory", "--config", dir.resolve("typo.properties").toString()),
+                    List.of("stores", "--storage", "sqlite:" + dir.resolve("mistyped.db")));
+            for (List<String> args : mistakes) {
+                try (ServerProcess server = ServerProcess.start(dir, args.toArray(String[]::new))) {
+                    assertThat(server.awaitExit(Duration.ofSeconds(60))).as("exit code of %s", args).isEqualTo(2);
+                    assertThat(server.err()).as("stderr of %s", args).hasSize(1)
+                            .allSatisfy(line -> assertThat(line).startsWith("eventsync: "));
+                }
+            }
+        }
+        assertThat(dir.resolve("mistyped.db")).doesNotExist();
+    }
+
     private static VertxSyncBackend client(int port, StoreId store) {
         return VertxSyncBackend.create(VertxClientSettings.of(URI.create("ws://127.0.0.1:" + port), store));
     }

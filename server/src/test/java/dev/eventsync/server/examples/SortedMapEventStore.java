@@ -4,6 +4,7 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.BackendIds;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StoreInfo;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * The README's example of a storage provider: every store a sorted map behind one lock. Simple rather
@@ -27,9 +27,10 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     private final Map<StoreId, Log> logs = new HashMap<>();
+    private final BackendIds.Unwritten unwritten = new BackendIds.Unwritten(); // backendIds of unwritten stores
 
-    private Log log(StoreId store) {
-        return logs.computeIfAbsent(store, s -> new Log(UUID.randomUUID().toString(), new TreeMap<>()));
+    private Log log(StoreId store) { // reads never create a store: an unknown one is empty
+        return logs.getOrDefault(store, new Log(unwritten.backendIdOf(store), new TreeMap<>()));
     }
 
     @Override
@@ -44,7 +45,7 @@ public final class SortedMapEventStore implements EventStore {
 
     @Override
     public synchronized AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
-        Log log = log(store);
+        Log log = logs.computeIfAbsent(store, this::log);
         if (log.head() != expectedHead) {
             return new AppendResult.HeadMismatch(log.head()); // the head check, inside the lock
         }
@@ -75,8 +76,17 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     @Override
+    public synchronized boolean delete(StoreId store) {
+        boolean existed = logs.remove(store) != null;
+        if (existed) {
+            unwritten.deleted(store); // its next life gets another backendId
+        }
+        return existed;
+    }
+
+    @Override
     public synchronized void reset(StoreId store) {
-        logs.remove(store);
+        logs.put(store, new Log(BackendIds.random(), new TreeMap<>()));
     }
 
     @Override

@@ -24,5 +24,13 @@ public interface ChangeFeed {
 
         /** Notifications may have been missed; every store may have changed. */
         void resync();
+
+        /**
+         * {@code store} was {@linkplain EventStore#reset reset} elsewhere: a new backendId and an empty log.
+         * Live pulls of the store on this node must learn it. By default, the same as {@link #resync()}.
+         */
+        default void reset(StoreId store) {
+            resync();
+        }
     }
 }

@@ -13,11 +13,18 @@ import java.util.Optional;
  *
  * <h2>The contract</h2>
  * <ul>
- *   <li><b>Stores are independent.</b> Nothing done to one store is visible in another. A store exists
- *       once it is first used; an unknown store is empty with head {@code 0}.</li>
+ *   <li><b>Stores are independent.</b> Nothing done to one store is visible in another. An unknown store
+ *       is empty with head {@code 0}.</li>
+ *   <li><b>Reads never create a store.</b> {@link #head}, {@link #backendId}, {@link #read} and
+ *       {@link #countAfter} of a store that was never written change nothing: {@link #stores()} does not
+ *       list it and no row, file or entry is made for it (anyone may pull any store id). A store exists
+ *       from its first {@link #append} (or {@link #reset}).</li>
  *   <li><b>head</b> is the seqNum of the store's last event, {@code 0} when the store is empty.</li>
- *   <li><b>backendId</b> is a random identifier (at least 64 bits of entropy) created when the store is
- *       first used and stable after that, across restarts for a durable store, until {@link #reset}.</li>
+ *   <li><b>backendId</b> is an identifier with at least 64 bits of entropy, stable across calls and, for a
+ *       durable storage, across restarts and processes, until {@link #reset}. A store that was never
+ *       written already has the backendId its first append will give it, so a client that pulled the
+ *       empty store keeps a valid backendId once another client creates it ({@link BackendIds} derives it
+ *       from a per-storage random key). A reset gives a new random one.</li>
  *   <li><b>append is conditional and atomic.</b> {@link #append} adds the whole batch if and only if the
  *       store's head equals {@code expectedHead} at the moment of the append, and then the head becomes
  *       the batch's last seqNum. Otherwise it adds nothing and reports the actual head. The check is made
@@ -49,7 +56,10 @@ public interface EventStore extends AutoCloseable {
     /** The seqNum of the store's last event, {@code 0} when it is empty. */
     long head(StoreId storeId);
 
-    /** The store's backendId, created on first use and stable until {@link #reset}. */
+    /**
+     * The store's backendId, stable until {@link #reset}; for a store that was never written, the one its
+     * first append will give it (nothing is created).
+     */
     String backendId(StoreId storeId);
 
     /**
@@ -67,7 +77,7 @@ public interface EventStore extends AutoCloseable {
     /** The number of events with {@code seqNum > after}. */
     long countAfter(StoreId storeId, long after);
 
-    /** The stores that have a backendId, with their heads and sizes, in store id order. */
+    /** The stores that exist (were appended to or reset), with their heads and sizes, in store id order. */
     List<StoreInfo> stores();
 
     /**
@@ -75,6 +85,17 @@ public interface EventStore extends AutoCloseable {
      * detect the reset ({@code BackendIdMismatch}).
      */
     void reset(StoreId storeId);
+
+    /**
+     * Deletes a store: its events and its backendId. Afterwards the store is absent from {@link #stores()}, and
+     * its next use creates it anew, empty and with a new backendId, as for a store never used. Deleting is
+     * atomic with respect to {@link #append}: a concurrent append lands entirely before the delete (and is
+     * deleted with the rest) or entirely after it (in the new store, where the head check sees head 0).
+     * Deleting a store that does not exist changes nothing.
+     *
+     * @return whether the store existed
+     */
+    boolean delete(StoreId store);
 
     /**
      * The feed of appends made by <em>other</em> processes sharing this storage, for stores whose live

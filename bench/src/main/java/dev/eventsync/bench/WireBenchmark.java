@@ -1,0 +1,300 @@
+package dev.eventsync.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.eventsync.bench.wire.LoadGenerator;
+import dev.eventsync.bench.wire.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wire-level benchmark of issue 13: for each scenario, a baseline server (A: the transport floor, or
+ * Eventsync on memory storage) and Eventsync (B) run alternately, A B A B ..., each run in a fresh server
+ * process, under the same {@link LoadGenerator} workload; it reports medians per side, the ratio B/A of every
+ * round and their median, and writes {@code wire-<time>.json}, {@code wire-latest.json} and two charts into
+ * the results directory. A run the generator could not verify counts for nothing.
+ *
+ * <p>System properties ({@code -Deventsync.bench.<name>}): {@code scenarios} (comma-separated names of
+ * {@link #SCENARIOS}, default all), {@code rounds} (2), {@code warmup} / {@code measure} (seconds, 2 / 3),
+ * {@code results} (directory, {@code bench/results}), {@code deflate} (whether the generator offers
+ * permessage-deflate, as LiveStore does: {@code true}), {@code jfr} (record a JFR profile of every
+ * server run into the results directory), {@code serverJvm} (extra JVM options of the servers).
+ */
+public final class WireBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WireBenchmark.class);
+
+    /** What is compared: the ratio B/A of {@code metric}; {@code target} is what issue 13 asks of it. */
+    record Scenario(String name, Workload workload, Side a, Side b, Metric metric, String target) {
+        Scenario withTimes(Duration warmup, Duration measure) {
+            return new Scenario(name, workload.withTimes(warmup, measure), a, b, metric, target);
+        }
+    }
+
+    /** The figure a scenario compares. */
+    enum Metric {
+        RATE("events/s", true), P99("p99 delivery ms", false), RSS("server RSS MiB", false);
+
+        final String unit;
+        final boolean higherIsBetter;
+
+        Metric(String unit, boolean higherIsBetter) {
+            this.unit = unit;
+            this.higherIsBetter = higherIsBetter;
+        }
+    }
+
+    /** A server under test. */
+    enum Side { FLOOR, MEMORY, SQLITE, POSTGRESQL }
+
+    static final List<Scenario> SCENARIOS = List.of(
+            new Scenario("push-4x1", Workload.push(4, 1, 50, false), Side.FLOOR, Side.MEMORY, Metric.RATE, ">= 0.6"),
+            new Scenario("push-16x1", Workload.push(16, 1, 50, false), Side.FLOOR, Side.MEMORY, Metric.RATE, ">= 0.6"),
+            new Scenario("push-4x4", Workload.push(4, 4, 50, false), Side.FLOOR, Side.MEMORY, Metric.RATE, ">= 0.6"),
+            new Scenario("push-4x4-contend", Workload.push(4, 4, 50, true), Side.FLOOR, Side.MEMORY, Metric.RATE, "-"),
+            new Scenario("push-1event", Workload.push(4, 1, 1, false), Side.FLOOR, Side.MEMORY, Metric.RATE, "-"),
+            new Scenario("pull-100k", Workload.pull(100_000, 1), Side.FLOOR, Side.MEMORY, Metric.RATE, ">= 0.7"),
+            new Scenario("sqlite-4x1", Workload.push(4, 1, 50, false), Side.MEMORY, Side.SQLITE, Metric.RATE, ">= 0.5"),
+            new Scenario("postgresql-16x1", Workload.push(16, 1, 50, false), Side.MEMORY, Side.POSTGRESQL,
+                    Metric.RATE, "report"),
+            new Scenario("fanout-1000", Workload.fanout(1000, 100), Side.FLOOR, Side.MEMORY, Metric.P99,
+                    "p99 <= 20 ms"),
+            new Scenario("idle-10000", Workload.idle(10_000), Side.FLOOR, Side.MEMORY, Metric.RSS, "<= 1.1"));
+
+    private WireBenchmark() {
+    }
+
+    /** One measured run of one side. */
+    record Run(String side, int round, double value, double rate, long events, double cpuMicrosPerEvent,
+               double rssMiB, boolean verified, List<String> problems, Map<String, Double> extra,
+               double loadBefore, double loadAfter) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        List<String> names = Arrays.asList(setting("scenarios", String.join(",",
+                SCENARIOS.stream().map(Scenario::name).toList())).split(","));
+        int rounds = Integer.parseInt(setting("rounds", "2"));
+        Duration warmup = Duration.ofMillis((long) (Double.parseDouble(setting("warmup", "2")) * 1000));
+        Duration measure = Duration.ofMillis((long) (Double.parseDouble(setting("measure", "3")) * 1000));
+        Path results = Path.of(setting("results", "bench/results"));
+        boolean deflate = Boolean.parseBoolean(setting("deflate", "true"));
+        boolean jfr = Boolean.parseBoolean(setting("jfr", "false"));
+        List<String> serverJvm = List.of(setting("serverJvm", "-Xms256m -Xmx1g").trim().split("\\s+"));
+        Files.createDirectories(results);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("started", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("settings", Map.of("rounds", rounds, "warmup_s", warmup.toMillis() / 1e3,
+                "measure_s", measure.toMillis() / 1e3, "deflate_offered", deflate, "server_jvm", serverJvm));
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (LoadGenerator generator = new LoadGenerator(deflate)) {
+            for (String name : names) {
+                Scenario scenario = SCENARIOS.stream().filter(s -> s.name().equals(name.trim())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'; known: "
+                                + SCENARIOS.stream().map(Scenario::name).toList()));
+                out.add(runScenario(generator, scenario.withTimes(warmup, measure), rounds, serverJvm,
+                        jfr ? Optional.of(results) : Optional.empty()));
+            }
+        }
+        report.put("finished", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        report.put("scenarios", out);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        String stamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
+        json.writeValue(results.resolve("wire-" + stamp + ".json").toFile(), report);
+        json.writeValue(results.resolve("wire-latest.json").toFile(), report);
+        WireCharts.write(out, results);
+        LOG.info("results: {}", results.toAbsolutePath().resolve("wire-latest.json"));
+        table(out);
+    }
+
+    private static Map<String, Object> runScenario(LoadGenerator generator, Scenario scenario, int rounds,
+                                                   List<String> serverJvm, Optional<Path> jfr) throws Exception {
+        LOG.info("== {}: {} (A = {}, B = {})", scenario.name(), scenario.workload().describe(), scenario.a(),
+                scenario.b());
+        List<Run> a = new ArrayList<>();
+        List<Run> b = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            a.add(runOnce(generator, scenario, scenario.a(), round, serverJvm, jfr));
+            b.add(runOnce(generator, scenario, scenario.b(), round, serverJvm, jfr));
+        }
+        List<Double> ratios = new ArrayList<>();
+        boolean verified = true;
+        for (int i = 0; i < rounds; i++) {
+            verified &= a.get(i).verified() && b.get(i).verified();
+            ratios.add(b.get(i).value() / a.get(i).value());
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", scenario.name());
+        r.put("workload", scenario.workload().describe());
+        r.put("a", scenario.a().name().toLowerCase(Locale.ROOT));
+        r.put("b", scenario.b().name().toLowerCase(Locale.ROOT));
+        r.put("metric", scenario.metric().unit);
+        r.put("higher_is_better", scenario.metric().higherIsBetter);
+        r.put("target", scenario.target());
+        r.put("verified", verified);
+        r.put("a_median", verified ? median(a, Run::value) : Double.NaN);
+        r.put("b_median", verified ? median(b, Run::value) : Double.NaN);
+        r.put("ratio_median", verified ? median(ratios) : Double.NaN);
+        r.put("ratios", ratios);
+        r.put("a_cpu_us_per_event", median(a, Run::cpuMicrosPerEvent));
+        r.put("b_cpu_us_per_event", median(b, Run::cpuMicrosPerEvent));
+        r.put("runs_a", a);
+        r.put("runs_b", b);
+        LOG.info("   {}: A {} / B {} {}, ratio {} (rounds {}), {}", scenario.name(), fmt(median(a, Run::value)),
+                fmt(median(b, Run::value)), scenario.metric().unit, fmt(median(ratios)), ratios.stream()
+                        .map(WireBenchmark::fmt).toList(), verified ? "verified" : "NOT VERIFIED: figures void");
+        return r;
+    }
+
+    private static Run runOnce(LoadGenerator generator, Scenario scenario, Side side, int round,
+                               List<String> serverJvm, Optional<Path> jfr) throws Exception {
+        double loadBefore = ServerProcess.loadAverage();
+        try (Storage storage = Storage.of(side)) {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(serverJvm);
+            jfr.ifPresent(dir -> command.add("-XX:StartFlightRecording=filename=" + dir.resolve(scenario.name()
+                    + "-" + side.name().toLowerCase(Locale.ROOT) + "-" + round + ".jfr").toAbsolutePath()
+                    + ",settings=profile"));
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.addAll(storage.serverArguments());
+            long[] cpu = new long[2];
+            long[] rss = new long[1];
+            LoadGenerator.Outcome outcome;
+            try (ServerProcess server = ServerProcess.start(command, Duration.ofSeconds(60))) {
+                outcome = generator.run(scenario.workload(), server.port(), new LoadGenerator.Window() {
+                    @Override
+                    public void begin() {
+                        cpu[0] = server.cpuTicks();
+                    }
+
+                    @Override
+                    public void end() {
+                        cpu[1] = server.cpuTicks();
+                        rss[0] = server.rssKiB();
+                    }
+                });
+                if (!outcome.verified()) {
+                    LOG.warn("   {} round {}: server output:\n{}", side, round, server.lastLines());
+                }
+            }
+            double cpuMicros = (cpu[1] - cpu[0]) / ServerProcess.TICKS_PER_SECOND * 1e6;
+            double perEvent = outcome.events() == 0 ? Double.NaN : cpuMicros / outcome.events();
+            double rssMiB = rss[0] / 1024.0;
+            double value = switch (scenario.metric()) {
+                case RATE -> outcome.rate();
+                case P99 -> outcome.extra().getOrDefault("p99_ms", Double.NaN);
+                case RSS -> rssMiB;
+            };
+            Run run = new Run(side.name().toLowerCase(Locale.ROOT), round, value, outcome.rate(), outcome.events(),
+                    perEvent, rssMiB, outcome.verified(), outcome.problems().stream().limit(5).toList(),
+                    outcome.extra(), loadBefore, ServerProcess.loadAverage());
+            LOG.info("   round {} {}: {} {} ({} ev/s, {} us CPU/event, RSS {} MiB, load {}) {}{}", round, side,
+                    fmt(value), scenario.metric().unit, fmt(outcome.rate()), fmt(perEvent), fmt(rssMiB),
+                    fmt(run.loadAfter()), outcome.verified() ? "verified" : "NOT VERIFIED " + outcome.verdict() + " "
+                            + run.problems(), outcome.extra().isEmpty() ? "" : " " + outcome.extra());
+            return run;
+        }
+    }
+
+    /** Where a side keeps its events, created fresh for one run and dropped afterwards. */
+    private abstract static class Storage implements AutoCloseable {
+        abstract List<String> serverArguments();
+
+        @Override
+        public void close() {
+        }
+
+        static Storage of(Side side) {
+            return switch (side) {
+                case FLOOR -> fixed(List.of(dev.eventsync.bench.floor.FloorServer.class.getName(), "--port", "0"));
+                case MEMORY -> fixed(eventsync("memory", List.of()));
+                case SQLITE, POSTGRESQL -> {
+                    BenchDatabase db = BenchDatabase.create(side == Side.SQLITE ? "sqlite" : "postgresql");
+                    List<String> extra = new ArrayList<>();
+                    db.settings().username().ifPresent(u -> extra.addAll(List.of("--db-user", u)));
+                    db.settings().password().filter(p -> !p.isEmpty())
+                            .ifPresent(p -> extra.addAll(List.of("--db-password", p)));
+                    List<String> arguments = eventsync(db.settings().url(), extra);
+                    yield new Storage() {
+                        @Override
+                        List<String> serverArguments() {
+                            return arguments;
+                        }
+
+                        @Override
+                        public void close() {
+                            db.close();
+                        }
+                    };
+                }
+            };
+        }
+
+        private static List<String> eventsync(String storage, List<String> extra) {
+            List<String> a = new ArrayList<>(List.of("dev.eventsync.server.Main", "serve", "--host", "127.0.0.1",
+                    "--port", "0", "--storage", storage, "--log-level", "WARN"));
+            a.addAll(extra);
+            return a;
+        }
+
+        private static Storage fixed(List<String> arguments) {
+            return new Storage() {
+                @Override
+                List<String> serverArguments() {
+                    return arguments;
+                }
+            };
+        }
+    }
+
+    private static void table(List<Map<String, Object>> out) {
+        LOG.info(String.format(Locale.ROOT, "%-18s %-8s %-10s %14s %14s %8s  %-13s %s", "scenario", "A", "B",
+                "A", "B", "B/A", "target", "unit"));
+        for (Map<String, Object> r : out) {
+            LOG.info(String.format(Locale.ROOT, "%-18s %-8s %-10s %14s %14s %8s  %-13s %s%s", r.get("name"),
+                    r.get("a"), r.get("b"), fmt((Double) r.get("a_median")), fmt((Double) r.get("b_median")),
+                    fmt((Double) r.get("ratio_median")), r.get("target"), r.get("metric"),
+                    Boolean.TRUE.equals(r.get("verified")) ? "" : "  NOT VERIFIED"));
+        }
+    }
+
+    static double median(List<Run> runs, Function<Run, Double> f) {
+        return median(runs.stream().map(f).toList());
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String setting(String name, String fallback) {
+        String v = System.getProperty("eventsync.bench." + name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

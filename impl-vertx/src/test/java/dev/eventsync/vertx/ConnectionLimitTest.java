@@ -1,0 +1,83 @@
+package dev.eventsync.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connections are bounded in total and per remote address: one over a limit gets a 503 naming the limit and is
+ * closed, {@code /health} is still answered on it, each refusal is counted, and a freed slot is usable again.
+ */
+class ConnectionLimitTest {
+
+    @Test
+    void perAddressAndTotalLimitsRefuseClearlyAndKeepHealthReachable() throws Exception {
+        try (TestServer server = TestServer.start(VertxSettings.defaults().withMaxConnections(4)
+                .withMaxConnectionsPerAddress(3))) {
+            List<RawHttp> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    RawHttp c = new RawHttp(server.port, "127.0.0.1");
+                    assertThat(c.get("/health").status()).isEqualTo(200); // keep-alive: the connection stays open
+                    held.add(c);
+                }
+                try (RawHttp fourth = new RawHttp(server.port, "127.0.0.1")) {
+                    RawHttp.Response r = fourth.post("/?storeId=c&transport=http", "{}");
+                    assertThat(r.status()).isEqualTo(503);
+                    assertThat(r.body()).contains("too many open connections from 127.0.0.1").contains("limit 3");
+                    assertThat(fourth.closedByServer()).isTrue();
+                }
+                RawHttp other = new RawHttp(server.port, "127.0.0.2");
+                assertThat(other.get("/health").status()).isEqualTo(200);
+                held.add(other); // 4 open: the total limit is reached
+                try (RawHttp fifth = new RawHttp(server.port, "127.0.0.3")) {
+                    RawHttp.Response health = fifth.get("/health");
+                    assertThat(health.status()).isEqualTo(200); // health answers even over the limit...
+                    assertThat(health.head()).contains("connection: close");
+                    assertThat(fifth.closedByServer()).isTrue(); // ...and then closes
+                }
+                try (RawHttp sixth = new RawHttp(server.port, "127.0.0.3")) {
+                    RawHttp.Response r = sixth.get("/?storeId=c&transport=ws");
+                    assertThat(r.status()).isEqualTo(503);
+                    assertThat(r.body()).contains("too many open connections (limit 4)");
+                }
+            } finally {
+                for (RawHttp c : held) {
+                    c.close();
+                }
+            }
+            // the slots are free again (closing is seen by the server shortly after)
+            long deadline = System.currentTimeMillis() + 5000;
+            int status = 0;
+            while (System.currentTimeMillis() < deadline && status != 200) {
+                try (RawHttp again = new RawHttp(server.port, "127.0.0.1")) {
+                    status = again.post("/?storeId=c&transport=http", "{\"_tag\":\"Request\",\"id\":\"1\","
+                            + "\"tag\":\"SyncHttpRpc.Ping\",\"payload\":{\"storeId\":\"c\"},\"headers\":[]}").status();
+                }
+                if (status != 200) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(status).isEqualTo(200);
+            assertThat(WebSocketRfcTest.metric(server,
+                    "eventsync_connections_rejected_total{reason=\"too_many_connections_per_address\"}")).isEqualTo(1);
+            assertThat(WebSocketRfcTest.metric(server,
+                    "eventsync_connections_rejected_total{reason=\"too_many_connections\"}")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRefusedConnectionThatSendsNothingIsClosed() throws Exception {
+        try (TestServer server = TestServer.start(VertxSettings.defaults().withMaxConnectionsPerAddress(1));
+             RawHttp first = new RawHttp(server.port)) {
+            assertThat(first.get("/health").status()).isEqualTo(200);
+            try (RawHttp idle = new RawHttp(server.port)) {
+                long start = System.nanoTime();
+                assertThat(idle.closedByServer()).isTrue();
+                assertThat((System.nanoTime() - start) / 1_000_000).isBetween(1000L, 9000L);
+            }
+        }
+    }
+}

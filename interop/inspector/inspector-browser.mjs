@@ -1,0 +1,87 @@
+// The web inspector in a real browser: headless Chromium (the Debian package) driven by playwright-core, against
+// a running Eventsync server started with --admin-token, while a real LiveStore 0.4.0 client pushes.
+//
+// It opens /admin/, sees the store appear when the client pushes, opens it, sees the client among the live clients
+// and the tail grow live, writes a screenshot, then deletes the store through the page's button (accepting the
+// confirmation) and sees it leave the list.
+//
+// Arguments as for every scenario (see ../lib/harness.mjs): --url http://127.0.0.1:PORT --store-id ID.
+// Environment: EVENTSYNC_ADMIN_TOKEN (required), EVENTSYNC_INSPECTOR_SCREENSHOT (a .png path, optional),
+// EVENTSYNC_CHROMIUM (default /usr/bin/chromium).
+import { chromium } from 'playwright-core'
+import { check, fail, runScenario } from '../lib/harness.mjs'
+
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run']
+
+await runScenario('web inspector in headless Chromium', async ({ startClient, progress, serverUrl, storeId }) => {
+  const token = process.env.EVENTSYNC_ADMIN_TOKEN
+  if (!token) fail('EVENTSYNC_ADMIN_TOKEN is not set')
+  const browser = await chromium.launch({
+    executablePath: process.env.EVENTSYNC_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const pageErrors = []
+    page.on('pageerror', (e) => pageErrors.push(String(e)))
+    page.on('dialog', (dialog) => {
+      progress(`confirmation: ${dialog.message()}`)
+      dialog.accept()
+    })
+    // any request leaving the server (a CDN, fonts) fails the run
+    const foreign = []
+    page.on('request', (r) => {
+      if (!r.url().startsWith(serverUrl) && !r.url().startsWith('data:')) foreign.push(r.url())
+    })
+
+    await page.goto(`${serverUrl}/admin/#token=${encodeURIComponent(token)}`)
+    await page.getByTestId('status').filter({ hasText: 'connected' }).waitFor({ timeout: 15000 })
+    check(!page.url().includes('token='), 'the token was removed from the address bar')
+    const row = page.locator(`#stores tr[data-store-id="${storeId}"]`)
+    check(await row.count() === 0, `store ${storeId} is not listed before a client pushed`)
+    progress('inspector connected; the store is not there yet')
+
+    const client = await startClient('A')
+    await client.commit(3, 'first')
+    await row.waitFor({ timeout: 15000 })
+    await row.getByTestId('store-head').filter({ hasText: /^3$/ }).waitFor({ timeout: 15000 })
+    progress('the store appeared with head 3 after the LiveStore client pushed')
+
+    await row.getByTestId('inspect').click()
+    await page.getByTestId('detail-store').filter({ hasText: storeId }).waitFor()
+    await page.locator('[data-testid=tail-event][data-seq-num="3"]').waitFor({ timeout: 15000 })
+    const clientRow = page.locator('#clients tr').filter({ hasText: 'ws' }).first()
+    await clientRow.waitFor({ timeout: 15000 })
+    check((await clientRow.textContent()).includes('A'), `the LiveStore client A is listed: ${await clientRow.textContent()}`)
+    progress('the store shows its live client and the tail of its events')
+
+    await client.commit(2, 'second')
+    await page.locator('[data-testid=tail-event][data-seq-num="5"]').waitFor({ timeout: 15000 })
+    const newest = await page.getByTestId('tail-event').first().textContent()
+    check(newest.includes('"seqNum": 5') && newest.includes('second-'), `the newest tail entry is event 5: ${newest}`)
+    await row.getByTestId('store-head').filter({ hasText: /^5$/ }).waitFor({ timeout: 15000 })
+    progress('the tail updated live (events 4 and 5 with their JSON)')
+
+    const screenshot = process.env.EVENTSYNC_INSPECTOR_SCREENSHOT
+    if (screenshot) {
+      await page.screenshot({ path: screenshot, fullPage: true })
+      progress(`screenshot: ${screenshot}`)
+    }
+
+    // a connected client would create the store again at once; stop it first
+    await client.shutdown()
+    await page.getByTestId('delete').click()
+    await row.waitFor({ state: 'detached', timeout: 15000 })
+    await page.getByTestId('detail').waitFor({ state: 'hidden', timeout: 15000 })
+    await page.waitForTimeout(1500) // two more polls: the store stays gone
+    check(await row.count() === 0, `store ${storeId} is gone from the list after delete`)
+    progress('deleted through the page; the store left the list')
+
+    check(pageErrors.length === 0, `no script errors in the page: ${pageErrors.join('; ')}`)
+    check(foreign.length === 0, `the page loaded nothing from elsewhere: ${foreign.join(', ')}`)
+  } finally {
+    await browser.close()
+  }
+})

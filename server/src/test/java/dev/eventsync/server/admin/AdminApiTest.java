@@ -1,0 +1,299 @@
+package dev.eventsync.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventsync.api.Event;
+import dev.eventsync.api.PullPage;
+import dev.eventsync.api.StoreId;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncErrorException;
+import dev.eventsync.api.json.ProtocolJson;
+import dev.eventsync.server.Eventsync;
+import dev.eventsync.server.EventsyncServer;
+import dev.eventsync.server.HttpOptions;
+import dev.eventsync.server.ServerConfig;
+import dev.eventsync.server.StorageSpec;
+import dev.eventsync.vertx.VertxClientSettings;
+import dev.eventsync.vertx.VertxSyncBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin API over real HTTP against a real server, with real sync clients connected. */
+class AdminApiTest {
+
+    private static final String TOKEN = "admin-token-for-tests-0123456789";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private EventsyncServer server;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        server = Eventsync.builder().config(ServerConfig.defaults().withPort(0).withStorage(StorageSpec.parse("memory"))
+                .withHttp(HttpOptions.defaults().withAdminToken(TOKEN))).build().start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        server.close();
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private HttpResponse<String> send(String method, String path, Optional<String> authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        authorization.ifPresent(a -> request.header("Authorization", a));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode admin(String method, String path, int expectedStatus) throws Exception {
+        HttpResponse<String> r = send(method, path, Optional.of("Bearer " + TOKEN));
+        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(expectedStatus);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        return ProtocolJson.readTree(r.body());
+    }
+
+    private VertxSyncBackend client(String store) {
+        VertxSyncBackend client = VertxSyncBackend.create(
+                VertxClientSettings.of(URI.create("ws://127.0.0.1:" + server.port()), StoreId.of(store)));
+        closeables.add(client);
+        return client;
+    }
+
+    private static List<Event> chain(long parent, int count, String clientId) {
+        List<Event> events = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            events.add(Event.of("todoCreated-v1", "{\"id\":\"t" + (parent + i) + "\"}", parent + i, parent + i - 1,
+                    clientId, "session-1"));
+        }
+        return events;
+    }
+
+    /** A live pull that records its pages and its end. */
+    private static final class LivePull implements Flow.Subscriber<PullPage> {
+        final BlockingQueue<PullPage> pages = new LinkedBlockingQueue<>();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(PullPage page) {
+            pages.add(page);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            ended.complete(null);
+        }
+
+        long awaitSeqNum(long seqNum) throws InterruptedException {
+            long last = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (last < seqNum && System.nanoTime() < deadline) {
+                PullPage page = pages.poll(100, TimeUnit.MILLISECONDS);
+                if (page != null && page.lastSeqNum().isPresent()) {
+                    last = page.lastSeqNum().getAsLong();
+                }
+            }
+            assertThat(last).as("the pull reached seqNum %d", seqNum).isGreaterThanOrEqualTo(seqNum);
+            return last;
+        }
+    }
+
+    @Test
+    void everyApiRequestNeedsTheTokenAndARefusalChangesNothing() throws Exception {
+        join(client("kept").push(chain(0, 2, "c1")));
+        for (Optional<String> wrong : List.of(Optional.<String>empty(), Optional.of("Bearer nope"),
+                Optional.of(TOKEN), Optional.of("Bearer " + TOKEN + "x"), Optional.of("Basic " + TOKEN),
+                Optional.of("Bearer " + TOKEN.substring(0, TOKEN.length() - 1)))) {
+            for (String[] call : new String[][] {{"GET", "/admin/api/stores"}, {"GET", "/admin/api/stores/kept"},
+                    {"POST", "/admin/api/stores/kept/reset"}, {"DELETE", "/admin/api/stores/kept"},
+                    {"GET", "/admin/api/stores/kept/tail"}, {"GET", "/admin/api/unknown"}}) {
+                HttpResponse<String> r = send(call[0], call[1], wrong);
+                assertThat(r.statusCode()).as("%s %s with %s", call[0], call[1], wrong).isEqualTo(401);
+                assertThat(r.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"eventsync-admin\"");
+                assertThat(ProtocolJson.readTree(r.body()).path("error").asText()).isEqualTo("unauthorized");
+            }
+        }
+        JsonNode kept = admin("GET", "/admin/api/stores/kept", 200);
+        assertThat(kept.path("head").asLong()).isEqualTo(2);
+        // lower-case scheme is as good (RFC 7235: the scheme is case-insensitive)
+        assertThat(send("GET", "/admin/api/stores", Optional.of("bearer " + TOKEN)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void listsStoresAndAStoresLiveClientsWithTheirLag() throws Exception {
+        VertxSyncBackend a = client("todos");
+        join(a.push(chain(0, 3, "client-a")));
+        LivePull live = new LivePull();
+        a.pull(Optional.empty(), true).subscribe(live);
+        live.awaitSeqNum(3);
+        join(client("other").push(chain(0, 1, "client-b")));
+
+        JsonNode stores = admin("GET", "/admin/api/stores", 200).path("stores");
+        assertThat(stores).hasSize(2);
+        JsonNode todos = stores.get(1);
+        assertThat(todos.path("storeId").asText()).isEqualTo("todos");
+        assertThat(todos.path("head").asLong()).isEqualTo(3);
+        assertThat(todos.path("eventCount").asLong()).isEqualTo(3);
+        assertThat(todos.path("backendId").asText()).isNotBlank();
+        assertThat(todos.path("liveSubscribers").asInt()).isEqualTo(1);
+        assertThat(todos.path("lastPushAt").asText()).matches("20\\d\\d-.*Z");
+        assertThat(stores.get(0).path("storeId").asText()).isEqualTo("other");
+        assertThat(stores.get(0).path("liveSubscribers").asInt()).isZero();
+
+        JsonNode one = admin("GET", "/admin/api/stores/todos", 200);
+        assertThat(one.path("head").asLong()).isEqualTo(3);
+        JsonNode client = one.path("clients").get(0);
+        assertThat(one.path("clients")).hasSize(1);
+        assertThat(client.path("clientId").asText()).isEqualTo("client-a");
+        assertThat(client.path("transport").asText()).isEqualTo("ws");
+        assertThat(client.path("remoteAddress").asText()).startsWith("127.0.0.1:");
+        assertThat(client.path("cursor").asLong()).isEqualTo(3);
+        assertThat(client.path("live").asBoolean()).isTrue();
+        assertThat(client.path("lagEvents").asLong()).isZero();
+        assertThat(client.path("lagMs").asLong()).isZero();
+
+        assertThat(admin("GET", "/admin/api/stores/missing", 404).path("error").asText()).isEqualTo("not_found");
+        assertThat(admin("GET", "/admin/api/stores/bad%20id", 400).path("message").asText()).contains("invalid storeId");
+    }
+
+    @Test
+    void tailStreamsTheBacklogThenLiveEventsAsServerSentEvents() throws Exception {
+        VertxSyncBackend a = client("tailed");
+        join(a.push(chain(0, 3, "client-a")));
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/admin/api/stores/tailed/tail?after=1"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+        Thread reader = new Thread(() -> response.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        JsonNode backlog = awaitEvent(lines, "events");
+        assertThat(backlog.path("events")).extracting(e -> e.path("seqNum").asLong()).containsExactly(2L, 3L);
+        assertThat(backlog.path("events").get(0).path("args").path("id").asText()).isEqualTo("t2");
+        assertThat(backlog.path("events").get(0).path("clientId").asText()).isEqualTo("client-a");
+        assertThat(awaitEvent(lines, "caught-up").path("cursor").asLong()).isEqualTo(3);
+        join(a.push(chain(3, 2, "client-a")));
+        JsonNode live = awaitEvent(lines, "events");
+        assertThat(live.path("events")).extracting(e -> e.path("seqNum").asLong()).containsExactly(4L, 5L);
+        // the tail shows among the store's clients, as an admin one
+        assertThat(admin("GET", "/admin/api/stores/tailed", 200).path("clients"))
+                .anySatisfy(c -> assertThat(c.path("transport").asText()).isEqualTo("admin"));
+        // deleting the store ends the tail with an error event
+        admin("DELETE", "/admin/api/stores/tailed", 200);
+        assertThat(awaitEvent(lines, "error").path("error").asText()).isEqualTo("backend_id_mismatch");
+        assertThat(admin("GET", "/admin/api/stores/tailed/tail", 404).path("error").asText()).isEqualTo("not_found");
+        assertThat(admin("GET", "/admin/api/stores/x/tail?after=-1", 400).path("message").asText()).contains("after");
+    }
+
+    private static JsonNode awaitEvent(BlockingQueue<String> lines, String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String event = null;
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line == null) {
+                continue;
+            }
+            if (line.startsWith("event: ")) {
+                event = line.substring(7);
+            } else if (line.startsWith("data: ") && name.equals(event)) {
+                return ProtocolJson.readTree(line.substring(6));
+            }
+        }
+        throw new AssertionError("no '" + name + "' event within 20 s");
+    }
+
+    @Test
+    void resetGivesConnectedClientsABackendIdMismatchAndANewBackendId() throws Exception {
+        VertxSyncBackend a = client("reset-me");
+        join(a.push(chain(0, 2, "client-a")));
+        String old = admin("GET", "/admin/api/stores/reset-me", 200).path("backendId").asText();
+        LivePull live = new LivePull();
+        a.pull(Optional.empty(), true).subscribe(live);
+        live.awaitSeqNum(2);
+
+        JsonNode reset = admin("POST", "/admin/api/stores/reset-me/reset", 200);
+        String fresh = reset.path("backendId").asText();
+        assertThat(fresh).isNotBlank().isNotEqualTo(old);
+        Throwable ended = live.ended.handle((v, t) -> t).get(20, TimeUnit.SECONDS);
+        assertThat(SyncErrorException.errorOf(ended)).hasValueSatisfying(
+                e -> assertThat(e).isInstanceOf(SyncError.BackendIdMismatch.class));
+        JsonNode after = admin("GET", "/admin/api/stores/reset-me", 200);
+        assertThat(after.path("head").asLong()).isZero();
+        assertThat(after.path("backendId").asText()).isEqualTo(fresh);
+    }
+
+    @Test
+    void deleteRemovesTheStoreAndIsIdempotent() throws Exception {
+        join(client("doomed").push(chain(0, 2, "client-a")));
+        join(client("kept").push(chain(0, 1, "client-b")));
+        JsonNode deleted = admin("DELETE", "/admin/api/stores/doomed", 200);
+        assertThat(deleted.path("deleted").asBoolean()).isTrue();
+        assertThat(admin("GET", "/admin/api/stores", 200).path("stores"))
+                .extracting(s -> s.path("storeId").asText()).containsExactly("kept");
+        assertThat(admin("GET", "/admin/api/stores/doomed", 404).path("error").asText()).isEqualTo("not_found");
+        assertThat(admin("DELETE", "/admin/api/stores/doomed", 200).path("deleted").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theInspectorPageIsServedFromTheJarWithoutExternalResources() throws Exception {
+        HttpResponse<String> page = send("GET", "/admin/", Optional.empty());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("inspector.js").doesNotContain("http://").doesNotContain("https://");
+        assertThat(send("GET", "/admin/inspector.js", Optional.empty()).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/admin/inspector.css", Optional.empty()).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/admin/secret.txt", Optional.empty()).statusCode()).isEqualTo(404);
+        HttpResponse<String> redirect = send("GET", "/admin", Optional.empty());
+        assertThat(redirect.statusCode()).isEqualTo(301);
+    }
+
+    @Test
+    void withoutAnAdminTokenThereIsNoAdminApi() throws Exception {
+        try (EventsyncServer plain = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory"))).build().start()) {
+            for (String path : List.of("/admin/api/stores", "/admin/")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + plain.port() + path))
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(404);
+            }
+        }
+    }
+}
