@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code wrangler dev --local} on 127.0.0.1 (interop/reference-server), with {@code certify --profile livestore}
  * over the WebSocket transport. Every rule of the profile must pass; the run's output, its duration included, goes
  * to the build log. Needs {@code node} and {@code npm ci --prefix interop}; without them the test is skipped, or
- * fails when the environment variable {@code CI} is set. Runs once per build (wrangler takes seconds to start).
+ * fails when the environment variable {@code CI} is set; {@code -DskipInterop} skips it. Runs once per build
+ * (wrangler takes seconds to start), from a copy of the worker in a temporary folder.
  */
 class SyncCfReferenceCertificationTest {
 
@@ -36,6 +37,9 @@ class SyncCfReferenceCertificationTest {
 
     @Test
     void liveStoresSyncCfServerPassesTheLivestoreProfile(@TempDir Path state) throws Exception {
+        if (Boolean.getBoolean("eventsync.skipInterop")) {
+            Assumptions.abort("skipped: the build was run with -DskipInterop");
+        }
         Path interop = findInteropDir();
         Path wrangler = interop.resolve("node_modules").resolve("wrangler").resolve("bin").resolve("wrangler.js");
         Path syncCf = interop.resolve("node_modules").resolve("@livestore").resolve("sync-cf");
