@@ -14,6 +14,13 @@ import java.util.Optional;
  */
 public final class PushRules {
 
+    /**
+     * The most UTF-16 characters of {@code name}, {@code clientId} and {@code sessionId}: at most 32 KiB of
+     * UTF-8, so that every storage keeps them (MariaDB's TEXT holds 65 535 bytes); LiveStore's are short
+     * names and nanoids.
+     */
+    public static final int MAX_TEXT_CHARS = 8192;
+
     private PushRules() {
     }
 
@@ -103,8 +110,8 @@ public final class PushRules {
     }
 
     /**
-     * Step 3: every event well-formed (name, clientId and sessionId non-blank, without U+0000 and without
-     * unpaired surrogates; seqNum and parentSeqNum in {@code 0..2^53-1} ({@link SeqNums#MAX_SAFE_INTEGER});
+     * Step 3: every event well-formed (name, clientId and sessionId non-blank, at most
+     * {@value #MAX_TEXT_CHARS} characters, without U+0000 and without unpaired surrogates; seqNum and parentSeqNum in {@code 0..2^53-1} ({@link SeqNums#MAX_SAFE_INTEGER});
      * {@code seqNum > parentSeqNum}; {@code args} valid JSON text of well-formed Unicode), and the batch
      * chained: each event's
      * {@code parentSeqNum} is the previous event's {@code seqNum}, so seqNums ascend strictly.
@@ -205,6 +212,10 @@ public final class PushRules {
     private static String textProblem(String field, String value) {
         if (value.isBlank()) {
             return field + " must not be blank";
+        }
+        if (value.length() > MAX_TEXT_CHARS) {
+            return field + " has " + value.length() + " characters, more than the " + MAX_TEXT_CHARS
+                    + " allowed (it is a name or an id, not data: put data in args)";
         }
         int nul = value.indexOf('\0');
         if (nul >= 0) {

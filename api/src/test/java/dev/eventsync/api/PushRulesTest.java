@@ -159,6 +159,11 @@ class PushRulesTest {
                                 }));
             }
         }
+        String longest = "x".repeat(PushRules.MAX_TEXT_CHARS);
+        assertThat(PushRules.checkShape(List.of(Event.of(longest, "{}", 1, 0, longest, longest)))).isEmpty();
+        assertThat(PushRules.checkShape(List.of(Event.of("n", "{}", 1, 0, "c", longest + "y"))))
+                .hasValueSatisfying(err -> assertThat(((SyncError.InvalidBatch) err).reason())
+                        .startsWith("sessionId has 8193 characters"));
         // well-formed text of any plane is kept: pairs, emoji, combining marks, other control characters
         assertThat(PushRules.checkShape(List.of(Event.of("v1.Note\ud83d\ude00\u0301\u0001\uffff", "{}", 1, 0,
                 "c\u00e9", "s\t")))).isEmpty();

@@ -189,6 +189,12 @@ class InputFidelityTest {
                     assertRefused(push(transport, storeId, "[" + event + "]"), field + " contains");
                 }
             }
+            // longer than every storage keeps (MariaDB TEXT: 64 KiB): refused, not a retryable database error
+            String tooLong = ok("\u00e9".repeat(8193));
+            assertRefused(push(transport, storeId, "[" + event(tooLong, "{}", 1, 0, ok("c"), ok("s")) + "]"),
+                    "name has 8193 characters");
+            assertRefused(push(transport, storeId, "[" + event(ok("n"), "{}", 1, 0, tooLong, ok("s")) + "]"),
+                    "clientId has 8193 characters");
             assertThat(store.head(StoreId.of(storeId))).isZero();
             assertThat(store.stores()).noneMatch(info -> info.storeId().value().equals(storeId));
         }

@@ -84,6 +84,19 @@ class WebSocketRfcTest {
                 Arguments.of("close reason that is not UTF-8", (Mistake) ws -> ws.frame(true, 0, CLOSE, true,
                         RawFrames.closePayload(1000, new byte[] {(byte) 0xFF, (byte) 0xFE, (byte) 0xC0, (byte) 0xAF})),
                         1007, "invalid_utf8"),
+                Arguments.of("text frame that is not UTF-8", (Mistake) ws -> ws.frame(true, 0, TEXT, true,
+                        concat("{\"_tag\":\"Request\",\"id\":\"1\",\"tag\":\"SyncWsRpc.Push\",\"payload\":{\"x\":\"",
+                                new byte[] {(byte) 0xFF, (byte) 0xFE, (byte) 0xC0, (byte) 0xAF}, "\"}}")),
+                        1007, "invalid_utf8"),
+                Arguments.of("overlong UTF-8 in a text frame", (Mistake) ws -> ws.frame(true, 0, TEXT, true,
+                        concat("\"", new byte[] {(byte) 0xC0, (byte) 0xAF}, "\"")), 1007, "invalid_utf8"),
+                Arguments.of("UTF-8-encoded surrogate in a continuation", (Mistake) ws -> {
+                    ws.frame(false, 0, TEXT, true, "\"a".getBytes(StandardCharsets.UTF_8));
+                    ws.frame(true, 0, CONTINUATION, true, concat("", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                            "\""));
+                }, 1007, "invalid_utf8"),
+                Arguments.of("text message ending inside a UTF-8 sequence", (Mistake) ws -> ws.frame(true, 0, TEXT, true,
+                        concat("\"", new byte[] {(byte) 0xE2, (byte) 0x82}, "")), 1007, "invalid_utf8"),
                 Arguments.of("message over the hard limit", (Mistake) ws -> {
                     // the header announces the size: the server refuses before the payload, so send only its start
                     byte[] frame = RawFrames.encode(true, 0, TEXT, true, new byte[2 * MAX_FRAME + 1], new Random(2));
@@ -133,6 +146,25 @@ class WebSocketRfcTest {
             ws.frame(true, 0, CONTINUATION, true, "ng\"}".getBytes(StandardCharsets.UTF_8));
             assertThat(ws.nextText()).contains("{\"_tag\":\"Pong\"}");
         }
+    }
+
+    /** A character split between two fragments is fine: only the whole message must be UTF-8. */
+    @Test
+    void aUtf8CharacterSplitAcrossFragmentsIsAccepted() throws Exception {
+        byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8); // E2 82 AC
+        try (RawFrames ws = RawFrames.connect(server.port, "/?storeId=rfc&transport=ws")) {
+            ws.frame(false, 0, TEXT, true, concat("{\"_tag\":\"Ping\",\"x\":\"", new byte[] {euro[0], euro[1]}, ""));
+            ws.frame(true, 0, CONTINUATION, true, concat("", new byte[] {euro[2]}, "\"}"));
+            assertThat(ws.nextText()).contains("{\"_tag\":\"Pong\"}");
+        }
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(middle);
+        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     private static void assertServerStillServes() throws Exception {

@@ -375,7 +375,7 @@ public abstract class EventStoreCompatibilityKit {
                 "\u200b\u200d\u2028\u2029\ufeff\ufffd\uffff",      // format characters, BOM, noncharacter
                 "sp  a ce ",                                            // whitespace kept
                 "\u4e2d\u6587\u0639\u0631\u0628\u064a",            // CJK, right-to-left
-                "x".repeat(10_000) + "\ud83c\udf89");                  // long, ending on a pair
+                "x".repeat(dev.eventsync.api.PushRules.MAX_TEXT_CHARS - 2) + "\ud83c\udf89"); // longest, ending on a pair
         List<String> args = List.of(
                 "{\"nul\":\"a\\u0000b\"}",
                 "[\"\\ud800\",\"\\udfff\",\"\\ud83d\\ude00\"]",

@@ -2,6 +2,7 @@ package dev.eventsync.vertx.server;
 
 import dev.eventsync.vertx.VertxSettings;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
@@ -126,6 +127,9 @@ final class ConnectionGate {
         return Optional.ofNullable(refused.get(request.connection()));
     }
 
+    /** The name of Netty's text frame UTF-8 validator in the pipeline. */
+    static final String UTF8_VALIDATOR = "eventsyncUtf8Validator";
+
     private void prepareWebSocketPipeline(ChannelPipeline pipeline) {
         if (pipeline.get(EXTENSION_HANDLER) != null) {
             // Vert.x's own permessage-deflate handshaker inflates without bound: the same one, with a cap per frame
@@ -137,6 +141,9 @@ final class ConnectionGate {
         if (pipeline.get("handler") != null) {
             pipeline.addBefore("handler", WebSocketFrameGuard.NAME, new WebSocketFrameGuard(settings.hardFrameLimit(),
                     settings.maxFrameBytes(), metrics));
+            // text messages must be UTF-8 (RFC 6455 §8.1): checked as the (inflated) fragments arrive, so that no
+            // invalid byte is decoded into U+FFFD and stored; a violation goes to the guard, which closes with 1007
+            pipeline.addBefore(WebSocketFrameGuard.NAME, UTF8_VALIDATOR, new Utf8FrameValidator(false));
         }
     }
 }

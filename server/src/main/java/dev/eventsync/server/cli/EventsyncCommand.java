@@ -4,10 +4,14 @@ import dev.eventsync.server.ConfigurationException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
-/** The {@code eventsync} command line: {@code serve}, {@code certify}, {@code stores}, {@code inspect}. */
+/**
+ * The {@code eventsync} command line: {@code serve}, {@code certify}, {@code stores}, {@code inspect},
+ * {@code delete-store}.
+ */
 @CommandLine.Command(name = "eventsync", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A sync server for event-sourced, local-first apps (LiveStore compatible).",
         subcommands = {ServeCommand.class, CertifyCommand.class, StoresCommand.class, InspectCommand.class,
+                DeleteStoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EventsyncCommand implements Runnable {
 

@@ -1,5 +1,6 @@
 package dev.eventsync.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
@@ -19,7 +20,9 @@ import picocli.CommandLine;
 
 /**
  * {@code eventsync inspect <storeId> --url ws://host:port}: prints a store's last events through the sync
- * protocol, like any client would see them, and with {@code --follow} keeps printing new ones.
+ * protocol, like any client would see them, and with {@code --follow} keeps printing new ones. With
+ * {@code --admin-token} it uses the server's admin API instead: the store's head, size and backendId, its live
+ * clients with their lag, then its last events (the admin API's tail); it never creates the store.
  */
 @CommandLine.Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Prints a store's last events from a running server; --follow tails it live.")
@@ -47,10 +50,17 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--auth-token", description = "Sent as the sync payload's authToken.")
     String authToken;
 
+    @CommandLine.Option(names = "--admin-token",
+            description = "Use the server's admin API (this is its --admin-token; or EVENTSYNC_ADMIN_TOKEN): shows live clients and lag too.")
+    String adminToken;
+
     @Override
     public Integer call() throws Exception {
         ServeCommand.setLogLevel("WARN");
         PrintWriter out = spec.commandLine().getOut();
+        if (adminToken != null && !adminToken.isBlank()) {
+            return throughAdminApi(out);
+        }
         VertxClientSettings settings;
         try {
             settings = VertxClientSettings.of(url, StoreId.of(storeId));
@@ -73,6 +83,60 @@ final class InspectCommand implements Callable<Integer> {
                         .orElse(String.valueOf(e.getCause().getMessage())));
             }
         }
+        return 0;
+    }
+
+    private int throughAdminApi(PrintWriter out) {
+        StoreId id;
+        try {
+            id = StoreId.of(storeId);
+        } catch (SyncErrorException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+        AdminClient admin = new AdminClient(url, adminToken);
+        JsonNode store = admin.store(id);
+        long head = store.path("head").asLong();
+        out.printf("store %s: head %d, %d event(s), backendId %s, last push %s%n", id, head,
+                store.path("eventCount").asLong(), store.path("backendId").asText(),
+                store.path("lastPushAt").isNull() ? "never" : store.path("lastPushAt").asText());
+        JsonNode clients = store.path("clients");
+        out.printf("%d live client(s)%n", clients.size());
+        for (JsonNode c : clients) {
+            out.printf("  %-24s %-5s %-22s cursor %d, %s, lag %d event(s) / %d ms%n",
+                    c.path("clientId").isNull() ? "(unknown client)" : c.path("clientId").asText(),
+                    c.path("transport").asText(), c.path("remoteAddress").asText("-"), c.path("cursor").asLong(),
+                    c.path("live").asBoolean() ? "live" : "catching up", c.path("lagEvents").asLong(),
+                    c.path("lagMs").asLong());
+        }
+        long after = Math.max(0, head - Math.max(last, 0));
+        out.printf("events after seqNum %d:%n", after);
+        out.flush();
+        admin.tail(id, after, (event, data) -> {
+            switch (event) {
+                case "events" -> {
+                    for (JsonNode e : data.path("events")) {
+                        out.printf("#%d (parent %d) %s  client=%s session=%s at %s  args=%s%n", e.path("seqNum").asLong(),
+                                e.path("parentSeqNum").asLong(), e.path("name").asText(), e.path("clientId").asText(),
+                                e.path("sessionId").asText(), e.path("createdAt").asText(),
+                                e.path("args").isMissingNode() || e.path("args").isNull() ? "(none)" : e.path("args"));
+                    }
+                    out.flush();
+                    return true;
+                }
+                case "caught-up" -> {
+                    if (follow) {
+                        out.println("following; Ctrl-C stops");
+                        out.flush();
+                    }
+                    return follow;
+                }
+                case "error" -> throw new ConfigurationException("the tail of '" + id + "' ended: "
+                        + data.path("message").asText());
+                default -> {
+                    return true;
+                }
+            }
+        });
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.eventsync.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventsync.server.ConfigurationException;
 import dev.eventsync.server.Eventsync;
 import dev.eventsync.server.ServerConfig;
@@ -7,6 +8,7 @@ import dev.eventsync.server.StorageSpec;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StoreInfo;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,8 +21,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
- * {@code eventsync stores}: lists the stores of a storage with their head and event count, reading the
- * storage directly (safe next to a running server: reads only). It never creates anything: a storage
+ * {@code eventsync stores}: lists the stores with their head, event count and backendId. With {@code --url} it
+ * asks a running server's admin API (and shows live subscribers and the last push time too); otherwise it reads
+ * the storage directly (safe next to a running server: reads only). It never creates anything: a storage
  * setting that names no Eventsync data (a mistyped SQLite path, another database) fails with one line.
  */
 @CommandLine.Command(name = "stores", mixinStandardHelpOptions = true,
@@ -43,18 +46,27 @@ final class StoresCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--db-password", description = "Database password.")
     String dbPassword;
 
+    @CommandLine.Option(names = "--url", description = "Ask this running server's admin API instead (http://host:port).")
+    URI url;
+
+    @CommandLine.Option(names = "--admin-token", description = "The server's --admin-token, with --url (or EVENTSYNC_ADMIN_TOKEN).")
+    String adminToken;
+
     @Override
     public Integer call() {
+        if (url != null) {
+            return fromServer();
+        }
         ServeCommand.setLogLevel("WARN");
         StorageSpec spec = StorageSpec.parse(storage);
         if (spec.kind().equals("memory")) {
             throw new ConfigurationException("memory storage lives inside the server process; "
-                    + "use `inspect --url` to look at a running server, or point --storage at a file or database");
+                    + "ask the running server with --url http://host:port --admin-token T, or point --storage at a file or database");
         }
         ServerConfig config = ServerConfig.defaults();
         config = new ServerConfig(config.host(), config.port(), spec, Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), 2, config.limits(), Optional.empty(), Optional.empty(),
-                config.shutdownGrace(), config.http(), config.changeFeedInterval());
+                config.shutdownGrace(), config.http(), config.changeFeedInterval(), config.resources());
         requireExistingData(config);
         try (EventStore storage = Eventsync.openStorage(config)) {
             List<StoreInfo> stores = storage.stores();
@@ -66,6 +78,21 @@ final class StoresCommand implements Callable<Integer> {
             out.printf("%d store(s) in %s%n", stores.size(), spec.describe());
             out.flush();
         }
+        return 0;
+    }
+
+    private int fromServer() {
+        JsonNode stores = new AdminClient(url, adminToken).stores().path("stores");
+        PrintWriter out = this.spec.commandLine().getOut();
+        out.printf("%-40s %12s %12s %11s  %-24s  %s%n", "STORE", "HEAD", "EVENTS", "SUBSCRIBERS", "LAST PUSH",
+                "BACKEND ID");
+        for (JsonNode s : stores) {
+            out.printf("%-40s %12d %12d %11d  %-24s  %s%n", s.path("storeId").asText(), s.path("head").asLong(),
+                    s.path("eventCount").asLong(), s.path("liveSubscribers").asInt(),
+                    s.path("lastPushAt").isNull() ? "-" : s.path("lastPushAt").asText(), s.path("backendId").asText());
+        }
+        out.printf("%d store(s) at %s%n", stores.size(), AdminClient.httpBase(url));
+        out.flush();
         return 0;
     }
 

@@ -61,6 +61,36 @@ class CommandLineTest {
         assertThat(parse(env, file, "--port", "3333").port()).isEqualTo(3333);
     }
 
+    @Test
+    void servingOptionsFromTheCommandLineAndTheEnvironment() throws IOException {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+        Path key = Files.writeString(dir.resolve("key.pem"), "y");
+        ServerConfig config = parse(Map.of("EVENTSYNC_ADMIN_TOKEN", "0123456789abcdef-admin"), new Properties(),
+                "--cors-origins", "https://app.example, http://localhost:5173", "--tls-cert", cert.toString(),
+                "--tls-key", key.toString());
+        assertThat(config.http().corsOrigins()).containsExactly("https://app.example", "http://localhost:5173");
+        assertThat(config.http().tlsCert()).contains(cert);
+        assertThat(config.http().tlsKey()).contains(key);
+        assertThat(config.http().adminToken()).contains("0123456789abcdef-admin");
+        assertThat(config.http().wsScheme()).isEqualTo("wss");
+        ServerConfig plain = parse(Map.of(), new Properties());
+        assertThat(plain.http()).isEqualTo(dev.eventsync.server.HttpOptions.defaults());
+    }
+
+    @Test
+    void badServingOptionsStopTheServerWithOneLine() {
+        Run origin = run("serve", "--storage", "memory", "--port", "0", "--cors-origins", "app.example");
+        assertThat(origin.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(origin.err().strip()).startsWith("eventsync: --cors-origins: 'app.example' is not an origin")
+                .doesNotContain("\n");
+        Run token = run("serve", "--storage", "memory", "--port", "0", "--admin-token", "short");
+        assertThat(token.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(token.err()).contains("--admin-token must have at least 16 characters");
+        Run format = run("serve", "--storage", "memory", "--port", "0", "--log-format", "xml");
+        assertThat(format.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(format.err().strip()).isEqualTo("eventsync: unknown log format 'xml': use text or json");
+    }
+
     private record Run(int exit, String out, String err) {
     }
 

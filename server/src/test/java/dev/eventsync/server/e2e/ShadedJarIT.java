@@ -67,4 +67,22 @@ class ShadedJarIT {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void logFormatJsonWritesOneJsonObjectPerLine() throws Exception {
+        try (ServerProcess process = ServerProcess.start(dir, "serve", "--port", "0", "--storage", "memory",
+                "--log-format", "json")) {
+            process.awaitPort();
+            List<String> lines = process.err();
+            assertThat(lines).isNotEmpty();
+            for (String line : lines) {
+                com.fasterxml.jackson.databind.JsonNode json = dev.eventsync.api.json.ProtocolJson.readTree(line);
+                assertThat(json.path("time").asText()).as(line).matches("20\\d\\d-.*Z");
+                assertThat(json.path("level").asText()).as(line).isNotBlank();
+                assertThat(json.path("logger").asText()).as(line).isNotBlank();
+                assertThat(json.has("message")).as(line).isTrue();
+            }
+            assertThat(String.join("\n", lines)).contains("listening on 127.0.0.1:");
+        }
+    }
 }
