@@ -96,6 +96,13 @@ const cases = [
     console.log(`  => sent args ${text}; the page carries ${JSON.stringify(pages[0].batch[0].eventEncoded.args)}`)
     void raw
   }],
+  ['P-FIELD-02: absent args come back as null', async (conn, s) => {
+    const { args, ...withoutArgs } = event(1, 0)
+    void args
+    console.log(`  => push ${outcome(await push(conn, s, [withoutArgs]))}`)
+    const pages = await pull(conn, s, { _tag: 'None' })
+    console.log(`  => sent an event without args; the page carries ${JSON.stringify(pages[0].batch[0].eventEncoded)}`)
+  }],
   ['P-LIVE-03: the push is acked before its batch reaches the live pull on the same socket (frame order)', async (conn, s) => {
     const live = send(conn, 'SyncWsRpc.Pull', { storeId: s, live: true, cursor: { _tag: 'None' } })
     await new Promise((r) => setTimeout(r, 300))

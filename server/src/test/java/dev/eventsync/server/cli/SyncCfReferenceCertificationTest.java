@@ -73,7 +73,7 @@ class SyncCfReferenceCertificationTest {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int exit = EventsyncCommand.run(new String[] {"certify", "--url", "ws://127.0.0.1:" + port, "--profile",
-                    "livestore", "--timeout", "60", "--tries", "20", "--report", state.resolve("report.txt").toString()}, Map.of(),
+                    "livestore", "--timeout", "180", "--tries", "20", "--report", state.resolve("report.txt").toString()}, Map.of(),
                     new PrintWriter(out, true), new PrintWriter(err, true));
             LOG.info("certify --profile livestore against sync-cf 0.4.0 (wrangler dev --local):\n{}{}", out, err);
             List<String> lines = out.toString().lines().toList();

@@ -41,8 +41,9 @@ public final class Gen {
     }
 
     /**
-     * A generator of the same seed whose {@link #args} never use {@link #TRICKY_ARGS}: args that survive a server
-     * which parses and re-encodes JSON (LiveStore's sync-cf), for rules of profile livestore.
+     * A generator of the same seed whose {@link #args} are always present and never use {@link #TRICKY_ARGS}: args
+     * that survive a server which parses and re-encodes JSON (LiveStore's sync-cf returns absent args as null), for
+     * rules of profile livestore.
      */
     public Gen withoutTrickyArgs() {
         return new Gen(seed, false);
@@ -95,7 +96,7 @@ public final class Gen {
      */
     public Optional<String> args(String tag) {
         int kind = random.nextInt(10);
-        if (kind == 0) {
+        if (kind == 0 && trickyArgs) {
             return Optional.empty();
         }
         if (kind <= 2 && trickyArgs) {
