@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Certifies LiveStore's own server: {@code @livestore/sync-cf} 0.4.0's Durable Object and worker, run locally by
  * {@code wrangler dev --local} on 127.0.0.1 (interop/reference-server), with {@code certify --profile livestore}
- * over the WebSocket transport. Every rule of the profile must pass; the run's output, its duration included, goes
+ * over the WebSocket transport. Every rule of the profile must pass or be a documented deviation of sync-cf 0.4.0
+ * ({@link #DOCUMENTED_DEVIATIONS}); the run's output, its duration included, goes
  * to the build log. Needs {@code node} and {@code npm ci --prefix interop}; without them the test is skipped, or
  * fails when the environment variable {@code CI} is set; {@code -DskipInterop} skips it. Runs once per build
  * (wrangler takes seconds to start), from a copy of the worker in a temporary folder.
@@ -34,6 +35,16 @@ class SyncCfReferenceCertificationTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCfReferenceCertificationTest.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final java.util.regex.Pattern FAILED_RULE = java.util.regex.Pattern.compile("^\\[\\s*\\d+/\\d+] FAIL\\s+(\\S+)");
+
+    /**
+     * The rules of profile livestore that sync-cf 0.4.0 is documented to break: P-HIST-01, because sync-cf sends the
+     * batches of later pushes to every pull request of a socket, non-live ones included, so a non-live pull that
+     * overlaps another client's push can see events beyond its NoMore page, twice (READER_NOT_PREFIX; replayed with
+     * raw frames by interop/reference-server/replay-deviations.mjs). It fails only when the random history makes a
+     * non-live pull overlap a push, so it may pass.
+     */
+    private static final List<String> DOCUMENTED_DEVIATIONS = List.of("P-HIST-01");
 
     @Test
     void liveStoresSyncCfServerPassesTheLivestoreProfile(@TempDir Path state) throws Exception {
@@ -77,9 +88,13 @@ class SyncCfReferenceCertificationTest {
                     new PrintWriter(out, true), new PrintWriter(err, true));
             LOG.info("certify --profile livestore against sync-cf 0.4.0 (wrangler dev --local):\n{}{}", out, err);
             List<String> lines = out.toString().lines().toList();
-            assertThat(exit).as("certify's exit code; output:%n%s%s", out, err).isZero();
-            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\d+ passed, 0 failed, \\d+ skipped"));
-            assertThat(lines).anySatisfy(l -> assertThat(l).matches("certified .* with profile livestore in \\d+\\.\\d s: CERTIFIED"));
+            assertThat(lines).as("certify's output:%n%s%s", out, err)
+                    .anySatisfy(l -> assertThat(l).matches("certified .* with profile livestore in \\d+\\.\\d s: (NOT )?CERTIFIED"));
+            List<String> failed = lines.stream().map(FAILED_RULE::matcher).filter(java.util.regex.Matcher::find)
+                    .map(m -> m.group(1)).toList();
+            assertThat(failed).as("rules sync-cf 0.4.0 failed that are not documented deviations (docs/tck.md, \"What the "
+                    + "kit found in the reference server\"); output:%n%s%s", out, err).isSubsetOf(DOCUMENTED_DEVIATIONS);
+            assertThat(exit).as("certify's exit code; output:%n%s%s", out, err).isEqualTo(failed.isEmpty() ? 0 : 1);
         } finally {
             stop(process);
         }
