@@ -90,13 +90,18 @@ final class PushAdmission {
             PushRules.Decision decision = PushRules.decide(batch, sentBackendId, channel.backendId(), head,
                     (after, limit) -> storage.read(channel.storeId, after, limit));
             if (decision instanceof PushRules.Decision.Refuse refuse) {
-                LOG.debug("store {}: push after {} refused: {}", channel.storeId, batch.get(0).parentSeqNum(),
-                        refuse.error().code());
+                // key-value pairs: fields of the JSON log format (--log-format json)
+                LOG.atDebug().addKeyValue("store", channel.storeId.value())
+                        .addKeyValue("parentSeqNum", batch.get(0).parentSeqNum()).addKeyValue("head", head)
+                        .log("store {}: push after {} refused: {}", channel.storeId, batch.get(0).parentSeqNum(),
+                                refuse.error().code());
                 throw new SyncErrorException(refuse.error());
             }
             if (decision instanceof PushRules.Decision.AlreadyApplied applied) {
-                LOG.debug("store {}: push of {} events after {} is a retry of an accepted push", channel.storeId,
-                        batch.size(), batch.get(0).parentSeqNum());
+                LOG.atDebug().addKeyValue("store", channel.storeId.value())
+                        .addKeyValue("parentSeqNum", batch.get(0).parentSeqNum())
+                        .log("store {}: push of {} events after {} is a retry of an accepted push", channel.storeId,
+                                batch.size(), batch.get(0).parentSeqNum());
                 return new PushResult.AlreadyApplied(applied.head());
             }
             hooks.checkEvents(context, batch);
@@ -105,7 +110,9 @@ final class PushAdmission {
             if (result instanceof AppendResult.Appended) {
                 publish(channel, batch, now);
                 long newHead = batch.get(batch.size() - 1).seqNum();
-                LOG.debug("store {}: appended {} events, head {} -> {}", channel.storeId, batch.size(), head, newHead);
+                LOG.atDebug().addKeyValue("store", channel.storeId.value()).addKeyValue("fromSeqNum", head)
+                        .addKeyValue("toSeqNum", newHead)
+                        .log("store {}: appended {} events, head {} -> {}", channel.storeId, batch.size(), head, newHead);
                 return new PushResult.Appended(newHead, batch.size());
             }
             long actual = ((AppendResult.HeadMismatch) result).actualHead();

@@ -37,6 +37,11 @@ final class StoreChannel {
 
     final StoreId storeId;
     private final EventStore storage;
+    /**
+     * Pushes, pulls and administrative calls using this channel ({@code SyncEngine} counts them, and releases the
+     * channel only while there are none).
+     */
+    final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Object lock = new Object();
     private boolean initialized;

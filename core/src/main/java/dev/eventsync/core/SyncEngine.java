@@ -83,6 +83,9 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private final PushAdmission admission;
     private final FeedRelay relay;
     private final ConcurrentMap<StoreId, StoreChannel> channels = new ConcurrentHashMap<>();
+    /** Stores whose channel has no user, least recently used first; guarded by itself, taken after a map bin. */
+    private final java.util.LinkedHashSet<StoreId> idleStores = new java.util.LinkedHashSet<>();
+    private final int maxIdleStores;
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
     private final AutoCloseable changeFeedHandle;
     private final Clock clock;
@@ -105,6 +108,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         this.admission = new PushAdmission(storage, limits, settings, hooks, Objects.requireNonNull(clock, "clock"),
                 execution);
         this.relay = new FeedRelay(channels::get, channels.values(), execution, settings.readBatchSize());
+        this.maxIdleStores = settings.maxIdleStores();
         this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(relay)).orElse(() -> {
         });
     }
@@ -159,13 +163,18 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     public CompletionStage<PushResult> push(CallContext context, List<Event> batch, Optional<String> backendId) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(backendId, "backendId");
-        StoreChannel channel = channel(context.storeId());
         List<Event> events = List.copyOf(batch);
-        if (!events.isEmpty()) {
-            // LiveStore's pull requests carry no client id: remember who pushed from this peer address
-            context.remote().ifPresent(remote -> channel.sawClient(remote, events.get(0).clientId()));
+        StoreChannel channel = acquire(context.storeId());
+        try {
+            if (!events.isEmpty()) {
+                // LiveStore's pull requests carry no client id: remember who pushed from this peer address
+                context.remote().ifPresent(remote -> channel.sawClient(remote, events.get(0).clientId()));
+            }
+            return admission.push(context, channel, events, backendId).whenComplete((r, f) -> release(channel));
+        } catch (RuntimeException e) {
+            release(channel);
+            throw e;
         }
-        return admission.push(context, channel, events, backendId);
     }
 
     @Override
@@ -178,11 +187,17 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private Flow.Publisher<PullPage> subscribe(CallContext context, Optional<PullCursor> cursor, long after,
                                                boolean live, boolean trusted) {
         return subscriber -> {
-            StoreChannel channel = channel(context.storeId());
+            StoreChannel channel = acquire(context.storeId());
             PullSubscription[] self = new PullSubscription[1];
+            java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
             PullSubscription subscription = new PullSubscription(subscriber, channel,
                     new PageReader(storage, limits, hooks, execution, relay, context, cursor, trusted), limits, live,
-                    after, () -> pulls.remove(self[0]));
+                    after, () -> {
+                        pulls.remove(self[0]);
+                        if (released.compareAndSet(false, true)) {
+                            release(channel);
+                        }
+                    });
             self[0] = subscription;
             pulls.add(subscription);
             subscriber.onSubscribe(subscription);
@@ -204,7 +219,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * which tells clients to reset. Completes with the new backendId.
      */
     public CompletionStage<String> resetStore(StoreId storeId) {
-        StoreChannel channel = channel(storeId);
+        StoreChannel channel = acquire(storeId);
         try {
             return channel.serially(() -> Execution.guarded(() -> {
                 execution.checkRunning();
@@ -213,8 +228,9 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 channel.resetTo(backendId);
                 LOG.info("store {}: reset, new backendId {}", storeId, backendId);
                 return backendId;
-            }), execution.executor());
+            }), execution.executor()).whenComplete((r, f) -> release(channel));
         } catch (RuntimeException e) {
+            release(channel);
             return CompletableFuture.failedFuture(Execution.typed(e));
         }
     }
@@ -277,8 +293,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     /**
      * A live pull of {@code storeId} from after {@code after} for the admin API: it skips the authenticators (the
-     * admin API checked the operator) and shows up in {@link #pulls} with transport {@code admin}. Serving the
-     * pull creates the store when it does not exist, as any pull does.
+     * admin API checked the operator) and shows up in {@link #pulls} with transport {@code admin}. Like every pull
+     * it creates nothing: a store that does not exist reads as empty until its first push.
      */
     public Flow.Publisher<PullPage> tail(StoreId storeId, long after, Optional<String> remote) {
         Objects.requireNonNull(storeId, "storeId");
@@ -295,7 +311,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * whether the store existed.
      */
     public CompletionStage<Boolean> deleteStore(StoreId storeId) {
-        StoreChannel channel = channel(storeId);
+        StoreChannel channel = acquire(storeId);
         try {
             return channel.serially(() -> Execution.guarded(() -> {
                 execution.checkRunning();
@@ -307,10 +323,12 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                         pull.fail(ended);
                     }
                 }
-                LOG.info("store {}: deleted (existed: {})", storeId, existed);
+                LOG.atInfo().addKeyValue("store", storeId.value())
+                        .log("store {}: deleted (existed: {})", storeId, existed);
                 return existed;
-            }), execution.executor());
+            }), execution.executor()).whenComplete((r, f) -> release(channel));
         } catch (RuntimeException e) {
+            release(channel);
             return CompletableFuture.failedFuture(Execution.typed(e));
         }
     }
@@ -361,8 +379,54 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         shutdown(Duration.ofSeconds(10));
     }
 
-    private StoreChannel channel(StoreId storeId) {
-        return channels.computeIfAbsent(storeId, id -> new StoreChannel(id, storage));
+    /**
+     * The channel of {@code storeId}, counted as in use until {@link #release}: created (state read from storage on
+     * first use) when the store has none. Counting happens under the map's lock for that store, so a channel is
+     * never released while someone got hold of it, and two channels of one store never serve at once.
+     */
+    private StoreChannel acquire(StoreId storeId) {
+        return channels.compute(storeId, (id, existing) -> {
+            StoreChannel channel = existing == null ? new StoreChannel(id, storage) : existing;
+            if (channel.users.getAndIncrement() == 0) {
+                synchronized (idleStores) {
+                    idleStores.remove(id);
+                }
+            }
+            return channel;
+        });
+    }
+
+    /**
+     * Ends one use of {@code channel}. A channel left without users joins the idle stores; past
+     * {@link EngineSettings#maxIdleStores()} of them, the one idle the longest is released (its next use reads
+     * head and backendId from storage again), unless it was taken again in the meantime.
+     */
+    private void release(StoreChannel channel) {
+        channels.computeIfPresent(channel.storeId, (id, current) -> {
+            if (current == channel && channel.users.decrementAndGet() == 0) {
+                synchronized (idleStores) {
+                    idleStores.add(id);
+                }
+            }
+            return current;
+        });
+        while (true) {
+            StoreId eldest;
+            synchronized (idleStores) {
+                if (idleStores.size() <= maxIdleStores) {
+                    return;
+                }
+                eldest = idleStores.iterator().next();
+                idleStores.remove(eldest);
+            }
+            channels.computeIfPresent(eldest, (id, current) ->
+                    current.users.get() == 0 && current.liveCount() == 0 ? null : current);
+        }
+    }
+
+    /** The stores whose state this engine holds in memory now (in use, or among the idle ones kept). */
+    public int cachedStoreCount() {
+        return channels.size();
     }
 
     /** Builds a {@link SyncEngine} without Guice. */

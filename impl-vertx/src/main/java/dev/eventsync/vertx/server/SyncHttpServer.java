@@ -62,6 +62,7 @@ public final class SyncHttpServer {
     private final List<HttpRoutes> routes;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
     private final ConnectionGate gate;
+    private final HealthCheck healthCheck;
 
     private Vertx vertx;
     private HttpServer httpServer;
@@ -75,9 +76,10 @@ public final class SyncHttpServer {
         this.routes = List.copyOf(routes);
         this.settings = settings;
         this.registry = registry;
-        this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics());
+        this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics(), settings.maxStoreHeadMetrics());
         this.codec = new RpcCodec(settings.causeFormat(), settings.maxJsonDepth());
         this.gate = new ConnectionGate(settings, metrics);
+        this.healthCheck = new HealthCheck(service, settings.healthTimeout());
         this.givenVertx = vertx;
     }
 
@@ -442,28 +444,48 @@ public final class SyncHttpServer {
             return;
         }
         Context context = Vertx.currentContext();
-        CompletionStage<SyncService.Health> health;
-        try {
-            health = service.health();
-        } catch (RuntimeException e) {
-            health = CompletableFuture.failedFuture(e);
-        }
-        health.whenComplete((h, failure) -> context.runOnContext(v -> {
+        healthCheck.state().whenComplete((h, failure) -> context.runOnContext(v -> {
             boolean ready = failure == null && h.ready() && !stopping;
             String detail = failure != null ? "health check failed: " + failure
                     : stopping ? "the server is shutting down" : h.detail();
-            json(response, ready ? 200 : 503, new JsonObject()
+            JsonObject body = new JsonObject()
                     .put("status", ready ? "UP" : "DOWN")
                     .put("live", !stopping)
                     .put("ready", ready)
                     .put("detail", detail)
-                    .put("transport", transport));
+                    .put("transport", transport);
+            if (h != null) {
+                body.put("checkedAt", h.checkedAt().toString());
+            }
+            json(response, ready ? 200 : 503, body);
         }));
     }
 
+    /**
+     * Prometheus text. With a {@link VertxSettings#metricsToken()} it needs {@code Authorization: Bearer <token>};
+     * with {@link VertxSettings#metricsRequireToken()} and no token configured it is refused, so that store ids and
+     * heads are never public on a server whose clients must authenticate.
+     */
     private void metricsEndpoint(RoutingContext ctx) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .end(registry.scrape());
+        HttpServerResponse response = ctx.response();
+        if (settings.metricsToken().isPresent()) {
+            String header = Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).orElse("");
+            byte[] presented = (header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] expected = settings.metricsToken().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (!java.security.MessageDigest.isEqual(presented, expected)) {
+                metrics.connectionRejected("unauthorized");
+                response.putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-metrics\"");
+                plain(response, 401, "/metrics needs the header Authorization: Bearer <metrics token>");
+                return;
+            }
+        } else if (settings.metricsRequireToken()) {
+            metrics.connectionRejected("unauthorized");
+            plain(response, 403, "/metrics is closed because clients must authenticate on this server; configure a "
+                    + "metrics token (serve --metrics-token, or --admin-token) and send it as Authorization: Bearer");
+            return;
+        }
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
     }
 
     // ---------------------------------------------------------------- helpers

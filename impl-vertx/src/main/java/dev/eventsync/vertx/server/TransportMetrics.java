@@ -30,13 +30,15 @@ final class TransportMetrics {
     private final AtomicInteger liveSubscribers = new AtomicInteger();
     private final AtomicInteger wsConnections = new AtomicInteger();
     private final AtomicInteger httpRequests = new AtomicInteger();
-    private final ConcurrentMap<StoreId, AtomicLong> heads = new ConcurrentHashMap<>();
+    private final ConcurrentMap<StoreId, StoreHead> heads = new ConcurrentHashMap<>();
+    private final int maxStoreHeads;
     private final Counter eventsAppended;
     private final Timer pushLatency;
 
-    TransportMetrics(MeterRegistry registry, boolean storeHeads) {
+    TransportMetrics(MeterRegistry registry, boolean storeHeads, int maxStoreHeads) {
         this.registry = registry;
         this.storeHeads = storeHeads;
+        this.maxStoreHeads = maxStoreHeads;
         Gauge.builder("eventsync.live.subscribers", liveSubscribers, AtomicInteger::get)
                 .description("Live pulls currently open on this node").register(registry);
         Gauge.builder("eventsync.connections", wsConnections, AtomicInteger::get).tag("transport", "ws")
@@ -120,18 +122,45 @@ final class TransportMetrics {
         registry.counter("eventsync.bad.frames", "reason", reason).increment();
     }
 
-    /** Raises the exported head of {@code store} to {@code seqNum} (heads only grow, except after a reset). */
+    /**
+     * Raises the exported head of {@code storeId} to {@code seqNum} (heads only grow, except after a reset). At most
+     * {@code maxStoreHeads} stores have a series: a new store past that takes the series of the store whose head
+     * changed least recently, so that many short-lived stores cannot grow {@code /metrics} without bound.
+     */
     private void head(StoreId storeId, long seqNum) {
         if (!storeHeads) {
             return;
         }
-        AtomicLong head = heads.computeIfAbsent(storeId, s -> {
-            AtomicLong h = new AtomicLong();
-            Gauge.builder("eventsync.store.head", h, AtomicLong::get).tag("store", s.value())
-                    .description("Highest seqNum seen for the store on this node").register(registry);
-            return h;
-        });
-        head.accumulateAndGet(seqNum, Math::max);
+        StoreHead head = heads.get(storeId);
+        if (head == null) {
+            synchronized (heads) {
+                head = heads.get(storeId);
+                if (head == null) {
+                    if (heads.size() >= maxStoreHeads) {
+                        heads.entrySet().stream().min(java.util.Comparator.comparingLong(e -> e.getValue().touched))
+                                .ifPresent(oldest -> {
+                                    heads.remove(oldest.getKey());
+                                    registry.remove(oldest.getValue().gauge);
+                                });
+                    }
+                    StoreHead created = new StoreHead();
+                    created.gauge = Gauge.builder("eventsync.store.head", created.value, AtomicLong::get)
+                            .tag("store", storeId.value())
+                            .description("Highest seqNum seen for the store on this node").register(registry);
+                    heads.put(storeId, created);
+                    head = created;
+                }
+            }
+        }
+        head.touched = System.nanoTime();
+        head.value.accumulateAndGet(seqNum, Math::max);
+    }
+
+    /** One store's head series. */
+    private static final class StoreHead {
+        final AtomicLong value = new AtomicLong();
+        volatile long touched = System.nanoTime();
+        Gauge gauge;
     }
 
     private static String resultReason(PushResult result) {

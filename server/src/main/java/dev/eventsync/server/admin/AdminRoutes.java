@@ -182,7 +182,7 @@ public final class AdminRoutes implements HttpRoutes {
             error(ctx.response(), 400, "invalid_request", "after must be 0 or more, got " + after);
             return;
         }
-        // a tail serves an existing store only: pulling an unknown one would create it
+        // a tail serves an existing store only: a mistyped id is a 404, not an empty stream that waits forever
         Context context = Vertx.currentContext();
         Future.fromCompletionStage(engine.storeStatuses(), context).onComplete(ar -> {
             if (ar.failed()) {
