@@ -184,7 +184,8 @@ class LiveStoreInteropTest {
     private static Outcome runOnOwnServer(Scenario scenario, String storeId) {
         try (ScenarioServer server = scenario.authenticated()
                 ? AuthenticatingServer.start()
-                : new Dev(DevServer.start(0))) {
+                // the harness waits for server heads through the per-store head gauge, off by default since issue 10
+                : new Dev(DevServer.start(VertxSettings.defaults().withPort(0).withStoreHeadMetrics(true)))) {
             Outcome outcome = run(scenario, storeId, server);
             Optional<StoreInfo> info = server.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS)
                     .stream()
@@ -344,8 +345,8 @@ class LiveStoreInteropTest {
         static AuthenticatingServer start() throws Exception {
             InMemoryEventStore store = new InMemoryEventStore();
             SyncEngine engine = SyncEngine.builder(store).authenticator(AuthenticatingServer::checkToken).build();
-            VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0))
-                    .build();
+            VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0)
+                    .withStoreHeadMetrics(true)).build();
             int port = server.start().toCompletableFuture().get(20, TimeUnit.SECONDS);
             return new AuthenticatingServer(store, engine, server, port);
         }
