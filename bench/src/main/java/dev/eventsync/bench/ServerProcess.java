@@ -89,6 +89,30 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Voluntary context switches of all the process's threads so far (each a thread that blocked: a hand-off
+     * between threads costs one), or -1 when unknown.
+     */
+    long contextSwitches() {
+        long total = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
+                    }
+                } catch (IOException e) {
+                    // the thread ended while we looked: its switches are gone with it
+                }
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Resident set size in KiB ({@code VmRSS}), or -1 when unknown. */
     long rssKiB() {
         try {
@@ -101,6 +125,27 @@ final class ServerProcess implements AutoCloseable {
             return -1;
         }
         return -1;
+    }
+
+    /** Runs {@code jcmd <pid> <arguments>} and waits for it (a JFR recording is started or dumped this way). */
+    void jcmd(String... arguments) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        command.add(Long.toString(process.pid()));
+        command.addAll(List.of(arguments));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("jcmd " + String.join(" ", arguments) + " did not finish in 60 s");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during jcmd", e);
+        }
     }
 
     String lastLines() {

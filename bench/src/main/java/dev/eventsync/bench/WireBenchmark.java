@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>System properties ({@code -Deventsync.bench.<name>}): {@code scenarios} (comma-separated names of
  * {@link #SCENARIOS}, default all), {@code rounds} (2), {@code warmup} / {@code measure} (seconds, 2 / 3),
  * {@code results} (directory, {@code bench/results}), {@code deflate} (whether the generator offers
- * permessage-deflate, as LiveStore does: {@code true}), {@code jfr} (record a JFR profile of every
- * server run into the results directory), {@code serverJvm} (extra JVM options of the servers).
+ * permessage-deflate, as LiveStore does: {@code true}), {@code jfr} (record a JFR profile, {@code settings=profile}, of the
+ * measured interval of every server run into the results directory), {@code serverJvm} (extra JVM options of the servers).
  */
 public final class WireBenchmark {
 
@@ -79,7 +79,8 @@ public final class WireBenchmark {
 
     /** One measured run of one side. */
     record Run(String side, int round, double value, double rate, long events, double cpuMicrosPerEvent,
-               double rssMiB, boolean verified, List<String> problems, Map<String, Double> extra,
+               double switchesPerEvent, double rssMiB, boolean verified, List<String> problems,
+               Map<String, Double> extra,
                double loadBefore, double loadAfter) {
     }
 
@@ -152,6 +153,8 @@ public final class WireBenchmark {
         r.put("ratios", ratios);
         r.put("a_cpu_us_per_event", median(a, Run::cpuMicrosPerEvent));
         r.put("b_cpu_us_per_event", median(b, Run::cpuMicrosPerEvent));
+        r.put("a_switches_per_event", median(a, Run::switchesPerEvent));
+        r.put("b_switches_per_event", median(b, Run::switchesPerEvent));
         r.put("runs_a", a);
         r.put("runs_b", b);
         LOG.info("   {}: A {} / B {} {}, ratio {} (rounds {}), {}", scenario.name(), fmt(median(a, Run::value)),
@@ -167,26 +170,30 @@ public final class WireBenchmark {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(serverJvm);
-            jfr.ifPresent(dir -> command.add("-XX:StartFlightRecording=filename=" + dir.resolve(scenario.name()
-                    + "-" + side.name().toLowerCase(Locale.ROOT) + "-" + round + ".jfr").toAbsolutePath()
-                    + ",settings=profile"));
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.addAll(storage.serverArguments());
             long[] cpu = new long[2];
+            long[] switches = new long[2];
             long[] rss = new long[1];
             LoadGenerator.Outcome outcome;
             try (ServerProcess server = ServerProcess.start(command, Duration.ofSeconds(60))) {
                 outcome = generator.run(scenario.workload(), server.port(), new LoadGenerator.Window() {
                     @Override
                     public void begin() {
+                        jfr.ifPresent(dir -> server.jcmd("JFR.start", "name=window", "settings=profile"));
                         cpu[0] = server.cpuTicks();
+                        switches[0] = server.contextSwitches();
                     }
 
                     @Override
                     public void end() {
                         cpu[1] = server.cpuTicks();
+                        switches[1] = server.contextSwitches();
                         rss[0] = server.rssKiB();
+                        jfr.ifPresent(dir -> server.jcmd("JFR.stop", "name=window", "filename=" + dir.resolve(
+                                scenario.name() + "-" + side.name().toLowerCase(Locale.ROOT) + "-" + round + ".jfr")
+                                .toAbsolutePath()));
                     }
                 });
                 if (!outcome.verified()) {
@@ -195,6 +202,8 @@ public final class WireBenchmark {
             }
             double cpuMicros = (cpu[1] - cpu[0]) / ServerProcess.TICKS_PER_SECOND * 1e6;
             double perEvent = outcome.events() == 0 ? Double.NaN : cpuMicros / outcome.events();
+            double switchesPerEvent = outcome.events() == 0 ? Double.NaN
+                    : (double) (switches[1] - switches[0]) / outcome.events();
             double rssMiB = rss[0] / 1024.0;
             double value = switch (scenario.metric()) {
                 case RATE -> outcome.rate();
@@ -202,10 +211,12 @@ public final class WireBenchmark {
                 case RSS -> rssMiB;
             };
             Run run = new Run(side.name().toLowerCase(Locale.ROOT), round, value, outcome.rate(), outcome.events(),
-                    perEvent, rssMiB, outcome.verified(), outcome.problems().stream().limit(5).toList(),
+                    perEvent, switchesPerEvent, rssMiB, outcome.verified(),
+                    outcome.problems().stream().limit(5).toList(),
                     outcome.extra(), loadBefore, ServerProcess.loadAverage());
-            LOG.info("   round {} {}: {} {} ({} ev/s, {} us CPU/event, RSS {} MiB, load {}) {}{}", round, side,
-                    fmt(value), scenario.metric().unit, fmt(outcome.rate()), fmt(perEvent), fmt(rssMiB),
+            LOG.info("   round {} {}: {} {} ({} ev/s, {} us CPU/event, {} switches/event, RSS {} MiB, load {}) {}{}",
+                    round, side, fmt(value), scenario.metric().unit, fmt(outcome.rate()), fmt(perEvent),
+                    fmt(switchesPerEvent), fmt(rssMiB),
                     fmt(run.loadAfter()), outcome.verified() ? "verified" : "NOT VERIFIED " + outcome.verdict() + " "
                             + run.problems(), outcome.extra().isEmpty() ? "" : " " + outcome.extra());
             return run;

@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param http          CORS, TLS and the admin API
  * @param changeFeedInterval how often a node on MariaDB or SQLite looks for other nodes' appends and resets
  *                      (PostgreSQL is notified instead)
+ * @param resources     connection, nesting and memory bounds, and who may read {@code /metrics}
  */
 public record ServerConfig(String host, int port, StorageSpec storage, Optional<String> dbUser,
                            Optional<String> dbPassword, int dbPoolSize, SyncLimits limits, Optional<String> authToken,
                            Optional<String> jwtSecret, Duration shutdownGrace, HttpOptions http,
-                           Duration changeFeedInterval) {
+                           Duration changeFeedInterval, ResourceLimits resources) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -39,6 +40,7 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(changeFeedInterval, "changeFeedInterval");
+        Objects.requireNonNull(resources, "resources");
         if (changeFeedInterval.toMillis() < 10 || changeFeedInterval.toMillis() > 60_000) {
             throw new ConfigurationException("change-feed-interval must be between 10 and 60000 milliseconds, got "
                     + changeFeedInterval.toMillis());
@@ -65,31 +67,36 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8787, StorageSpec.parse("sqlite"), Optional.empty(), Optional.empty(),
                 10, SyncLimits.DEFAULTS, Optional.empty(), Optional.empty(), Duration.ofSeconds(10), HttpOptions.defaults(),
-                DEFAULT_CHANGE_FEED_INTERVAL);
+                DEFAULT_CHANGE_FEED_INTERVAL, ResourceLimits.defaults());
     }
 
     public ServerConfig withStorage(StorageSpec value) {
         return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace, http, changeFeedInterval);
+                shutdownGrace, http, changeFeedInterval, resources);
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace, http, changeFeedInterval);
+                shutdownGrace, http, changeFeedInterval, resources);
     }
 
     public ServerConfig withAuthToken(String value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, Optional.of(value),
-                jwtSecret, shutdownGrace, http, changeFeedInterval);
+                jwtSecret, shutdownGrace, http, changeFeedInterval, resources);
     }
 
     public ServerConfig withHttp(HttpOptions value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace, value, changeFeedInterval);
+                shutdownGrace, value, changeFeedInterval, resources);
     }
 
     public ServerConfig withChangeFeedInterval(Duration value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
-                shutdownGrace, http, value);
+                shutdownGrace, http, value, resources);
+    }
+
+    public ServerConfig withResources(ResourceLimits value) {
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+                shutdownGrace, http, changeFeedInterval, value);
     }
 }

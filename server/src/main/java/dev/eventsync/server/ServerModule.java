@@ -2,6 +2,7 @@ package dev.eventsync.server;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
+import dev.eventsync.core.EngineSettings;
 import dev.eventsync.core.EventsyncBinder;
 import dev.eventsync.server.admin.AdminRoutes;
 import dev.eventsync.server.admin.AdminToken;
@@ -34,6 +35,7 @@ public final class ServerModule extends AbstractModule {
     protected void configure() {
         EventsyncBinder eventsync = EventsyncBinder.of(binder());
         eventsync.limits().toInstance(config.limits());
+        eventsync.engineSettings().toInstance(EngineSettings.DEFAULTS.withMaxIdleStores(config.resources().maxIdleStores()));
         config.authToken().ifPresent(token -> eventsync.addAuthenticator().toInstance(new SharedTokenAuthenticator(token)));
         config.jwtSecret().ifPresent(secret -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(secret)));
         transports(binder());
@@ -42,6 +44,8 @@ public final class ServerModule extends AbstractModule {
         if (config.http().tlsCert().isPresent() && config.http().tlsKey().isPresent()) {
             vertx = vertx.withTls(new VertxSettings.Tls(config.http().tlsCert().get(), config.http().tlsKey().get()));
         }
+        vertx = config.resources().applyTo(vertx, config.authToken().isPresent() || config.jwtSecret().isPresent(),
+                config.http().adminToken());
         install(new VertxTransportModule(vertx));
         config.http().adminToken().ifPresent(token -> {
             bind(AdminToken.class).toInstance(new AdminToken(token));

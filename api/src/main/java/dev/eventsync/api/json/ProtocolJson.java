@@ -155,17 +155,20 @@ public final class ProtocolJson {
         return FACTORY;
     }
 
-    /** The number of UTF-8 bytes of {@code event}'s JSON encoding. */
+    /** The number of UTF-8 bytes of {@code event}'s JSON encoding, counted without encoding it. */
     public static long encodedSize(Event event) {
-        return JsonText.encodedBytes(g -> ProtocolSerializers.writeEvent(g, event));
+        long size = EncodedSize.of(event);
+        return size != EncodedSize.UNKNOWN ? size : JsonText.encodedBytes(g -> ProtocolSerializers.writeEvent(g, event));
     }
 
     /**
      * The number of UTF-8 bytes of {@code event}'s encoding in a pull page: {@code eventEncoded} and the
-     * {@code SyncMetadata} option with its accept time.
+     * {@code SyncMetadata} option with its accept time; counted without encoding it.
      */
     public static long encodedSize(StoredEvent event) {
-        return JsonText.encodedBytes(g -> ProtocolSerializers.writeStoredEvent(g, event));
+        long size = EncodedSize.of(event);
+        return size != EncodedSize.UNKNOWN ? size
+                : JsonText.encodedBytes(g -> ProtocolSerializers.writeStoredEvent(g, event));
     }
 
     /** Whether {@code text} is exactly one well-formed JSON value (surrounding whitespace allowed). */

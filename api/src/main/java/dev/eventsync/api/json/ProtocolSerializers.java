@@ -54,8 +54,52 @@ final class ProtocolSerializers {
         g.writeEndObject();
     }
 
+    /** The first second of year 1 and of year 10000: between them the form has exactly 24 characters. */
+    private static final long FAST_FROM = -62_135_596_800L;
+    private static final long FAST_UNTIL = 253_402_300_800L;
+
+    /** The last timestamp this thread formatted: a batch's events share one, and a page's mostly do. */
+    private static final ThreadLocal<Object[]> LAST_FORMATTED = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /** {@code instant} as {@link #ISO_MILLIS} writes it, for example {@code 2026-11-26T03:30:04.602Z}. */
     static String formatInstant(Instant instant) {
-        return ISO_MILLIS.format(instant);
+        Object[] last = LAST_FORMATTED.get();
+        if (instant.equals(last[0])) {
+            return (String) last[1];
+        }
+        long second = instant.getEpochSecond();
+        String text;
+        if (second < FAST_FROM || second >= FAST_UNTIL) {
+            text = ISO_MILLIS.format(instant);
+        } else {
+            java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(second, instant.getNano(), ZoneOffset.UTC);
+            char[] c = new char[24];
+            put(c, 0, t.getYear(), 4);
+            c[4] = '-';
+            put(c, 5, t.getMonthValue(), 2);
+            c[7] = '-';
+            put(c, 8, t.getDayOfMonth(), 2);
+            c[10] = 'T';
+            put(c, 11, t.getHour(), 2);
+            c[13] = ':';
+            put(c, 14, t.getMinute(), 2);
+            c[16] = ':';
+            put(c, 17, t.getSecond(), 2);
+            c[19] = '.';
+            put(c, 20, instant.getNano() / 1_000_000, 3);
+            c[23] = 'Z';
+            text = new String(c);
+        }
+        last[0] = instant;
+        last[1] = text;
+        return text;
+    }
+
+    private static void put(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     static void writePageInfo(JsonGenerator g, PageInfo info) throws IOException {

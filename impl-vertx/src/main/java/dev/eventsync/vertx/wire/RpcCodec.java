@@ -69,15 +69,12 @@ public final class RpcCodec {
 
     /** {@code {"_tag":"Chunk","requestId":..,"values":[page]}}: one PullResponse per chunk, as sync-cf sends. */
     public String chunk(String requestId, PullPage page) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("_tag", "Chunk");
-            g.writeStringField("requestId", requestId);
-            g.writeArrayFieldStart("values");
-            g.writeRawValue(ProtocolJson.write(page));
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        // the page is encoded once, straight into the frame's text (no second writer to copy it through)
+        String pageJson = ProtocolJson.write(page);
+        String id = write(g -> g.writeString(requestId));
+        return new StringBuilder(pageJson.length() + id.length() + 40)
+                .append("{\"_tag\":\"Chunk\",\"requestId\":").append(id).append(",\"values\":[")
+                .append(pageJson).append("]}").toString();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.eventsync.server.ConfigurationException;
 import dev.eventsync.server.Eventsync;
 import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.HttpOptions;
+import dev.eventsync.server.ResourceLimits;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
 import java.io.PrintWriter;
@@ -104,6 +105,39 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM, unencrypted).")
     Path tlsKey;
 
+    @CommandLine.Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
+            description = "Open TCP connections in total; past it requests get 503 (/health still answers). Kept "
+                    + "below 90% of the file descriptor limit (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @CommandLine.Option(names = "--max-connections-per-address", defaultValue = "1000", paramLabel = "N",
+            description = "Open connections per remote address; raise it behind a proxy or NAT (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
+    @CommandLine.Option(names = "--max-json-depth", defaultValue = "1000", paramLabel = "N",
+            description = "Deepest nesting of arrays and objects in a request, 1..1000; a deeper request fails alone "
+                    + "with LimitExceeded (default: ${DEFAULT-VALUE}).")
+    int maxJsonDepth;
+
+    @CommandLine.Option(names = "--ws-compression", defaultValue = "true", arity = "1", paramLabel = "true|false",
+            description = "Offer permessage-deflate to WebSocket clients; inflated messages are bounded by the frame "
+                    + "limit either way (default: ${DEFAULT-VALUE}).")
+    boolean wsCompression;
+
+    @CommandLine.Option(names = "--max-idle-stores", defaultValue = "1000", paramLabel = "N",
+            description = "Idle stores whose state the engine keeps in memory; others are read again from storage "
+                    + "on their next use (default: ${DEFAULT-VALUE}).")
+    int maxIdleStores;
+
+    @CommandLine.Option(names = "--metrics-per-store", defaultValue = "false", arity = "0..1",
+            description = "Export one eventsync_store_head series per store in /metrics (at most 1000; off by default).")
+    boolean metricsPerStore;
+
+    @CommandLine.Option(names = "--metrics-token", paramLabel = "TOKEN",
+            description = "/metrics requires Authorization: Bearer TOKEN. With --auth-token or --jwt-secret and no "
+                    + "metrics token, /metrics takes the --admin-token, or is closed.")
+    String metricsToken;
+
     @CommandLine.Option(names = "--admin-token", paramLabel = "TOKEN",
             description = "Enables the admin API and web inspector under /admin, for requests with Authorization: Bearer TOKEN (>= 16 characters).")
     String adminToken;
@@ -158,6 +192,7 @@ final class ServeCommand implements Callable<Integer> {
         requireNonBlankSecret("--auth-token", authToken);
         requireNonBlankSecret("--jwt-secret", jwtSecret);
         requireNonBlankSecret("--admin-token", adminToken);
+        requireNonBlankSecret("--metrics-token", metricsToken);
         if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new ConfigurationException("--jwt-secret must have at least 32 bytes for HS256");
         }
@@ -167,7 +202,9 @@ final class ServeCommand implements Callable<Integer> {
                 new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
                         .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
                         Optional.ofNullable(adminToken)),
-                Duration.ofMillis(changeFeedIntervalMillis));
+                Duration.ofMillis(changeFeedIntervalMillis),
+                new ResourceLimits(maxConnections, maxConnectionsPerAddress, maxJsonDepth, wsCompression, maxIdleStores,
+                        metricsPerStore, Optional.ofNullable(metricsToken)));
     }
 
     /**

@@ -66,7 +66,7 @@ final class StoresCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.defaults();
         config = new ServerConfig(config.host(), config.port(), spec, Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), 2, config.limits(), Optional.empty(), Optional.empty(),
-                config.shutdownGrace(), config.http(), config.changeFeedInterval());
+                config.shutdownGrace(), config.http(), config.changeFeedInterval(), config.resources());
         requireExistingData(config);
         try (EventStore storage = Eventsync.openStorage(config)) {
             List<StoreInfo> stores = storage.stores();
