@@ -243,13 +243,13 @@ export const runScenario = async (title, body) => {
       return reply
     },
     /**
-     * Waits until the server holds at least `head` events of this store: through the Eventsync head gauge on
-     * GET /metrics when the server exports Eventsync metrics, else through a fresh observer client (started with
-     * `observerOptions`, see startClient) that pulls the whole log.
+     * Waits until the server holds at least `head` events of this store: through the Eventsync per-store head
+     * gauge on GET /metrics when the server exports it (`--metrics-per-store`; off by default), else through a
+     * fresh observer client (started with `observerOptions`, see startClient) that pulls the whole log.
      */
     async waitServerHead(head, timeoutMs = 30000, observerOptions = {}) {
       const deadline = Date.now() + timeoutMs
-      if ((await ctx.metrics())?.includes('eventsync_') === true) {
+      if ((await ctx.metrics())?.includes('eventsync_store_head{') === true) {
         for (;;) {
           const current = metricSum(await ctx.metrics(), 'eventsync_store_head', { store: ctx.storeId }) ?? 0
           if (current >= head) return

@@ -101,6 +101,8 @@ public final class JdbcEventStore implements EventStore {
      * noticed by the append's lock, which recreates the row).
      */
     private final Set<StoreId> knownStores = ConcurrentHashMap.newKeySet();
+    /** The most store ids {@link #knownStores} holds: clients choose store ids, so the set must not grow with them. */
+    static final int MAX_KNOWN_STORES = 10_000;
 
     /**
      * Opens the pool, applies pending migrations and, for PostgreSQL, prepares the change feed.
@@ -511,6 +513,10 @@ public final class JdbcEventStore implements EventStore {
             try (Connection connection = pool.getConnection()) {
                 if (createRow && !knownStores.contains(storeId)) {
                     insertStoreIfAbsent(connection, storeId);
+                    if (knownStores.size() >= MAX_KNOWN_STORES) {
+                        // only a shortcut past the insert-if-absent: start over rather than grow with every store
+                        knownStores.clear();
+                    }
                     knownStores.add(storeId);
                 }
                 try {

@@ -166,6 +166,11 @@ class BadRequestTest {
             assertThat(http.get("/?storeId=a%ZZb&transport=ws").status()).isEqualTo(400);
         }
         try (RawHttp http = new RawHttp(server.port)) {
+            RawHttp.Response path = http.get("/%zz/x");
+            assertThat(path.status()).isEqualTo(400);
+            assertThat(path.body()).contains("malformed path");
+        }
+        try (RawHttp http = new RawHttp(server.port)) {
             assertThat(http.get("/health").status()).isEqualTo(200);
         }
         assertThat(log.stackTracesAndWarnings()).isEmpty();

@@ -33,7 +33,7 @@ final class RawHttp implements AutoCloseable {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
     }
 
     /** Sends {@code requestHead} (request line and headers, without the blank line) and {@code body}. */
@@ -41,8 +41,10 @@ final class RawHttp implements AutoCloseable {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         String head = requestHead + "\r\nHost: 127.0.0.1\r\n" + (b.length > 0 || requestHead.startsWith("POST")
                 ? "Content-Length: " + b.length + "\r\n" : "") + "\r\n";
-        socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().write(b);
+        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(h, h.length + b.length);
+        System.arraycopy(b, 0, all, h.length, b.length);
+        socket.getOutputStream().write(all); // one write: no Nagle wait between head and body
         socket.getOutputStream().flush();
         return read();
     }

@@ -428,59 +428,57 @@ public abstract class EventStoreCompatibilityKit {
     public void required_S_RESET_01_resetEmptiesStoreWithNewBackendId() throws Exception {
         Trial t = Trial.fixed(Rule.S_RESET_01);
         EventStore store = open();
-        StoreId id = freshId("reset");
-        StoreId other = freshId("reset");
-        append(t, store, id, 0, chain(0, 3, "a"), nextInstant());
-        Instant atOther = nextInstant();
-        append(t, store, other, 0, chain(0, 2, "o"), atOther);
-        String before = store.backendId(id);
-        String otherBefore = store.backendId(other);
-        store.reset(id);
-        t.step("reset(" + id + ")");
-        t.checkEqual("head after reset", 0L, store.head(id));
-        t.checkEqual("events after reset", List.of(), readAll(store, id));
-        t.checkEqual("countAfter(0) after reset", 0L, store.countAfter(id, 0));
-        String after = store.backendId(id);
-        t.check(!after.equals(before) && !after.isBlank(), "backendId after reset", "a new id, not " + before, after);
-        t.checkEqual("the other store's backendId", otherBefore, store.backendId(other));
-        t.checkEqual("the other store's events", stored(chain(0, 2, "o"), atOther), readAll(store, other));
-        t.checkEqual("an append at the root after reset", new AppendResult.Appended(1),
-                append(t, store, id, 0, chain(0, 1, "again"), nextInstant()));
+        forgetOneOfTwo(t, store, "reset", store::reset, (forgotten, other) -> { });
     }
 
     @Test
     public void required_S_DELETE_01_deleteForgetsTheStoreEntirely() throws Exception {
         Trial t = Trial.fixed(Rule.S_DELETE_01);
         EventStore store = open();
-        StoreId id = freshId("delete");
-        StoreId other = freshId("delete");
-        append(t, store, id, 0, chain(0, 3, "a"), nextInstant());
-        Instant atOther = nextInstant();
-        append(t, store, other, 0, chain(0, 2, "o"), atOther);
-        String before = store.backendId(id);
-        String otherBefore = store.backendId(other);
-        t.checkEqual("delete of an existing store reports it existed", true, store.delete(id));
-        t.step("delete(" + id + ")");
-        Set<StoreId> listed = new HashSet<>();
-        store.stores().forEach(info -> listed.add(info.storeId()));
-        t.check(!listed.contains(id), "stores() after delete", "no " + id, listed);
-        t.check(listed.contains(other), "stores() after delete", "still " + other, listed);
-        t.checkEqual("the other store's events", stored(chain(0, 2, "o"), atOther), readAll(store, other));
-        t.checkEqual("the other store's backendId", otherBefore, store.backendId(other));
-        t.checkEqual("head after delete", 0L, store.head(id));
-        t.checkEqual("events after delete", List.of(), readAll(store, id));
-        t.checkEqual("countAfter(0) after delete", 0L, store.countAfter(id, 0));
-        String after = store.backendId(id);
-        t.check(!after.equals(before) && !after.isBlank(), "backendId of the store used again after delete",
-                "a new id, not " + before, after);
-        t.checkEqual("an append at the root after delete", new AppendResult.Appended(1),
-                append(t, store, id, 0, chain(0, 1, "again"), nextInstant()));
+        forgetOneOfTwo(t, store, "delete",
+                id -> t.checkEqual("delete of an existing store reports it existed", true, store.delete(id)),
+                (forgotten, other) -> {
+                    Set<StoreId> listed = new HashSet<>();
+                    store.stores().forEach(info -> listed.add(info.storeId()));
+                    t.check(!listed.contains(forgotten), "stores() after delete", "no " + forgotten, listed);
+                    t.check(listed.contains(other), "stores() after delete", "still " + other, listed);
+                });
         StoreId never = freshId("delete");
         t.checkEqual("delete of a store never used reports it did not exist", false, store.delete(never));
         t.step("delete(" + never + ")");
         Set<StoreId> afterUnknown = new HashSet<>();
         store.stores().forEach(info -> afterUnknown.add(info.storeId()));
         t.check(!afterUnknown.contains(never), "stores() after deleting an unknown store", "no " + never, afterUnknown);
+    }
+
+    /**
+     * What S-RESET-01 and S-DELETE-01 share: of two written stores, {@code forget} empties one, which then reads
+     * as empty, gets a new backendId and takes an append at the root, while the other keeps its events and
+     * backendId. {@code whileForgotten} (given the forgotten store and the other one) checks more before the
+     * forgotten store is used again.
+     */
+    private void forgetOneOfTwo(Trial t, EventStore store, String what, java.util.function.Consumer<StoreId> forget,
+                                java.util.function.BiConsumer<StoreId, StoreId> whileForgotten) {
+        StoreId id = freshId(what);
+        StoreId other = freshId(what);
+        append(t, store, id, 0, chain(0, 3, "a"), nextInstant());
+        Instant atOther = nextInstant();
+        append(t, store, other, 0, chain(0, 2, "o"), atOther);
+        String before = store.backendId(id);
+        String otherBefore = store.backendId(other);
+        forget.accept(id);
+        t.step(what + "(" + id + ")");
+        whileForgotten.accept(id, other);
+        t.checkEqual("head after " + what, 0L, store.head(id));
+        t.checkEqual("events after " + what, List.of(), readAll(store, id));
+        t.checkEqual("countAfter(0) after " + what, 0L, store.countAfter(id, 0));
+        String after = store.backendId(id);
+        t.check(!after.equals(before) && !after.isBlank(), "backendId after " + what, "a new id, not " + before,
+                after);
+        t.checkEqual("the other store's backendId", otherBefore, store.backendId(other));
+        t.checkEqual("the other store's events", stored(chain(0, 2, "o"), atOther), readAll(store, other));
+        t.checkEqual("an append at the root after " + what, new AppendResult.Appended(1),
+                append(t, store, id, 0, chain(0, 1, "again"), nextInstant()));
     }
 
     @Test

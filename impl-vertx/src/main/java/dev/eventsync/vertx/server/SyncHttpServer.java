@@ -141,7 +141,18 @@ public final class SyncHttpServer {
                 + "; sync requests need ?storeId=<store>&transport=ws|http, other endpoints are /health and /metrics"));
         Vertx owner = vertx;
         httpServer = vertx.createHttpServer(options).connectionHandler(c -> gate.onConnection(c, owner))
-                .requestHandler(router);
+                .requestHandler(request -> {
+                    // the router decodes the path before any route runs, and fails a bad %-escape with an ERROR
+                    // and a stack trace: refuse it here, as the client's mistake it is
+                    String path = request.path();
+                    if (path != null && !hasValidEscapes(path)) {
+                        metrics.connectionRejected("bad_request");
+                        LOG.debug("malformed path in {}", abbreviate(request.uri()));
+                        plain(request.response(), 400, "malformed path: every % must start an escape such as %20");
+                        return;
+                    }
+                    router.handle(request);
+                });
         CompletableFuture<Integer> started = new CompletableFuture<>();
         httpServer.listen().onComplete(ar -> {
             if (ar.succeeded()) {
@@ -519,6 +530,17 @@ public final class SyncHttpServer {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** Whether every {@code %} in {@code s} starts a {@code %XX} escape of two hex digits. */
+    static boolean hasValidEscapes(String s) {
+        for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+            if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0
+                    || Character.digit(s.charAt(i + 2), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String abbreviate(String s) {

@@ -65,6 +65,13 @@ class LiveStoreInteropTest {
     private static final Duration SCENARIO_TIMEOUT = Duration.ofSeconds(150);
     private static final int PARALLEL_SCENARIOS = 2;
 
+    /**
+     * A free port, and the per-store head gauge (off by default) that the scripts' waitServerHead reads on
+     * GET /metrics; without it they fall back to a slower observer client.
+     */
+    private static final VertxSettings INTEROP_SETTINGS = VertxSettings.defaults().withPort(0)
+            .withStoreHeadMetrics(true);
+
     /** The token the authenticating server (scenario 6) expects in the sync payload; the script uses the same. */
     private static final String AUTH_TOKEN = "interop s3cr3t&x=1+2%\u00fc";
 
@@ -184,7 +191,7 @@ class LiveStoreInteropTest {
     private static Outcome runOnOwnServer(Scenario scenario, String storeId) {
         try (ScenarioServer server = scenario.authenticated()
                 ? AuthenticatingServer.start()
-                : new Dev(DevServer.start(0))) {
+                : new Dev(DevServer.start(INTEROP_SETTINGS))) {
             Outcome outcome = run(scenario, storeId, server);
             Optional<StoreInfo> info = server.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS)
                     .stream()
@@ -344,8 +351,7 @@ class LiveStoreInteropTest {
         static AuthenticatingServer start() throws Exception {
             InMemoryEventStore store = new InMemoryEventStore();
             SyncEngine engine = SyncEngine.builder(store).authenticator(AuthenticatingServer::checkToken).build();
-            VertxSyncServer server = VertxSyncServer.builder(engine).settings(VertxSettings.defaults().withPort(0))
-                    .build();
+            VertxSyncServer server = VertxSyncServer.builder(engine).settings(INTEROP_SETTINGS).build();
             int port = server.start().toCompletableFuture().get(20, TimeUnit.SECONDS);
             return new AuthenticatingServer(store, engine, server, port);
         }

@@ -222,6 +222,24 @@ class AdminApiTest {
         assertThat(admin("GET", "/admin/api/stores/x/tail?after=-1", 400).path("message").asText()).contains("after");
     }
 
+    @Test
+    void aStoppingServerEndsOpenTailsInsteadOfWaitingForThem() throws Exception {
+        join(client("tail-stop").push(chain(0, 1, "client-a")));
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/admin/api/stores/tail-stop/tail"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> response.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        awaitEvent(lines, "caught-up");
+        long started = System.nanoTime();
+        server.stop(Duration.ofSeconds(30));
+        // the transport's graceful stop would wait the whole grace for an open stream; the tail is ended instead
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        reader.join(10_000);
+        assertThat(reader.isAlive()).as("the event stream ended").isFalse();
+    }
+
     private static JsonNode awaitEvent(BlockingQueue<String> lines, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         String event = null;

@@ -33,6 +33,9 @@ class BuildInfoTest {
         assertThat(firstMatch(bom, "<artifactId>junit-bom</artifactId><version>([^<]+)</version>"))
                 .as("the JUnit of the BOM is the one the kit is built with")
                 .isEqualTo(firstMatch(parent, "<junit.version>([^<]+)</junit.version>"));
+        assertThat(firstMatch(Files.readString(ROOT.resolve("examples/custom-storage/pom.xml")),
+                "<eventsync.version>([^<]+)</eventsync.version>"))
+                .as("the example project builds against this version").isEqualTo(Version.number());
         List<String> modules = allMatches(parent, "<module>([^<]+)</module>");
         modules.removeAll(List.of("bom", "bench", "architecture-tests"));
         assertThat(modules).isNotEmpty();
