@@ -27,6 +27,10 @@ public interface SyncBackend extends AutoCloseable {
      * A non-live pull completes after the page with {@link PageInfo.NoMore}; a live pull then stays open
      * and delivers every later accepted batch as a {@code NoMore} page, without gaps or duplicates.
      *
+     * <p>A cursor without a backendId means "the store's current one": a network client fills in the backendId
+     * it last saw (or learns it first), because LiveStore's sync-cf requires one on the wire and refuses an empty
+     * one. A cursor with a backendId is checked against the store's.
+     *
      * <p>The publisher honours {@code request(n)}: at most {@code n} pages are delivered before more are
      * requested, and {@code cancel()} ends the pull. Each {@code subscribe} starts an independent pull.
      */

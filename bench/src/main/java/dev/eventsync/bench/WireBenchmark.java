@@ -178,7 +178,7 @@ public final class WireBenchmark {
             long[] rss = new long[1];
             LoadGenerator.Outcome outcome;
             try (ServerProcess server = ServerProcess.start(command, Duration.ofSeconds(60))) {
-                outcome = generator.run(scenario.workload(), server.port(), new LoadGenerator.Window() {
+                outcome = runGuarded(generator, scenario, server, new LoadGenerator.Window() {
                     @Override
                     public void begin() {
                         jfr.ifPresent(dir -> server.jcmd("JFR.start", "name=window", "settings=profile"));
@@ -223,6 +223,18 @@ public final class WireBenchmark {
         }
     }
 
+    /** The run, or, when the generator could not finish it (a refused connection, ...), a run that is not verified. */
+    private static LoadGenerator.Outcome runGuarded(LoadGenerator generator, Scenario scenario, ServerProcess server,
+                                                    LoadGenerator.Window window) {
+        try {
+            return generator.run(scenario.workload(), server.port(), window);
+        } catch (Exception e) {
+            LOG.warn("   the run failed: {}", e.toString());
+            return new LoadGenerator.Outcome(Double.NaN, 0, 0, dev.eventsync.bench.wire.EchoCheck.Verdict.none(),
+                    List.of("the run failed: " + e), Map.of());
+        }
+    }
+
     /** Where a side keeps its events, created fresh for one run and dropped afterwards. */
     private abstract static class Storage implements AutoCloseable {
         abstract List<String> serverArguments();
@@ -258,8 +270,11 @@ public final class WireBenchmark {
         }
 
         private static List<String> eventsync(String storage, List<String> extra) {
+            // every client of the generator comes from 127.0.0.1: lift the per-address connection limit (and the
+            // total one) above the idle scenario's 10 000 connections
             List<String> a = new ArrayList<>(List.of("dev.eventsync.server.Main", "serve", "--host", "127.0.0.1",
-                    "--port", "0", "--storage", storage, "--log-level", "WARN"));
+                    "--port", "0", "--storage", storage, "--log-level", "WARN", "--max-connections", "15000",
+                    "--max-connections-per-address", "15000"));
             a.addAll(extra);
             return a;
         }

@@ -5,7 +5,6 @@ import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
 import dev.eventsync.api.StoreId;
-import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncLimits;
 import dev.eventsync.spi.storage.EventStore;
@@ -19,10 +18,7 @@ import dev.eventsync.spi.transport.SyncService;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,7 +84,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private final int maxIdleStores;
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
     private final AutoCloseable changeFeedHandle;
-    private final Clock clock;
+    private final StoreAdministration administration;
 
     @Inject
     public SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
@@ -103,10 +99,10 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         this.limits = Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(settings, "settings");
         this.hooks = hooks;
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(clock, "clock");
         this.execution = new Execution(Objects.requireNonNull(workers, "workers"));
-        this.admission = new PushAdmission(storage, limits, settings, hooks, Objects.requireNonNull(clock, "clock"),
-                execution);
+        this.admission = new PushAdmission(storage, limits, settings, hooks, clock, execution);
+        this.administration = new StoreAdministration(storage, execution, pulls, clock);
         this.relay = new FeedRelay(channels::get, channels.values(), execution, settings.readBatchSize());
         this.maxIdleStores = settings.maxIdleStores();
         this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(relay)).orElse(() -> {
@@ -220,19 +216,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      */
     public CompletionStage<String> resetStore(StoreId storeId) {
         StoreChannel channel = acquire(storeId);
-        try {
-            return channel.serially(() -> Execution.guarded(() -> {
-                execution.checkRunning();
-                storage.reset(storeId);
-                String backendId = storage.backendId(storeId);
-                channel.resetTo(backendId);
-                LOG.info("store {}: reset, new backendId {}", storeId, backendId);
-                return backendId;
-            }), execution.executor()).whenComplete((r, f) -> release(channel));
-        } catch (RuntimeException e) {
-            release(channel);
-            return CompletableFuture.failedFuture(Execution.typed(e));
-        }
+        return administration.reset(channel).whenComplete((r, f) -> release(channel));
     }
 
     /**
@@ -240,26 +224,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * event (one extra read per store), in store id order.
      */
     public CompletionStage<List<StoreStatus>> storeStatuses() {
-        return execution.onWorker(() -> {
-            Map<StoreId, Integer> pullCounts = new HashMap<>();
-            for (PullSubscription pull : pulls) {
-                pullCounts.merge(pull.channel().storeId, 1, Integer::sum);
-            }
-            List<StoreStatus> statuses = new ArrayList<>();
-            for (StoreInfo info : storage.stores()) {
-                statuses.add(new StoreStatus(info.storeId(), info.backendId(), info.head(), info.eventCount(),
-                        pullCounts.getOrDefault(info.storeId(), 0), lastAcceptTime(info.storeId(), info.head())));
-            }
-            return statuses;
-        });
-    }
-
-    /** The accept time of the event at {@code head} (the last one: no seqNum lies between head - 1 and head). */
-    private Optional<Instant> lastAcceptTime(StoreId storeId, long head) {
-        if (head <= 0) {
-            return Optional.empty();
-        }
-        return storage.read(storeId, head - 1, 1).stream().findFirst().map(StoredEvent::createdAt);
+        return administration.storeStatuses();
     }
 
     /**
@@ -267,28 +232,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * behind the store (an exact count from storage, and the age of the oldest event it has not received).
      */
     public CompletionStage<List<PullStatus>> pulls(StoreId storeId) {
-        Objects.requireNonNull(storeId, "storeId");
-        return execution.onWorker(() -> {
-            Instant now = clock.instant();
-            List<PullStatus> statuses = new ArrayList<>();
-            for (PullSubscription pull : pulls) {
-                if (!pull.channel().storeId.equals(storeId)) {
-                    continue;
-                }
-                PullSubscription.Position position = pull.position();
-                CallContext context = pull.context();
-                long lagEvents = storage.countAfter(storeId, position.delivered());
-                Duration lag = lagEvents == 0 ? Duration.ZERO : storage.read(storeId, position.delivered(), 1).stream()
-                        .findFirst().map(e -> Duration.between(e.createdAt(), now)).filter(d -> !d.isNegative())
-                        .orElse(Duration.ZERO);
-                Optional<String> clientId = context.clientId()
-                        .or(() -> context.remote().flatMap(pull.channel()::clientAt));
-                statuses.add(new PullStatus(storeId, clientId, context.transport(), context.remote(),
-                        position.delivered(), position.live(), lagEvents, lag, position.since()));
-            }
-            statuses.sort(Comparator.comparing(PullStatus::since));
-            return statuses;
-        });
+        return administration.pulls(Objects.requireNonNull(storeId, "storeId"));
     }
 
     /**
@@ -312,25 +256,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      */
     public CompletionStage<Boolean> deleteStore(StoreId storeId) {
         StoreChannel channel = acquire(storeId);
-        try {
-            return channel.serially(() -> Execution.guarded(() -> {
-                execution.checkRunning();
-                boolean existed = storage.delete(storeId);
-                String oldBackendId = channel.forget();
-                SyncError ended = new SyncError.BackendIdMismatch("(deleted)", oldBackendId);
-                for (PullSubscription pull : List.copyOf(pulls)) {
-                    if (pull.channel() == channel) {
-                        pull.fail(ended);
-                    }
-                }
-                LOG.atInfo().addKeyValue("store", storeId.value())
-                        .log("store {}: deleted (existed: {})", storeId, existed);
-                return existed;
-            }), execution.executor()).whenComplete((r, f) -> release(channel));
-        } catch (RuntimeException e) {
-            release(channel);
-            return CompletableFuture.failedFuture(Execution.typed(e));
-        }
+        return administration.delete(channel).whenComplete((r, f) -> release(channel));
     }
 
     /** Live pulls currently registered on this node, over all stores. */

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Certifies {@link SyncEngine} over {@link InMemoryEventStore}, driven through {@link LocalSyncBackend};
  * for P-NODE-01, a second engine over the same storage, the two told of each other's appends by a
- * change feed ({@link SharedStorage}).
+ * change feed ({@link SharedStorage}); P-RESET-01 resets through {@link SyncEngine#resetStore}.
  */
 class LocalSyncBackendCompatibilityTest extends SyncBackendCompatibilityKit {
 
@@ -35,6 +35,6 @@ class LocalSyncBackendCompatibilityTest extends SyncBackendCompatibilityKit {
         return Server.of(storeId -> new LocalSyncBackend(engine, storeId), () -> {
             engine.close();
             afterStop.run();
-        });
+        }).withReset(storeId -> engine.resetStore(storeId).toCompletableFuture().join());
     }
 }

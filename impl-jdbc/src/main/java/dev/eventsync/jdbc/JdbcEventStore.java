@@ -1,7 +1,5 @@
 package dev.eventsync.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
@@ -27,9 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +57,7 @@ public final class JdbcEventStore implements EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
-    private static final String SELECT_STORAGE_KEY = "SELECT storage_key FROM eventsync_storage WHERE id = 1";
     private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
     private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO eventsync_event (store_id, seq_num, parent_seq_num,"
@@ -90,12 +84,11 @@ public final class JdbcEventStore implements EventStore {
             + " WHERE store_id = ?";
 
     private final JdbcDialect dialect;
-    private final HikariDataSource pool;
+    private final JdbcDatabase database;
     private final String nodeId;
     /** This database's random key ({@code eventsync_storage}), from which new stores' backendIds derive. */
     private final String storageKey;
     private final Optional<JdbcChangeFeed> changeFeed;
-    private final AtomicBoolean closed = new AtomicBoolean();
     /**
      * Stores whose head row is known to exist on this node (reset keeps the row; a delete by another node is
      * noticed by the append's lock, which recreates the row).
@@ -117,12 +110,11 @@ public final class JdbcEventStore implements EventStore {
     private JdbcEventStore(JdbcSettings settings, JdbcDialect dialect) {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.nodeId = newRandomId(9);
-        this.pool = openPool(settings, dialect, nodeId);
+        this.database = JdbcDatabase.open(settings, dialect, nodeId);
         try {
-            migrate(pool, dialect);
-            this.storageKey = readStorageKey(pool);
+            this.storageKey = database.readStorageKey();
         } catch (RuntimeException e) {
-            pool.close();
+            database.close();
             throw e;
         }
         this.changeFeed = dialect.changeFeed(settings, nodeId);
@@ -150,64 +142,10 @@ public final class JdbcEventStore implements EventStore {
         return dialect;
     }
 
-    private static HikariDataSource openPool(JdbcSettings settings, JdbcDialect dialect, String nodeId) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("eventsync-" + dialect.name() + "-" + nodeId);
-        config.setJdbcUrl(settings.url());
-        settings.username().ifPresent(config::setUsername);
-        settings.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(settings.maximumPoolSize());
-        config.setMinimumIdle(Math.min(2, settings.maximumPoolSize()));
-        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
-        config.setValidationTimeout(settings.validationTimeout().toMillis());
-        config.setIdleTimeout(settings.idleTimeout().toMillis());
-        config.setMaxLifetime(settings.maxLifetime().toMillis());
-        config.setAutoCommit(true);
-        dialect.configurePool(config, settings, nodeId);
-        try {
-            return new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StorageUnavailableException("cannot open a connection to " + settings.redactedUrl() + ": "
-                    + rootMessage(e), e);
-        }
-    }
-
-    private static void migrate(HikariDataSource pool, JdbcDialect dialect) {
-        try {
-            var result = Flyway.configure(JdbcEventStore.class.getClassLoader())
-                    .dataSource(pool)
-                    .locations(dialect.migrationLocation())
-                    .table("eventsync_schema_history")
-                    .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                LOG.info("Applied {} schema migration(s), schema now at version {}", result.migrationsExecuted,
-                        result.targetSchemaVersion);
-            }
-        } catch (FlywayException e) {
-            throw new StorageUnavailableException("cannot migrate the eventsync schema: " + rootMessage(e), e);
-        }
-    }
-
-    private static String readStorageKey(HikariDataSource pool) {
-        try (Connection connection = pool.getConnection();
-             PreparedStatement select = connection.prepareStatement(SELECT_STORAGE_KEY);
-             ResultSet rs = select.executeQuery()) {
-            if (!rs.next()) {
-                throw new StorageUnavailableException("the eventsync_storage row is missing; it is made by schema "
-                        + "migration 2 and must not be deleted");
-            }
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw new StorageUnavailableException("cannot read the storage key: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public long head(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
-        return call("head", storeId, connection -> {
+        return database.call("head", storeId, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_HEAD)) {
                 select.setString(1, storeId.value());
                 try (ResultSet rs = select.executeQuery()) {
@@ -221,7 +159,7 @@ public final class JdbcEventStore implements EventStore {
     public String backendId(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
         // a read: a store without a row is not created, it answers the backendId its creation will give it
-        return call("backendId", storeId, connection -> {
+        return database.call("backendId", storeId, connection -> {
             Optional<String> existing = selectBackendId(connection, storeId);
             return existing.isPresent() ? existing.get() : newStoreBackendId(connection, storeId);
         });
@@ -263,7 +201,7 @@ public final class JdbcEventStore implements EventStore {
         Objects.requireNonNull(storeId, "store");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(createdAt, "createdAt");
-        return transaction("append", storeId, connection -> {
+        return transaction("append", storeId, true, connection -> {
             LockedHead locked = lockStore(connection, storeId);
             long head = locked.head();
             long count = locked.eventCount();
@@ -338,7 +276,7 @@ public final class JdbcEventStore implements EventStore {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        return call("read", storeId, connection -> {
+        return database.call("read", storeId, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_EVENTS)) {
                 select.setString(1, storeId.value());
                 select.setLong(2, after);
@@ -360,7 +298,7 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public long countAfter(StoreId storeId, long after) {
         Objects.requireNonNull(storeId, "store");
-        return call("countAfter", storeId, connection -> {
+        return database.call("countAfter", storeId, connection -> {
             try (PreparedStatement count = connection.prepareStatement(COUNT_AFTER)) {
                 count.setLong(1, after);
                 count.setString(2, storeId.value());
@@ -373,7 +311,7 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public List<StoreInfo> stores() {
-        return call("stores", null, connection -> {
+        return database.call("stores", null, connection -> {
             List<StoreInfo> infos = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(SELECT_STORES);
                  ResultSet rs = select.executeQuery()) {
@@ -392,7 +330,7 @@ public final class JdbcEventStore implements EventStore {
     public void reset(StoreId storeId) {
         Objects.requireNonNull(storeId, "store");
         String backendId = BackendIds.random();
-        transaction("reset", storeId, connection -> {
+        transaction("reset", storeId, true, connection -> {
             lockStore(connection, storeId);
             try (PreparedStatement delete = connection.prepareStatement(DELETE_EVENTS)) {
                 delete.setString(1, storeId.value());
@@ -462,131 +400,35 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public void checkHealth() {
-        call("checkHealth", null, connection -> {
-            if (!connection.isValid((int) Math.max(1, pool.getValidationTimeout() / 1000))) {
-                throw new SQLException("connection is not valid", "08000");
-            }
-            return null;
-        });
+        database.checkHealth();
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!database.closeOnce()) {
             return;
         }
         changeFeed.ifPresent(JdbcChangeFeed::close);
-        pool.close();
         LOG.info("JDBC event store closed: dialect={}, node={}", dialect.name(), nodeId);
     }
 
-    /** One unit of work on a connection. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T call(String operation, StoreId storeId, Work<T> work) {
-        ensureOpen();
-        try (Connection connection = pool.getConnection()) {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw unavailable(operation, storeId, e);
-        }
-    }
-
     /**
-     * Runs {@code work} in one transaction on {@code store}, whose head row is created first, in its own
-     * statement: creating it inside the transaction would let two first appends to a new store deadlock
-     * on MariaDB (both lock the missing row's gap, then both insert). A transaction that the database
-     * aborts as a deadlock or serialization failure (SQLState class 40) rolled back entirely and is
-     * retried a few times before the store reports itself unavailable.
+     * Runs {@code work} in one transaction on {@code store}. With {@code createRow}, the head row is created first,
+     * in its own statement: creating it inside the transaction would let two first appends to a new store deadlock
+     * on MariaDB (both lock the missing row's gap, then both insert).
      */
-    private <T> T transaction(String operation, StoreId storeId, Work<T> work) {
-        return transaction(operation, storeId, true, work);
-    }
-
-    /** As {@link #transaction(String, StoreId, Work)}; {@code createRow} false leaves a missing head row missing. */
-    private <T> T transaction(String operation, StoreId storeId, boolean createRow, Work<T> work) {
-        ensureOpen();
-        for (int attempt = 1; ; attempt++) {
-            try (Connection connection = pool.getConnection()) {
-                if (createRow && !knownStores.contains(storeId)) {
-                    insertStoreIfAbsent(connection, storeId);
-                    if (knownStores.size() >= MAX_KNOWN_STORES) {
-                        // only a shortcut past the insert-if-absent: start over rather than grow with every store
-                        knownStores.clear();
-                    }
-                    knownStores.add(storeId);
+    private <T> T transaction(String operation, StoreId storeId, boolean createRow, JdbcDatabase.Work<T> work) {
+        return database.transaction(operation, storeId, !createRow ? null : connection -> {
+            if (!knownStores.contains(storeId)) {
+                insertStoreIfAbsent(connection, storeId);
+                if (knownStores.size() >= MAX_KNOWN_STORES) {
+                    // only a shortcut past the insert-if-absent: start over rather than grow with every store
+                    knownStores.clear();
                 }
-                try {
-                    connection.setAutoCommit(false);
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(connection, e);
-                    // Never hand a connection whose transaction state is in doubt to the next caller.
-                    pool.evictConnection(connection);
-                    throw e;
-                } finally {
-                    restoreAutoCommit(connection);
-                }
-            } catch (SQLException e) {
-                if (attempt < MAX_TRANSACTION_ATTEMPTS && isTransientConflict(e)) {
-                    LOG.debug("{} on store {}: transaction aborted by the database ({}), retrying", operation, storeId,
-                            e.getMessage());
-                    continue;
-                }
-                throw unavailable(operation, storeId, e);
+                knownStores.add(storeId);
             }
-        }
-    }
-
-    private static boolean isTransientConflict(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && state.startsWith("40");
-    }
-
-    private static void rollbackQuietly(Connection connection, Exception cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException rollbackFailure) {
-            // The connection is likely broken; the pool evicts it. The original failure is what matters.
-            cause.addSuppressed(rollbackFailure);
-        }
-    }
-
-    private static void restoreAutoCommit(Connection connection) {
-        try {
-            if (!connection.isClosed()) {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            // A broken connection: the pool resets or evicts it on return.
-            LOG.debug("Could not restore auto-commit on a pooled connection: {}", e.getMessage());
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new StorageUnavailableException("the JDBC event store is closed");
-        }
-    }
-
-    private StorageUnavailableException unavailable(String operation, StoreId storeId, SQLException e) {
-        String where = storeId == null ? "" : " on store " + storeId;
-        // the engine logs this once at WARN and answers clients with a neutral message (no SQL)
-        return new StorageUnavailableException("database unavailable (" + dialect.name() + "): " + operation + where
-                + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root.getMessage() + ")";
+            return null;
+        }, work);
     }
 
     private static String newRandomId(int bytes) {

@@ -7,11 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * After its first read, and after the database comes back from an outage, it calls
  * {@link Listener#resync()}, since appends made meanwhile were not seen one by one.
  */
-final class PollingChangeFeed implements JdbcChangeFeed {
+final class PollingChangeFeed extends ThreadedChangeFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollingChangeFeed.class);
     static final int PAGE_ROWS = 1000;
@@ -41,57 +39,19 @@ final class PollingChangeFeed implements JdbcChangeFeed {
 
     private final JdbcSettings settings;
     private final String dialect;
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final Object lifecycle = new Object();
     private Map<String, Row> known;
-    private Thread thread;
-    private volatile boolean running;
-    private volatile Connection connection;
 
     PollingChangeFeed(JdbcSettings settings, String dialect) {
+        super("eventsync-" + dialect + "-change-feed");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
     }
 
     @Override
-    public AutoCloseable subscribe(Listener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        synchronized (lifecycle) {
-            if (thread == null) {
-                running = true;
-                thread = new Thread(this::pollLoop, "eventsync-" + dialect + "-change-feed");
-                thread.setDaemon(true);
-                thread.start();
-            }
-        }
-        return () -> listeners.remove(listener);
-    }
-
-    @Override
-    public void close() {
-        Thread polling;
-        synchronized (lifecycle) {
-            running = false;
-            polling = thread;
-            thread = null;
-        }
-        if (polling == null) {
-            return;
-        }
-        polling.interrupt();
-        try {
-            polling.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeConnection();
-    }
-
-    private void pollLoop() {
+    void runFeed() {
         long intervalMillis = settings.changeFeedInterval().toMillis();
         boolean failing = false;
-        while (running) {
+        while (running()) {
             try {
                 boolean first = known == null;
                 poll();
@@ -100,10 +60,10 @@ final class PollingChangeFeed implements JdbcChangeFeed {
                         LOG.info("{} change feed reads the database again", dialect);
                     }
                     failing = false;
-                    listeners.forEach(PollingChangeFeed::resync);
+                    listeners.resync();
                 }
             } catch (SQLException e) {
-                if (!running) {
+                if (!running()) {
                     break;
                 }
                 if (!failing) {
@@ -139,7 +99,7 @@ final class PollingChangeFeed implements JdbcChangeFeed {
                         now.put(after, new Row(rs.getLong(2), rs.getString(3)));
                     }
                 }
-            } while (rows == PAGE_ROWS && running);
+            } while (rows == PAGE_ROWS && running());
         }
         Map<String, Row> before = known;
         known = now;
@@ -170,44 +130,11 @@ final class PollingChangeFeed implements JdbcChangeFeed {
     }
 
     private void appended(String id, long head) {
-        StoreId store = StoreId.of(id);
-        for (Listener listener : listeners) {
-            try {
-                listener.appended(store, head);
-            } catch (RuntimeException e) {
-                LOG.error("Change feed listener failed on store {} head {}", store, head, e);
-            }
-        }
+        listeners.appended(StoreId.of(id), head);
     }
 
     private void reset(String id) {
-        StoreId store = StoreId.of(id);
-        for (Listener listener : listeners) {
-            try {
-                listener.reset(store);
-            } catch (RuntimeException e) {
-                LOG.error("Change feed listener failed on the reset of store {}", store, e);
-            }
-        }
+        listeners.reset(StoreId.of(id));
     }
 
-    private static void resync(Listener listener) {
-        try {
-            listener.resync();
-        } catch (RuntimeException e) {
-            LOG.error("Change feed listener failed to resync", e);
-        }
-    }
-
-    private void closeConnection() {
-        Connection current = connection;
-        connection = null;
-        if (current != null) {
-            try {
-                current.close();
-            } catch (SQLException e) {
-                LOG.debug("Closing the change feed connection failed: {}", e.getMessage());
-            }
-        }
-    }
 }

@@ -7,10 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * first {@code LISTEN}, which covers appends made between a subscription and the moment it took effect.
  * A silent network failure is detected by a keep-alive query on an idle connection.
  */
-final class PostgresChangeFeed implements JdbcChangeFeed {
+final class PostgresChangeFeed extends ThreadedChangeFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeFeed.class);
 
@@ -46,13 +44,9 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
 
     private final JdbcSettings settings;
     private final String nodeId;
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final Object lifecycle = new Object();
-    private Thread thread;
-    private volatile boolean running;
-    private volatile Connection connection;
 
     PostgresChangeFeed(JdbcSettings settings, String nodeId) {
+        super("eventsync-pg-change-feed-" + nodeId);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     }
@@ -67,48 +61,14 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
     }
 
     @Override
-    public AutoCloseable subscribe(Listener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        synchronized (lifecycle) {
-            if (thread == null) {
-                running = true;
-                thread = new Thread(this::listenLoop, "eventsync-pg-change-feed-" + nodeId);
-                thread.setDaemon(true);
-                thread.start();
-            }
-        }
-        return () -> listeners.remove(listener);
-    }
-
-    @Override
-    public void close() {
-        Thread listening;
-        synchronized (lifecycle) {
-            running = false;
-            listening = thread;
-            thread = null;
-        }
-        if (listening == null) {
-            return;
-        }
-        closeConnection();
-        listening.interrupt();
-        try {
-            listening.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void listenLoop() {
+    void runFeed() {
         long backoffMillis = 100;
-        while (running) {
+        while (running()) {
             try {
                 listen();
                 backoffMillis = 100;
             } catch (SQLException e) {
-                if (!running) {
+                if (!running()) {
                     break;
                 }
                 LOG.warn("PostgreSQL change feed lost its connection ({}); reconnecting in {} ms", e.getMessage(),
@@ -144,10 +104,10 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
             statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + '"');
         }
         LOG.info("PostgreSQL change feed of node {} listening on channel {}", nodeId, channel);
-        listeners.forEach(PostgresChangeFeed::resync);
+        listeners.resync();
         PGConnection pg = listening.unwrap(PGConnection.class);
         long lastActivity = System.nanoTime();
-        while (running) {
+        while (running()) {
             PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
             if (notifications != null && notifications.length > 0) {
                 lastActivity = System.nanoTime();
@@ -177,13 +137,7 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
         try {
             storeId = StoreId.of(parts[2]);
             if (parts[1].equals(RESET)) {
-                for (Listener listener : listeners) {
-                    try {
-                        listener.reset(storeId);
-                    } catch (RuntimeException e) {
-                        LOG.error("Change feed listener failed on the reset of store {}", storeId, e);
-                    }
-                }
+                listeners.reset(storeId);
                 return;
             }
             head = Long.parseLong(parts[1]);
@@ -191,32 +145,7 @@ final class PostgresChangeFeed implements JdbcChangeFeed {
             LOG.warn("Ignoring a malformed change notification: '{}'", payload);
             return;
         }
-        for (Listener listener : listeners) {
-            try {
-                listener.appended(storeId, head);
-            } catch (RuntimeException e) {
-                LOG.error("Change feed listener failed on store {} head {}", storeId, head, e);
-            }
-        }
+        listeners.appended(storeId, head);
     }
 
-    private static void resync(Listener listener) {
-        try {
-            listener.resync();
-        } catch (RuntimeException e) {
-            LOG.error("Change feed listener failed to resync", e);
-        }
-    }
-
-    private void closeConnection() {
-        Connection current = connection;
-        connection = null;
-        if (current != null) {
-            try {
-                current.close();
-            } catch (SQLException e) {
-                LOG.debug("Closing the change feed connection failed: {}", e.getMessage());
-            }
-        }
-    }
 }

@@ -51,20 +51,27 @@ class ConnectionLimitTest {
             // the slots are free again (closing is seen by the server shortly after)
             long deadline = System.currentTimeMillis() + 5000;
             int status = 0;
+            int refusedPolls = 0; // a poll that comes before the server saw a close is refused, and counted, too
             while (System.currentTimeMillis() < deadline && status != 200) {
                 try (RawHttp again = new RawHttp(server.port, "127.0.0.1")) {
                     status = again.post("/?storeId=c&transport=http", "{\"_tag\":\"Request\",\"id\":\"1\","
                             + "\"tag\":\"SyncHttpRpc.Ping\",\"payload\":{\"storeId\":\"c\"},\"headers\":[]}").status();
+                }
+                if (status == 503) {
+                    refusedPolls++;
                 }
                 if (status != 200) {
                     Thread.sleep(50);
                 }
             }
             assertThat(status).isEqualTo(200);
-            assertThat(WebSocketRfcTest.metric(server,
-                    "eventsync_connections_rejected_total{reason=\"too_many_connections_per_address\"}")).isEqualTo(1);
-            assertThat(WebSocketRfcTest.metric(server,
-                    "eventsync_connections_rejected_total{reason=\"too_many_connections\"}")).isEqualTo(2);
+            double perAddress = WebSocketRfcTest.metric(server,
+                    "eventsync_connections_rejected_total{reason=\"too_many_connections_per_address\"}");
+            double total = WebSocketRfcTest.metric(server,
+                    "eventsync_connections_rejected_total{reason=\"too_many_connections\"}");
+            assertThat(perAddress).isGreaterThanOrEqualTo(1);
+            assertThat(total).isGreaterThanOrEqualTo(2);
+            assertThat(perAddress + total).as("the three refusals above and the refused polls").isEqualTo(3 + refusedPolls);
         }
     }
 

@@ -266,6 +266,67 @@ class InputFidelityTest {
         assertThat(store.stores()).isEmpty();
     }
 
+    /**
+     * Reads never create stores: pulls of unknown stores over both transports answer one empty {@code NoMore}
+     * page and leave no trace in the storage; the backendId they answered is the one the store keeps when a
+     * later push (sending that backendId, as LiveStore's client does) creates it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "sqlite", "postgresql", "mariadb"})
+    void pullsOfUnknownStoresCreateNothingAndTheirBackendIdSurvivesTheFirstPush(String kind) throws Exception {
+        start(kind);
+        List<String> answered = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String transport = i % 2 == 0 ? "ws" : "http";
+            String storeId = "unknown-" + i;
+            String payload = "{\"storeId\":\"" + storeId + "\",\"live\":false,\"cursor\":{\"_tag\":\"None\"}}";
+            JsonNode page = pullPages(transport, storeId, payload).get(0);
+            assertThat(page.path("batch").size()).isZero();
+            assertThat(page.path("pageInfo").path("_tag").asText()).isEqualTo("NoMore");
+            answered.add(page.path("backendId").asText());
+        }
+        assertThat(store.stores()).as("stores after 50 pulls of unknown stores").isEmpty();
+        assertThat(answered).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isNotBlank());
+        for (String transport : List.of("ws", "http")) {
+            String storeId = transport.equals("ws") ? "unknown-0" : "unknown-1";
+            String backendId = answered.get(transport.equals("ws") ? 0 : 1);
+            String payload = "{\"storeId\":\"" + storeId + "\",\"batch\":[" + event(ok("n"), "{}", 1, 0, ok("c"),
+                    ok("s")) + "],\"backendId\":{\"_tag\":\"Some\",\"value\":\"" + backendId + "\"}}";
+            JsonNode acked = exit(transport, storeId, "7", payload, "Push", payload.getBytes(StandardCharsets.UTF_8));
+            assertThat(acked.path("exit").path("_tag").asText()).as("push with the pulled backendId: %s", acked)
+                    .isEqualTo("Success");
+            assertThat(store.backendId(StoreId.of(storeId))).isEqualTo(backendId);
+        }
+        assertThat(store.stores()).extracting(info -> info.storeId().value())
+                .containsExactlyInAnyOrder("unknown-0", "unknown-1");
+    }
+
+    private List<JsonNode> pullPages(String transport, String storeId, String payload) throws Exception {
+        List<JsonNode> pages = new ArrayList<>();
+        if (transport.equals("ws")) {
+            try (RawWs ws = RawWs.connect(port, "/?storeId=" + storeId + "&transport=ws")) {
+                ws.send("{\"_tag\":\"Request\",\"id\":\"p\",\"tag\":\"SyncWsRpc.Pull\",\"payload\":" + payload
+                        + ",\"headers\":[]}");
+                for (JsonNode m = ws.next(); m.path("_tag").asText().equals("Chunk"); m = ws.next()) {
+                    m.path("values").forEach(pages::add);
+                    ws.send("{\"_tag\":\"Ack\",\"requestId\":\"p\"}");
+                }
+            }
+        } else {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/?storeId=" + storeId + "&transport=http")).timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"_tag\":\"Request\",\"id\":\"p\",\"tag\":"
+                            + "\"SyncHttpRpc.Pull\",\"payload\":" + payload + ",\"headers\":[]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode m : ProtocolJson.readTree(r.body())) {
+                if (m.path("_tag").asText().equals("Chunk")) {
+                    m.path("values").forEach(pages::add);
+                }
+            }
+        }
+        return pages;
+    }
+
     // ---------------------------------------------------------------- databases
 
     private static String postgresSchema() {

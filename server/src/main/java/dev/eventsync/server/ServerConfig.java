@@ -1,6 +1,7 @@
 package dev.eventsync.server;
 
 import dev.eventsync.api.SyncLimits;
+import dev.eventsync.server.auth.JwtSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * @param dbPoolSize    connections in the database pool
  * @param limits        push and pull limits
  * @param authToken     a shared token clients must send as {@code {"authToken": "..."}} (or as a bearer header)
- * @param jwtSecret     an HS256 secret; clients must send a valid JWT as {@code authToken}
+ * @param jwt           how to verify JWTs, when clients must send one as {@code authToken} (or a bearer header)
  * @param shutdownGrace how long a stopping server lets in-flight pushes finish
  * @param http          CORS, TLS and the admin API
  * @param changeFeedInterval how often a node on MariaDB or SQLite looks for other nodes' appends and resets
@@ -26,7 +27,7 @@ import java.util.Optional;
  */
 public record ServerConfig(String host, int port, StorageSpec storage, Optional<String> dbUser,
                            Optional<String> dbPassword, int dbPoolSize, SyncLimits limits, Optional<String> authToken,
-                           Optional<String> jwtSecret, Duration shutdownGrace, HttpOptions http,
+                           Optional<JwtSettings> jwt, Duration shutdownGrace, HttpOptions http,
                            Duration changeFeedInterval, ResourceLimits resources) {
 
     public ServerConfig {
@@ -36,7 +37,7 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
         Objects.requireNonNull(dbPassword, "dbPassword");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(authToken, "authToken");
-        Objects.requireNonNull(jwtSecret, "jwtSecret");
+        Objects.requireNonNull(jwt, "jwt");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(changeFeedInterval, "changeFeedInterval");
@@ -51,12 +52,12 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
         if (dbPoolSize < 1) {
             throw new ConfigurationException("db-pool-size must be at least 1, got " + dbPoolSize);
         }
-        if (authToken.filter(String::isBlank).isPresent() || jwtSecret.filter(String::isBlank).isPresent()) {
-            throw new ConfigurationException("an empty auth token or JWT secret protects nothing: give a secret,"
+        if (authToken.filter(String::isBlank).isPresent()) {
+            throw new ConfigurationException("an empty auth token protects nothing: give a secret,"
                     + " or none to run without auth");
         }
-        if (authToken.isPresent() && jwtSecret.isPresent()) {
-            throw new ConfigurationException("choose one of --auth-token and --jwt-secret, not both");
+        if (authToken.isPresent() && jwt.isPresent()) {
+            throw new ConfigurationException("choose one of --auth-token and the --jwt-* options, not both");
         }
     }
 
@@ -71,32 +72,32 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
     }
 
     public ServerConfig withStorage(StorageSpec value) {
-        return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, port, value, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, http, changeFeedInterval, resources);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, value, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, http, changeFeedInterval, resources);
     }
 
     public ServerConfig withAuthToken(String value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, Optional.of(value),
-                jwtSecret, shutdownGrace, http, changeFeedInterval, resources);
+                jwt, shutdownGrace, http, changeFeedInterval, resources);
     }
 
     public ServerConfig withHttp(HttpOptions value) {
-        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, value, changeFeedInterval, resources);
     }
 
     public ServerConfig withChangeFeedInterval(Duration value) {
-        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, http, value, resources);
     }
 
     public ServerConfig withResources(ResourceLimits value) {
-        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwtSecret,
+        return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, http, changeFeedInterval, value);
     }
 }

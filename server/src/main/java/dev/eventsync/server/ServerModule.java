@@ -37,14 +37,14 @@ public final class ServerModule extends AbstractModule {
         eventsync.limits().toInstance(config.limits());
         eventsync.engineSettings().toInstance(EngineSettings.DEFAULTS.withMaxIdleStores(config.resources().maxIdleStores()));
         config.authToken().ifPresent(token -> eventsync.addAuthenticator().toInstance(new SharedTokenAuthenticator(token)));
-        config.jwtSecret().ifPresent(secret -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(secret)));
+        config.jwt().ifPresent(jwt -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(jwt)));
         transports(binder());
         VertxSettings vertx = VertxSettings.defaults().withHost(config.host()).withPort(config.port())
                 .withCorsAllowedOrigins(config.http().corsOrigins());
         if (config.http().tlsCert().isPresent() && config.http().tlsKey().isPresent()) {
             vertx = vertx.withTls(new VertxSettings.Tls(config.http().tlsCert().get(), config.http().tlsKey().get()));
         }
-        vertx = config.resources().applyTo(vertx, config.authToken().isPresent() || config.jwtSecret().isPresent(),
+        vertx = config.resources().applyTo(vertx, config.authToken().isPresent() || config.jwt().isPresent(),
                 config.http().adminToken());
         install(new VertxTransportModule(vertx));
         config.http().adminToken().ifPresent(token -> {

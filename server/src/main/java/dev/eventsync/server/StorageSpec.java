@@ -1,24 +1,26 @@
 package dev.eventsync.server;
 
-import java.util.Locale;
+import dev.eventsync.spi.storage.StorageProvider;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
- * The storage a server runs on, as the {@code --storage} setting names it: {@code memory},
- * {@code sqlite:<path>}, a JDBC URL ({@code jdbc:postgresql://...}, {@code jdbc:mariadb://...},
- * {@code jdbc:mysql://...}, {@code jdbc:sqlite:...}), or a bare database name ({@code postgres},
- * {@code mariadb}) for a local server with its default URL.
+ * The storage a server runs on, as the {@code --storage} setting names it. The storages on the classpath say
+ * which settings are theirs ({@link StorageProvider#targetOf}): {@code memory}, {@code sqlite:<path>}, a JDBC URL
+ * ({@code jdbc:postgresql://...}, {@code jdbc:mariadb://...}, {@code jdbc:mysql://...}, {@code jdbc:sqlite:...}),
+ * a bare database name ({@code postgres}, {@code mariadb}) for a local server, or the name of any other storage
+ * whose jar is on the classpath. A setting no storage claims is read as {@code <name>[:<target>]}, which the
+ * server refuses as an unknown storage unless a deployment added one by that name.
  *
- * @param kind   the storage's name, the key of its binding ({@code memory}, {@code sqlite}, {@code postgres},
- *               {@code mariadb}, or one a deployment added)
- * @param target where: a file path or JDBC URL; empty for {@code memory}
+ * @param kind   the storage's name: the {@link StorageProvider#name()} that claimed the setting
+ * @param target where, as that storage reads it: a JDBC URL for the JDBC storages; empty for {@code memory}
  */
 public record StorageSpec(String kind, String target) {
 
-    /** The SQLite file of a server started without settings. */
+    /** The SQLite file of a server started without settings (the server's default is {@code sqlite:} this file). */
     public static final String DEFAULT_SQLITE_FILE = "./eventsync-data/eventsync.db";
-    public static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
-    public static final String DEFAULT_MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
 
     public StorageSpec {
         Objects.requireNonNull(kind, "kind");
@@ -26,58 +28,22 @@ public record StorageSpec(String kind, String target) {
     }
 
     /**
-     * Parses a {@code --storage} setting. An SQLite setting must name a file: an empty path and in-memory
-     * SQLite databases ({@code :memory:}, {@code file::memory:}, {@code mode=memory}) are refused with a
-     * {@link ConfigurationException}, because each pooled connection would open its own private database.
+     * Reads a {@code --storage} setting with the storages on the classpath. A setting its storage refuses (for
+     * example an SQLite setting without a file, or an in-memory SQLite database, which each pooled connection
+     * would open privately) is a {@link ConfigurationException} with the storage's reason.
      */
     public static StorageSpec parse(String setting) {
-        StorageSpec spec = parseUnchecked(setting);
-        if (spec.kind().equals("sqlite")) {
-            requireSqliteFile(setting, spec.target().substring("jdbc:sqlite:".length()));
-        }
-        return spec;
-    }
-
-    private static void requireSqliteFile(String setting, String path) {
-        String lower = path.trim().toLowerCase(Locale.ROOT);
-        String fix = "; give a file, for example --storage sqlite:./eventsync-data/eventsync.db, or use --storage memory"
-                + " for a store that is not kept";
-        if (lower.isEmpty() || lower.equals("file:")) {
-            throw new ConfigurationException("--storage " + setting.trim() + " has no SQLite file path" + fix);
-        }
-        if (lower.equals(":memory:") || lower.startsWith("file::memory:") || lower.contains("mode=memory")
-                || lower.startsWith(":memory:?")) {
-            throw new ConfigurationException("--storage " + setting.trim() + " is an in-memory SQLite database, which"
-                    + " each pooled connection would open privately (pushes would fail and pulls disagree)" + fix);
-        }
-    }
-
-    private static StorageSpec parseUnchecked(String setting) {
         String s = setting.trim();
-        String lower = s.toLowerCase(Locale.ROOT);
-        if (lower.equals("memory")) {
-            return new StorageSpec("memory", "");
-        }
-        if (lower.equals("sqlite")) {
-            return new StorageSpec("sqlite", "jdbc:sqlite:" + DEFAULT_SQLITE_FILE);
-        }
-        if (lower.startsWith("sqlite:")) {
-            return new StorageSpec("sqlite", "jdbc:sqlite:" + s.substring("sqlite:".length()));
-        }
-        if (lower.equals("postgres") || lower.equals("postgresql")) {
-            return new StorageSpec("postgres", DEFAULT_POSTGRES_URL);
-        }
-        if (lower.equals("mariadb") || lower.equals("mysql")) {
-            return new StorageSpec("mariadb", DEFAULT_MARIADB_URL);
-        }
-        if (lower.startsWith("jdbc:sqlite:")) {
-            return new StorageSpec("sqlite", s);
-        }
-        if (lower.startsWith("jdbc:postgresql:")) {
-            return new StorageSpec("postgres", s);
-        }
-        if (lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
-            return new StorageSpec("mariadb", s);
+        for (StorageProvider provider : onClasspath()) {
+            Optional<String> target;
+            try {
+                target = provider.targetOf(s);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("--storage " + s + ": " + e.getMessage(), e);
+            }
+            if (target.isPresent()) {
+                return new StorageSpec(provider.name(), target.get());
+            }
         }
         int colon = s.indexOf(':');
         return new StorageSpec(colon > 0 ? s.substring(0, colon) : s, colon > 0 ? s.substring(colon + 1) : "");
@@ -85,11 +51,17 @@ public record StorageSpec(String kind, String target) {
 
     /** How the storage is shown to a person: never with a password. */
     public String describe() {
-        return switch (kind) {
-            case "memory" -> "memory (nothing is kept after the process ends)";
-            case "sqlite" -> "sqlite " + java.nio.file.Path.of(target.substring("jdbc:sqlite:".length()))
-                    .toAbsolutePath().normalize();
-            default -> kind + " " + target.replaceAll("(?i)(password=)[^&;]*", "$1***");
-        };
+        for (StorageProvider provider : onClasspath()) {
+            if (provider.name().equals(kind)) {
+                return provider.describe(target);
+            }
+        }
+        return target.isEmpty() ? kind : kind + " " + target.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** Every {@link StorageProvider} on the classpath, in classpath order. */
+    static List<StorageProvider> onClasspath() {
+        return ServiceLoader.load(StorageProvider.class, StorageSpec.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get).toList();
     }
 }

@@ -228,6 +228,14 @@ public abstract class SyncBackendCompatibilityKit {
         return KitSettings.profile();
     }
 
+    /**
+     * The start of every store id the kit creates ({@code <prefix>-<rule>-<random>}), so that the stores of a run
+     * against a shared server can be found and deleted.
+     */
+    protected String storePrefix() {
+        return "tck";
+    }
+
     /** How far the server's clock may be from the kit's when P-META-01 compares createdAt with local times. */
     protected Duration clockSkew() {
         return Duration.ZERO;
@@ -313,8 +321,16 @@ public abstract class SyncBackendCompatibilityKit {
         return client;
     }
 
-    private static StoreId fresh(String label) {
-        return StoreId.of("tck-" + label + "-" + new Gen(System.nanoTime() ^ KitSettings.mix(Thread.currentThread().getId())).word(10));
+    private StoreId fresh(String label) {
+        return StoreId.of(storePrefix() + "-" + label + "-" + new Gen(System.nanoTime() ^ KitSettings.mix(Thread.currentThread().getId())).word(10));
+    }
+
+    /** {@code id} with the part after the kit's store prefix in lower or upper case (the prefix unchanged). */
+    private StoreId recased(StoreId id, boolean upper) {
+        int keep = storePrefix().length() + 1;
+        String rest = id.value().substring(keep);
+        return StoreId.of(id.value().substring(0, keep) + (upper ? rest.toUpperCase(java.util.Locale.ROOT)
+                : rest.toLowerCase(java.util.Locale.ROOT)));
     }
 
     private PushOutcome push(Trial t, SyncBackend c, List<Event> batch, Optional<String> backendId) throws InterruptedException {
@@ -381,6 +397,16 @@ public abstract class SyncBackendCompatibilityKit {
         return probe;
     }
 
+    /** Waits for {@code stage}; a failure or no answer within the timeout is a violation. */
+    private void completes(Trial t, java.util.concurrent.CompletionStage<?> stage, String call) throws InterruptedException {
+        try {
+            stage.toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+            t.step(call + " -> ok");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw t.violation(call + " failed", "normal completion within " + timeout(), e);
+        }
+    }
+
     private SyncLimits assumeEnforcedPushLimits() {
         Optional<SyncLimits> enforced = enforcedPushLimits();
         Assumptions.assumeTrue(enforced.isPresent(), "the server's push limits are unknown (declare them: certify "
@@ -440,24 +466,14 @@ public abstract class SyncBackendCompatibilityKit {
     public void required_P_LS_02_pingSucceeds() throws Exception {
         Trial t = trial(Rule.P_LS_02);
         SyncBackend c = client(fresh("ping"));
-        try {
-            c.ping().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-            t.step("ping() -> ok");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw t.violation("ping failed", "normal completion", e);
-        }
+        completes(t, c.ping(), "ping()");
     }
 
     @Test
     public void required_P_LS_03_connectMakesClientConnected() throws Exception {
         Trial t = trial(Rule.P_LS_03);
         SyncBackend c = client(fresh("connect"));
-        try {
-            c.connect().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-            t.step("connect() -> ok");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw t.violation("connect failed", "normal completion", e);
-        }
+        completes(t, c.connect(), "connect()");
         t.checkEqual("connectionState() after connect", ConnectionState.CONNECTED, c.connectionState());
         List<ConnectionState> seen = new CopyOnWriteArrayList<>();
         AutoCloseable handle = c.onConnectionState(seen::add);
@@ -1202,14 +1218,14 @@ public abstract class SyncBackendCompatibilityKit {
     @Test
     public void required_P_ID_01_storeIdsAreExactAndCaseSensitive() throws Exception {
         Trial t = trial(Rule.P_ID_01);
-        String base = fresh("Case").value();
+        StoreId first = fresh("Case");
+        String base = first.value();
         StringBuilder longest = new StringBuilder(base);
         while (longest.length() < StoreId.MAX_LENGTH) {
             longest.append((char) ('a' + longest.length() % 26));
         }
-        List<StoreId> ids = java.util.stream.Stream.of(base, base.toLowerCase(java.util.Locale.ROOT),
-                        base.toUpperCase(java.util.Locale.ROOT), base + "x", base.substring(0, base.length() - 1), base + "-",
-                        longest.toString())
+        List<StoreId> ids = java.util.stream.Stream.of(base, recased(first, false).value(), recased(first, true).value(),
+                        base + "x", base.substring(0, base.length() - 1), base + "-", longest.toString())
                 .distinct().map(StoreId::of).toList();
         for (int i = 0; i < ids.size(); i++) {
             pushOk(t, client(ids.get(i)), chain(0, i + 1, "id" + i));
@@ -1232,7 +1248,7 @@ public abstract class SyncBackendCompatibilityKit {
         StoreId store = fresh("Reset");
         String id = store.value();
         List<StoreId> neighbours = java.util.stream.Stream.of(id + "x", id.substring(0, id.length() - 1),
-                id.toLowerCase(java.util.Locale.ROOT), id.toUpperCase(java.util.Locale.ROOT))
+                recased(store, false).value(), recased(store, true).value())
                 .filter(n -> !n.equals(id)).distinct().map(StoreId::of).toList();
         pushOk(t, client(store), chain(0, 3, "r"));
         List<String> neighbourIds = new ArrayList<>();
@@ -1525,12 +1541,7 @@ public abstract class SyncBackendCompatibilityKit {
         t.step("idle " + longIdle());
         long head = 1;
         for (int i = 0; i < idle.size(); i++) {
-            try {
-                idle.get(i).ping().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-                t.step("client #" + i + ": ping() -> ok");
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw t.violation("a ping of client #" + i + " after idling " + longIdle(), "normal completion", e);
-            }
+            completes(t, idle.get(i).ping(), "ping() of client #" + i + " after idling " + longIdle());
             pushOk(t, idle.get(i), chain(head, 1, "after" + i));
             head++;
         }
@@ -1588,11 +1599,7 @@ public abstract class SyncBackendCompatibilityKit {
         AutoCloseable early = c.onConnectionState(unregistered::add);
         t.check(!seen.isEmpty() && seen.get(0) == initial, "the states a new listener is called with at once",
                 "the current state " + initial, List.copyOf(seen));
-        try {
-            c.connect().toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw t.violation("connect failed", "normal completion", e);
-        }
+        completes(t, c.connect(), "connect()");
         awaitState(seen, ConnectionState.CONNECTED);
         t.check(seen.contains(ConnectionState.CONNECTED), "states seen after connect()", "CONNECTED", List.copyOf(seen));
         early.close();
@@ -1749,7 +1756,9 @@ public abstract class SyncBackendCompatibilityKit {
         StoreId store = fresh("hist");
         History history;
         try {
-            history = ProtocolHistory.run(program, 3, this::client, store, t, timeout());
+            // byte-exact args are profile eventsync's promise (P-FIELD-02); profile livestore promises equal JSON only
+            history = ProtocolHistory.run(program, 3, this::client, store, t, timeout(),
+                    profile().includes(Rule.P_FIELD_02));
         } catch (RuleViolation e) {
             return new HistoryRun(List.of(e.getMessage().lines().findFirst().orElse(e.getMessage())), List.of());
         } catch (RuntimeException e) {

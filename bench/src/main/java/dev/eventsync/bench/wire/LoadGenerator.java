@@ -165,14 +165,7 @@ public final class LoadGenerator implements AutoCloseable {
                     loops.add(done);
                 }
             }
-            Thread.sleep(w.warmup().toMillis());
-            long t0 = System.nanoTime();
-            long a0 = acked.get();
-            window.begin();
-            Thread.sleep(w.measure().toMillis());
-            long a1 = acked.get();
-            long t1 = System.nanoTime();
-            window.end();
+            Measured measured = measure(w, window, acked::get);
             stopping.set(true);
             for (CompletableFuture<Void> loop : loops) {
                 try {
@@ -206,11 +199,11 @@ public final class LoadGenerator implements AutoCloseable {
                     client.close();
                 }
             }
-            double seconds = (t1 - t0) / 1e9;
             Map<String, Double> extra = new LinkedHashMap<>();
             extra.put("conflicts", (double) conflicts.get());
             extra.put("acked_total", (double) acked.get());
-            return new Outcome((a1 - a0) / seconds, a1 - a0, seconds, verdict, snapshot(problems), extra);
+            return new Outcome(measured.rate(), measured.count(), measured.seconds(), verdict, snapshot(problems),
+                    extra);
         }
 
         private void lockLoop(StoreLoad store, CompletableFuture<Void> done) {
@@ -267,6 +260,27 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** What a counter counted in the measured interval, and how long that was. */
+    private record Measured(long count, double seconds) {
+        double rate() {
+            return count / seconds;
+        }
+    }
+
+    /** Waits out the warm-up, then measures {@code counter} over the measured interval, telling {@code window}. */
+    private static Measured measure(Workload w, Window window, java.util.function.LongSupplier counter)
+            throws InterruptedException {
+        Thread.sleep(w.warmup().toMillis());
+        long t0 = System.nanoTime();
+        long c0 = counter.getAsLong();
+        window.begin();
+        Thread.sleep(w.measure().toMillis());
+        long c1 = counter.getAsLong();
+        long t1 = System.nanoTime();
+        window.end();
+        return new Measured(c1 - c0, (t1 - t0) / 1e9);
+    }
+
     /**
      * {@code count} chained events after {@code from}, created by {@code client}: {@code args.id} names the
      * seqNum (see {@link EchoCheck}) and the client, so two clients' batches at one head are never the same
@@ -311,14 +325,7 @@ public final class LoadGenerator implements AutoCloseable {
             pullLoop(puller, w.pullEvents(), stopping, delivered, pulls, EchoCheck.Verdict.none(), done);
             loops.add(done);
         }
-        Thread.sleep(w.warmup().toMillis());
-        long t0 = System.nanoTime();
-        long d0 = delivered.get();
-        window.begin();
-        Thread.sleep(w.measure().toMillis());
-        long d1 = delivered.get();
-        long t1 = System.nanoTime();
-        window.end();
+        Measured measured = measure(w, window, delivered::get);
         stopping.set(true);
         EchoCheck.Verdict verdict = EchoCheck.Verdict.none();
         for (CompletableFuture<EchoCheck.Verdict> loop : loops) {
@@ -337,10 +344,9 @@ public final class LoadGenerator implements AutoCloseable {
         }
         problems.addAll(writer.problems());
         writer.close();
-        double seconds = (t1 - t0) / 1e9;
         Map<String, Double> extra = new LinkedHashMap<>();
         extra.put("pulls", (double) pulls.get());
-        return new Outcome((d1 - d0) / seconds, d1 - d0, seconds, verdict, snapshot(problems), extra);
+        return new Outcome(measured.rate(), measured.count(), measured.seconds(), verdict, snapshot(problems), extra);
     }
 
     private void pullLoop(WireClient puller, long events, AtomicBoolean stopping, AtomicLong delivered,

@@ -1,5 +1,6 @@
 package dev.eventsync.vertx.server;
 
+import dev.eventsync.vertx.dispatch.TransportMetrics;
 import dev.eventsync.vertx.VertxSettings;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;

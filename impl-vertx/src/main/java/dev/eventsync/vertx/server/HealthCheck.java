@@ -2,6 +2,7 @@ package dev.eventsync.vertx.server;
 
 import dev.eventsync.spi.transport.SyncService;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,14 +22,14 @@ final class HealthCheck {
     record State(boolean ready, String detail, Instant checkedAt) {
     }
 
-    private final SyncService service;
+    private final Supplier<CompletionStage<SyncService.Health>> probe;
     private final Duration timeout;
     private volatile Optional<State> last = Optional.empty();
     private CompletableFuture<State> running;
     private Instant runningSince;
 
-    HealthCheck(SyncService service, Duration timeout) {
-        this.service = service;
+    HealthCheck(Supplier<CompletionStage<SyncService.Health>> probe, Duration timeout) {
+        this.probe = probe;
         this.timeout = timeout;
     }
 
@@ -44,7 +45,7 @@ final class HealthCheck {
             runningSince = since;
             CompletionStage<SyncService.Health> health;
             try {
-                health = service.health();
+                health = probe.get();
             } catch (RuntimeException e) {
                 health = CompletableFuture.failedFuture(e);
             }

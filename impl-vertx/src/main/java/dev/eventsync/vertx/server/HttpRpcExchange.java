@@ -1,56 +1,142 @@
 package dev.eventsync.vertx.server;
 
-import dev.eventsync.api.PullPage;
-import dev.eventsync.api.PushResult;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.spi.transport.CallContext;
-import dev.eventsync.spi.transport.SyncService;
+import dev.eventsync.vertx.dispatch.PullRelay;
+import dev.eventsync.vertx.dispatch.PullSink;
+import dev.eventsync.vertx.dispatch.RequestDispatcher;
+import dev.eventsync.vertx.dispatch.RequestDispatcher.Call;
+import dev.eventsync.vertx.dispatch.Transport;
+import dev.eventsync.vertx.dispatch.TransportMetrics;
 import dev.eventsync.vertx.wire.ClientMessage;
 import dev.eventsync.vertx.wire.RpcCodec;
-import dev.eventsync.vertx.wire.SyncRpc;
 import dev.eventsync.vertx.wire.WireFormatException;
 import io.vertx.core.Context;
+import dev.eventsync.api.json.ProtocolJson;
+import dev.eventsync.vertx.VertxSettings;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP sync request ({@code POST ?storeId=..&transport=http}): the body is one Effect RPC {@code Request},
- * the answer a JSON array of every {@code Chunk} and then the {@code Exit}. A pull's pages are streamed into the
- * array as they come, each one requested only while the response's write queue has room.
+ * One HTTP sync request ({@code POST ?storeId=..&transport=http}): the HTTP framing of the sync-cf RPCs. The
+ * body is one Effect RPC {@code Request}, run through the shared {@link RequestDispatcher}; the answer is a JSON
+ * array of every {@code Chunk} and then the {@code Exit}. A pull's pages are streamed into the array as they
+ * come, each one requested only while the response's write queue has room.
  */
-final class HttpRpcExchange {
+final class HttpRpcExchange implements PullSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpRpcExchange.class);
 
     private final HttpServerResponse response;
     private final Context context;
-    private final SyncTarget target;
     private final CallContext callContext;
-    private final SyncService service;
+    private final RequestDispatcher dispatcher;
     private final RpcCodec codec;
     private final TransportMetrics metrics;
+    private final String label;
+    private PullRelay pull;
     private boolean first = true;
     private boolean ended;
 
-    HttpRpcExchange(HttpServerResponse response, Context context, SyncTarget target, CallContext callContext,
-                    SyncService service, RpcCodec codec, TransportMetrics metrics) {
+    HttpRpcExchange(HttpServerResponse response, Context context, CallContext callContext,
+                    RequestDispatcher dispatcher) {
         this.response = response;
         this.context = context;
-        this.target = target;
         this.callContext = callContext;
-        this.service = service;
-        this.codec = codec;
-        this.metrics = metrics;
+        this.dispatcher = dispatcher;
+        this.codec = dispatcher.codec();
+        this.metrics = dispatcher.metrics();
+        this.label = "http " + callContext.remote().orElse("?") + " store " + callContext.storeId();
+    }
+
+    /**
+     * Reads the body of an authorized HTTP sync request (bounded by the hard frame limit, UTF-8 required) and
+     * answers it with a new exchange; the request is paused until then.
+     */
+    static void accept(HttpServerRequest request, CallContext callContext, Context context,
+                       RequestDispatcher dispatcher, VertxSettings settings) {
+        TransportMetrics metrics = dispatcher.metrics();
+        HttpServerResponse response = request.response();
+        response.setWriteQueueMaxSize(settings.writeQueueMaxBytes());
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && parseLong(length) > settings.hardFrameLimit()) {
+            metrics.badFrame("oversize");
+            request.resume();
+            SyncHttpServer.plain(response, 413, "request body of " + length + " bytes exceeds the limit of "
+                    + settings.maxFrameBytes() + " bytes");
+            return;
+        }
+        metrics.httpStarted();
+        boolean[] counted = {true};
+        Runnable ended = () -> {
+            if (counted[0]) {
+                counted[0] = false;
+                metrics.httpEnded();
+            }
+        };
+        HttpRpcExchange exchange = new HttpRpcExchange(response, context, callContext, dispatcher);
+        response.endHandler(v -> ended.run());
+        response.closeHandler(v -> {
+            exchange.peerClosed();
+            ended.run();
+        });
+        Buffer body = Buffer.buffer();
+        boolean[] tooBig = {false};
+        request.handler(chunk -> {
+            if (tooBig[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > settings.hardFrameLimit()) {
+                tooBig[0] = true;
+                metrics.badFrame("oversize");
+                SyncHttpServer.plain(response, 413, "request body exceeds the limit of " + settings.maxFrameBytes() + " bytes");
+                request.connection().close();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (tooBig[0]) {
+                return;
+            }
+            if (body.length() > settings.maxFrameBytes()) {
+                metrics.badFrame("oversize");
+                exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
+                return;
+            }
+            byte[] bytes = body.getBytes();
+            String text;
+            try {
+                text = ProtocolJson.decodeUtf8(bytes, 0, bytes.length);
+            } catch (ProtocolJson.InvalidUtf8Exception e) {
+                metrics.badFrame("invalid_utf8");
+                exchange.refuseInvalidUtf8(body.toString(), e.byteOffset());
+                return;
+            }
+            exchange.handle(text);
+        });
+        request.resume();
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The client went away: stop producing (called by the server's close handler of the response). */
     void peerClosed() {
         ended = true;
+        if (pull != null) {
+            pull.cancel();
+        }
     }
 
     void handle(String body) {
@@ -58,7 +144,7 @@ final class HttpRpcExchange {
             dispatch(body);
         } catch (RuntimeException e) {
             // a bug, not bad input (bad input is answered in dispatch): the request still gets an answer
-            LOG.error("http {}: failed to handle a request", target.storeId(), e);
+            LOG.error("{}: failed to handle a request", label, e);
             if (first) {
                 response.setStatusCode(500);
             }
@@ -68,14 +154,14 @@ final class HttpRpcExchange {
     }
 
     private void dispatch(String body) {
-        response.putHeader("content-type", "application/json");
-        response.setChunked(true);
+        long received = System.nanoTime();
+        startResponse();
         ClientMessage message;
         try {
             message = codec.decodeClientMessage(body);
         } catch (WireFormatException e) {
             metrics.badFrame(e.toError() instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
-            LOG.debug("http {}: bad request: {}", target.storeId(), e.getMessage());
+            LOG.debug("{}: bad request: {}", label, e.getMessage());
             failBadInput(e);
             return;
         }
@@ -86,150 +172,17 @@ final class HttpRpcExchange {
             end();
             return;
         }
-        String id = request.id();
-        Optional<SyncRpc.Kind> kind = SyncRpc.Kind.of(request.tag());
-        if (kind.isEmpty()) {
-            metrics.badFrame("unknown_rpc");
-            fail(id, new SyncError.InvalidRequest("unknown RPC '" + request.tag()
-                    + "': this server serves SyncHttpRpc.Pull, SyncHttpRpc.Push and SyncHttpRpc.Ping over HTTP"));
-            return;
+        Call call = dispatcher.decode(request, callContext, Transport.HTTP);
+        if (call instanceof Call.Refused refused) {
+            metrics.badFrame(refused.badFrame());
+            exit(refused.exit());
+        } else if (call instanceof Call.Push push) {
+            dispatcher.push(push, context, Transport.HTTP, label, received).onSuccess(this::exit);
+        } else if (call instanceof Call.Ping ping) {
+            dispatcher.ping(ping, context, label).onSuccess(this::exit);
+        } else if (call instanceof Call.Pull p) {
+            pull = dispatcher.pull(p, context, Transport.HTTP, this, label);
         }
-        try {
-            switch (kind.get()) {
-                case PULL -> pull(id, SyncRpc.decodePull(request.payload()));
-                case PUSH -> push(id, SyncRpc.decodePush(request.payload()), request.headers());
-                case PING -> ping(id, SyncRpc.decodePing(request.payload()));
-            }
-        } catch (WireFormatException e) {
-            metrics.badFrame("malformed");
-            failBadInput(e.forRequest(id));
-        }
-    }
-
-    private CallContext contextFor(String storeId, Optional<String> payload) throws WireFormatException {
-        if (!storeId.equals(target.storeId().value())) {
-            throw new WireFormatException("the URL names store '" + target.storeId() + "' but the request names '"
-                    + storeId + "'");
-        }
-        return payload.isPresent() ? callContext.withPayload(payload) : callContext;
-    }
-
-    private void ping(String id, SyncRpc.PingRequest request) throws WireFormatException {
-        CallContext ctx = contextFor(request.storeId(), request.payload());
-        CompletionStage<Void> result;
-        try {
-            result = service.ping(ctx);
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
-        result.whenComplete((v, failure) -> context.runOnContext(x -> {
-            if (failure == null) {
-                append(codec.exitSuccess(id, Optional.of(SyncRpc.PONG)));
-            } else {
-                append(codec.exitFailure(id, Failures.errorOf(failure, LOG, "http ping")));
-            }
-            end();
-        }));
-    }
-
-    private void push(String id, SyncRpc.PushRequest request, java.util.List<java.util.Map.Entry<String, String>> headers)
-            throws WireFormatException {
-        CallContext ctx = contextFor(request.storeId(), request.payload());
-        long start = System.nanoTime();
-        CompletionStage<PushResult> result;
-        try {
-            result = service.push(ctx, request.batch(), request.backendId());
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
-        result.whenComplete((r, failure) -> context.runOnContext(x -> {
-            long nanos = System.nanoTime() - start;
-            if (failure == null) {
-                metrics.pushSucceeded(target.storeId(), r, nanos, "http");
-                append(codec.exitSuccess(id, Optional.of(SyncRpc.pushAck(r, headers))));
-            } else {
-                SyncError error = Failures.errorOf(failure, LOG, "http push " + target.storeId());
-                metrics.pushFailed(error, nanos, "http");
-                append(codec.exitFailure(id, error));
-            }
-            end();
-        }));
-    }
-
-    private void pull(String id, SyncRpc.PullRequest request) throws WireFormatException {
-        CallContext ctx = contextFor(request.storeId(), request.payload());
-        // HTTP has no live stream: LiveStore's HTTP client polls with repeated non-live pulls
-        Flow.Publisher<PullPage> pages = service.pull(ctx, request.cursor(), false);
-        pages.subscribe(new Flow.Subscriber<>() {
-            private Flow.Subscription subscription;
-            private boolean done;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                context.runOnContext(v -> {
-                    subscription = s;
-                    if (ended) {
-                        s.cancel();
-                    } else {
-                        s.request(1);
-                    }
-                });
-            }
-
-            @Override
-            public void onNext(PullPage page) {
-                context.runOnContext(v -> {
-                    if (done) {
-                        return;
-                    }
-                    if (ended) {
-                        done = true;
-                        subscription.cancel();
-                        return;
-                    }
-                    metrics.pullPage(target.storeId(), page, "http");
-                    append(codec.chunk(id, page));
-                    if (response.writeQueueFull()) {
-                        response.drainHandler(d -> requestNext());
-                    } else {
-                        requestNext();
-                    }
-                });
-            }
-
-            private void requestNext() {
-                if (ended) {
-                    done = true;
-                    subscription.cancel();
-                } else {
-                    subscription.request(1);
-                }
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                context.runOnContext(v -> {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
-                    append(codec.exitFailure(id, Failures.errorOf(failure, LOG, "http pull " + target.storeId())));
-                    end();
-                });
-            }
-
-            @Override
-            public void onComplete() {
-                context.runOnContext(v -> {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
-                    append(codec.exitSuccess(id, Optional.empty()));
-                    end();
-                });
-            }
-        });
     }
 
     /** Answers a body over the soft frame limit with a {@code LimitExceeded} error for its request. */
@@ -244,18 +197,17 @@ final class HttpRpcExchange {
      * @param lossyBody the body decoded with replacement characters, only to find the request id
      */
     void refuseInvalidUtf8(String lossyBody, int byteOffset) {
-        LOG.debug("http {}: body is not UTF-8 at byte {}", target.storeId(), byteOffset);
+        LOG.debug("{}: body is not UTF-8 at byte {}", label, byteOffset);
         refuse(lossyBody, new SyncError.InvalidRequest("the request body is not valid UTF-8 (first bad byte at offset "
                 + byteOffset + "); send the Request as JSON text encoded in UTF-8"), 400);
     }
 
     /** Fails the body's request with {@code error}, or answers {@code status} with a Defect when it has no id. */
     private void refuse(String body, SyncError error, int status) {
-        response.putHeader("content-type", "application/json");
-        response.setChunked(true);
+        startResponse();
         Optional<String> id = codec.peekRequestId(body);
         if (id.isPresent()) {
-            fail(id.get(), error);
+            exit(codec.exitFailure(id.get(), error));
         } else {
             response.setStatusCode(status);
             append(codec.defect(error.message()));
@@ -263,19 +215,55 @@ final class HttpRpcExchange {
         }
     }
 
+    // ---------------------------------------------------------------- PullSink: paced by the write queue
+
+    @Override
+    public boolean mayRequest() {
+        if (ended) {
+            return false;
+        }
+        if (response.writeQueueFull()) {
+            response.drainHandler(d -> {
+                if (pull != null) {
+                    pull.pump();
+                }
+            });
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void chunk(String message) {
+        append(message);
+    }
+
+    @Override
+    public void exit(String exit) {
+        append(exit);
+        end();
+    }
+
+    @Override
+    public void liveEnded() {
+        end(); // never happens: HTTP pulls are not live
+    }
+
+    // ---------------------------------------------------------------- framing
+
+    private void startResponse() {
+        response.putHeader("content-type", "application/json");
+        response.setChunked(true);
+    }
+
     private void failBadInput(WireFormatException e) {
         if (e.requestId().isPresent()) {
-            fail(e.requestId().get(), e.toError());
+            exit(codec.exitFailure(e.requestId().get(), e.toError()));
         } else {
             response.setStatusCode(400);
             append(codec.defect("invalid message: " + e.getMessage()));
             end();
         }
-    }
-
-    private void fail(String id, SyncError error) {
-        append(codec.exitFailure(id, error));
-        end();
     }
 
     private void append(String message) {

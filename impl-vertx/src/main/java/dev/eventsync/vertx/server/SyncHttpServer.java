@@ -2,19 +2,20 @@ package dev.eventsync.vertx.server;
 
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
-import dev.eventsync.api.json.ProtocolJson;
-import dev.eventsync.spi.transport.AuthResult;
+import dev.eventsync.api.json.JsonText;
 import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.spi.transport.SyncService;
 import dev.eventsync.vertx.HttpRoutes;
 import dev.eventsync.vertx.VertxSettings;
+import dev.eventsync.vertx.dispatch.Failures;
+import dev.eventsync.vertx.dispatch.RequestDispatcher;
+import dev.eventsync.vertx.dispatch.Transport;
+import dev.eventsync.vertx.dispatch.TransportMetrics;
 import dev.eventsync.vertx.wire.RpcCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -22,7 +23,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -53,11 +53,10 @@ public final class SyncHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(SyncHttpServer.class);
     private static final int MAX_REQUEST_LINE = 64 * 1024;
 
-    private final SyncService service;
+    private final RequestDispatcher dispatcher;
     private final VertxSettings settings;
     private final PrometheusMeterRegistry registry;
     private final TransportMetrics metrics;
-    private final RpcCodec codec;
     private final Optional<Vertx> givenVertx;
     private final List<HttpRoutes> routes;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
@@ -72,14 +71,14 @@ public final class SyncHttpServer {
 
     public SyncHttpServer(SyncService service, VertxSettings settings, PrometheusMeterRegistry registry,
                           Optional<Vertx> vertx, List<HttpRoutes> routes) {
-        this.service = service;
         this.routes = List.copyOf(routes);
         this.settings = settings;
         this.registry = registry;
         this.metrics = new TransportMetrics(registry, settings.storeHeadMetrics(), settings.maxStoreHeadMetrics());
-        this.codec = new RpcCodec(settings.causeFormat(), settings.maxJsonDepth());
+        this.dispatcher = new RequestDispatcher(service, new RpcCodec(settings.causeFormat(), settings.maxJsonDepth()),
+                metrics);
         this.gate = new ConnectionGate(settings, metrics);
-        this.healthCheck = new HealthCheck(service, settings.healthTimeout());
+        this.healthCheck = new HealthCheck(dispatcher::checkHealth, settings.healthTimeout());
         this.givenVertx = vertx;
     }
 
@@ -130,10 +129,8 @@ public final class SyncHttpServer {
         }
         routes.forEach(r -> r.mount(router, vertx));
         router.route().handler(this::routeSync);
-        router.get("/health").handler(ctx -> health(ctx, true));
-        router.get("/health/ready").handler(ctx -> health(ctx, true));
-        router.get("/health/live").handler(ctx -> health(ctx, false));
-        router.get("/metrics").handler(this::metricsEndpoint);
+        new OperationsEndpoints(settings, registry, metrics, healthCheck, connections::size, () -> stopping)
+                .mount(router);
         router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .end("Eventsync sync server. Point a LiveStore client at this URL: makeWsSync({ url }) or "
                         + "makeHttpSync({ url }). Health: GET /health, metrics: GET /metrics.\n"));
@@ -147,7 +144,7 @@ public final class SyncHttpServer {
                     String path = request.path();
                     if (path != null && !hasValidEscapes(path)) {
                         metrics.connectionRejected("bad_request");
-                        LOG.debug("malformed path in {}", abbreviate(request.uri()));
+                        LOG.debug("malformed path in {}", uri(request));
                         plain(request.response(), 400, "malformed path: every % must start an escape such as %20");
                         return;
                     }
@@ -244,17 +241,17 @@ public final class SyncHttpServer {
         HttpServerResponse response = ctx.response();
         if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             // a handler refused the request (for example CORS with a foreign origin)
-            LOG.debug("request {} refused with {}: {}", abbreviate(ctx.request().uri()), ctx.statusCode(),
+            LOG.debug("request {} refused with {}: {}", uri(ctx.request()), ctx.statusCode(),
                     failure == null ? "" : failure.getMessage());
             plain(response, ctx.statusCode(), failure == null || failure.getMessage() == null
                     ? "request refused" : failure.getMessage());
         } else if (failure instanceof IllegalArgumentException) {
             metrics.connectionRejected("bad_request");
-            LOG.debug("bad request {}: {}", abbreviate(ctx.request().uri()), failure.getMessage());
+            LOG.debug("bad request {}: {}", uri(ctx.request()), failure.getMessage());
             plain(response, 400, "malformed request: " + failure.getMessage());
         } else if (failure != null) {
             metrics.connectionRejected("error");
-            LOG.error("request {} failed", abbreviate(ctx.request().uri()), failure);
+            LOG.error("request {} failed", uri(ctx.request()), failure);
             plain(response, 500, "internal server error; the server log has the details");
         } else {
             plain(response, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
@@ -269,7 +266,7 @@ public final class SyncHttpServer {
         } catch (RuntimeException e) {
             // for example a malformed %-escape: the client's mistake, answered before authentication
             metrics.connectionRejected("bad_request");
-            LOG.debug("malformed query string in {}: {}", abbreviate(request.uri()), e.getMessage());
+            LOG.debug("malformed query string in {}: {}", uri(request), e.getMessage());
             plain(request.response(), 400, "malformed query string: " + e.getMessage()
                     + "; percent-encode each parameter value (a literal % is %25)");
             return;
@@ -287,18 +284,18 @@ public final class SyncHttpServer {
             return;
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
-        if (target.transport() == SyncTarget.Transport.WS && !upgrade) {
+        if (target.transport() == Transport.WS && !upgrade) {
             metrics.connectionRejected("bad_request");
             plain(request.response(), 426, "transport=ws needs a WebSocket upgrade request (Upgrade: websocket); "
                     + "use transport=http for plain HTTP POSTs");
             return;
         }
-        if (target.transport() == SyncTarget.Transport.HTTP && upgrade) {
+        if (target.transport() == Transport.HTTP && upgrade) {
             metrics.connectionRejected("bad_request");
             plain(request.response(), 400, "a WebSocket upgrade needs transport=ws");
             return;
         }
-        if (target.transport() == SyncTarget.Transport.HTTP && request.method() != HttpMethod.POST) {
+        if (target.transport() == Transport.HTTP && request.method() != HttpMethod.POST) {
             metrics.connectionRejected("bad_request");
             request.response().putHeader(HttpHeaders.ALLOW, "POST");
             plain(request.response(), 405, "transport=http takes one Effect RPC Request per POST");
@@ -310,25 +307,19 @@ public final class SyncHttpServer {
             return;
         }
         CallContext callContext = new CallContext(target.storeId(), target.payload(), headersOf(request),
-                Optional.empty(), target.transport() == SyncTarget.Transport.WS ? "ws" : "http",
+                Optional.empty(), Optional.empty(), target.transport().label(),
                 Optional.ofNullable(request.remoteAddress()).map(Object::toString));
         Context context = Vertx.currentContext();
         request.pause();
-        CompletionStage<AuthResult.Allowed> authorized;
-        try {
-            authorized = service.authorize(callContext);
-        } catch (RuntimeException e) {
-            authorized = CompletableFuture.failedFuture(e);
-        }
-        authorized.whenComplete((allowed, failure) -> context.runOnContext(v -> {
-            if (failure != null) {
-                refuse(request, failure);
-            } else if (target.transport() == SyncTarget.Transport.WS) {
-                upgrade(request, target, callContext, allowed.expiresAt(), context);
+        dispatcher.authorize(callContext, context).onComplete(ar -> {
+            if (ar.failed()) {
+                refuse(request, ar.cause());
+            } else if (target.transport() == Transport.WS) {
+                upgrade(request, target, callContext, ar.result().expiresAt(), context);
             } else {
-                readHttpBody(request, target, callContext, context);
+                HttpRpcExchange.accept(request, callContext, context, dispatcher, settings);
             }
-        }));
+        });
     }
 
     private void refuse(HttpServerRequest request, Throwable failure) {
@@ -368,8 +359,8 @@ public final class SyncHttpServer {
             }
             ServerWebSocket socket = ar.result();
             WsConnection[] holder = new WsConnection[1];
-            WsConnection connection = new WsConnection(socket, context, vertx, target, callContext,
-                    credentialExpiresAt, service, codec, settings, metrics, () -> connections.remove(holder[0]));
+            WsConnection connection = new WsConnection(socket, context, vertx, callContext, credentialExpiresAt,
+                    dispatcher, settings, () -> connections.remove(holder[0]));
             holder[0] = connection;
             connections.add(connection);
             connection.start();
@@ -377,126 +368,6 @@ public final class SyncHttpServer {
                 connection.beginShutdown();
             }
         });
-    }
-
-    private void readHttpBody(HttpServerRequest request, SyncTarget target, CallContext callContext, Context context) {
-        HttpServerResponse response = request.response();
-        response.setWriteQueueMaxSize(settings.writeQueueMaxBytes());
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && parseLong(length) > settings.hardFrameLimit()) {
-            metrics.badFrame("oversize");
-            request.resume();
-            plain(response, 413, "request body of " + length + " bytes exceeds the limit of "
-                    + settings.maxFrameBytes() + " bytes");
-            return;
-        }
-        metrics.httpStarted();
-        boolean[] counted = {true};
-        Runnable ended = () -> {
-            if (counted[0]) {
-                counted[0] = false;
-                metrics.httpEnded();
-            }
-        };
-        HttpRpcExchange exchange = new HttpRpcExchange(response, context, target, callContext, service, codec,
-                metrics);
-        response.endHandler(v -> ended.run());
-        response.closeHandler(v -> {
-            exchange.peerClosed();
-            ended.run();
-        });
-        Buffer body = Buffer.buffer();
-        boolean[] tooBig = {false};
-        request.handler(chunk -> {
-            if (tooBig[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > settings.hardFrameLimit()) {
-                tooBig[0] = true;
-                metrics.badFrame("oversize");
-                plain(response, 413, "request body exceeds the limit of " + settings.maxFrameBytes() + " bytes");
-                request.connection().close();
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.endHandler(v -> {
-            if (tooBig[0]) {
-                return;
-            }
-            if (body.length() > settings.maxFrameBytes()) {
-                metrics.badFrame("oversize");
-                exchange.refuseOversize(body.toString(), body.length(), settings.maxFrameBytes());
-                return;
-            }
-            byte[] bytes = body.getBytes();
-            String text;
-            try {
-                text = ProtocolJson.decodeUtf8(bytes, 0, bytes.length);
-            } catch (ProtocolJson.InvalidUtf8Exception e) {
-                metrics.badFrame("invalid_utf8");
-                exchange.refuseInvalidUtf8(body.toString(), e.byteOffset());
-                return;
-            }
-            exchange.handle(text);
-        });
-        request.resume();
-    }
-
-    // ---------------------------------------------------------------- health and metrics
-
-    private void health(RoutingContext ctx, boolean includeReadiness) {
-        HttpServerResponse response = ctx.response();
-        JsonObject transport = new JsonObject().put("webSocketConnections", connections.size())
-                .put("stopping", stopping);
-        if (!includeReadiness) {
-            json(response, stopping ? 503 : 200, new JsonObject().put("status", stopping ? "STOPPING" : "UP")
-                    .put("live", !stopping).put("transport", transport));
-            return;
-        }
-        Context context = Vertx.currentContext();
-        healthCheck.state().whenComplete((h, failure) -> context.runOnContext(v -> {
-            boolean ready = failure == null && h.ready() && !stopping;
-            String detail = failure != null ? "health check failed: " + failure
-                    : stopping ? "the server is shutting down" : h.detail();
-            JsonObject body = new JsonObject()
-                    .put("status", ready ? "UP" : "DOWN")
-                    .put("live", !stopping)
-                    .put("ready", ready)
-                    .put("detail", detail)
-                    .put("transport", transport);
-            if (h != null) {
-                body.put("checkedAt", h.checkedAt().toString());
-            }
-            json(response, ready ? 200 : 503, body);
-        }));
-    }
-
-    /**
-     * Prometheus text. With a {@link VertxSettings#metricsToken()} it needs {@code Authorization: Bearer <token>};
-     * with {@link VertxSettings#metricsRequireToken()} and no token configured it is refused, so that store ids and
-     * heads are never public on a server whose clients must authenticate.
-     */
-    private void metricsEndpoint(RoutingContext ctx) {
-        HttpServerResponse response = ctx.response();
-        if (settings.metricsToken().isPresent()) {
-            String header = Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).orElse("");
-            byte[] presented = (header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            byte[] expected = settings.metricsToken().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (!java.security.MessageDigest.isEqual(presented, expected)) {
-                metrics.connectionRejected("unauthorized");
-                response.putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-metrics\"");
-                plain(response, 401, "/metrics needs the header Authorization: Bearer <metrics token>");
-                return;
-            }
-        } else if (settings.metricsRequireToken()) {
-            metrics.connectionRejected("unauthorized");
-            plain(response, 403, "/metrics is closed because clients must authenticate on this server; configure a "
-                    + "metrics token (serve --metrics-token, or --admin-token) and send it as Authorization: Bearer");
-            return;
-        }
-        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -524,12 +395,9 @@ public final class SyncHttpServer {
         return headers;
     }
 
-    private static long parseLong(String s) {
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    /** A request's URI for a log line: cut to 200 characters (it may carry a long payload). */
+    private static String uri(HttpServerRequest request) {
+        return request.uri() == null ? "" : JsonText.abbreviate(request.uri(), 200);
     }
 
     /** Whether every {@code %} in {@code s} starts a {@code %XX} escape of two hex digits. */
@@ -543,19 +411,11 @@ public final class SyncHttpServer {
         return true;
     }
 
-    private static String abbreviate(String s) {
-        return s == null ? "" : s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
-
     static void plain(HttpServerResponse response, int status, String message) {
         if (response.ended() || response.closed()) {
             return;
         }
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .end(message + "\n");
-    }
-
-    private static void json(HttpServerResponse response, int status, JsonObject body) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 }

@@ -5,6 +5,7 @@ import static dev.eventsync.api.json.JsonText.abbreviate;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.api.json.ProtocolJson;
+import dev.eventsync.vertx.dispatch.Transport;
 import io.vertx.core.MultiMap;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -20,8 +21,6 @@ import java.util.Optional;
  * {@code URLSearchParams}); the query decoding undoes the second, {@link #decodeUriComponent(String)} the first.
  */
 record SyncTarget(StoreId storeId, Transport transport, Optional<String> payload) {
-
-    enum Transport { WS, HTTP }
 
     SyncTarget {
         Objects.requireNonNull(storeId, "storeId");

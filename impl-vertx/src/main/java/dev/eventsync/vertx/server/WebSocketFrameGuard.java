@@ -1,5 +1,6 @@
 package dev.eventsync.vertx.server;
 
+import dev.eventsync.vertx.dispatch.TransportMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;

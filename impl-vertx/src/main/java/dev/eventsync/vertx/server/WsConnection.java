@@ -3,16 +3,18 @@ package dev.eventsync.vertx.server;
 import static dev.eventsync.api.json.JsonText.abbreviate;
 import static dev.eventsync.api.json.JsonText.utf8Length;
 
-import dev.eventsync.api.PullPage;
-import dev.eventsync.api.PushResult;
 import dev.eventsync.api.SyncError;
+import dev.eventsync.spi.transport.CallContext;
 import dev.eventsync.vertx.VertxSettings;
+import dev.eventsync.vertx.dispatch.PullRelay;
+import dev.eventsync.vertx.dispatch.PullSink;
+import dev.eventsync.vertx.dispatch.RequestDispatcher;
+import dev.eventsync.vertx.dispatch.RequestDispatcher.Call;
+import dev.eventsync.vertx.dispatch.Transport;
+import dev.eventsync.vertx.dispatch.TransportMetrics;
 import dev.eventsync.vertx.wire.ClientMessage;
 import dev.eventsync.vertx.wire.RpcCodec;
-import dev.eventsync.vertx.wire.SyncRpc;
 import dev.eventsync.vertx.wire.WireFormatException;
-import dev.eventsync.spi.transport.CallContext;
-import dev.eventsync.spi.transport.SyncService;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,20 +27,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection serving one store with the sync-cf RPCs. All state lives on the socket's event
- * loop: results of the {@link SyncService} (which completes on its own threads) hop back with
- * {@link Context#runOnContext}, so nothing here blocks the event loop or needs locks.
- *
- * <p>Pushes of a connection are admitted one after another, in the order received. Each pull is bridged with
- * back-pressure: the next page is requested from the service only after the client acknowledged enough chunks
- * ({@link VertxSettings#maxUnackedChunks()}) and while the socket's write queue is not full.
+ * One WebSocket connection serving one store: the WebSocket framing of the sync-cf RPCs. Requests run through
+ * the shared {@link RequestDispatcher}; this class keeps what is WebSocket's own: one JSON message per text
+ * frame, request ids and the in-flight limit, pushes of a connection admitted one after another in the order
+ * received, pulls paced by the client's Acks ({@link VertxSettings#maxUnackedChunks()}) and by the socket's
+ * write queue, the idle timeout, the credential's lifetime and the graceful close. All state lives on the
+ * socket's event loop, so nothing here blocks or needs locks.
  */
 final class WsConnection {
 
@@ -47,17 +45,16 @@ final class WsConnection {
     private final ServerWebSocket socket;
     private final Context context;
     private final Vertx vertx;
-    private final SyncTarget target;
     private final CallContext callContext;
     private final Optional<Instant> credentialExpiresAt;
-    private final SyncService service;
+    private final RequestDispatcher dispatcher;
     private final RpcCodec codec;
     private final VertxSettings settings;
     private final TransportMetrics metrics;
     private final Runnable onClosed;
     private final String label;
 
-    private final Map<String, PullStream> pulls = new HashMap<>();
+    private final Map<String, WsPull> pulls = new HashMap<>();
     private final ArrayDeque<PendingPush> pushes = new ArrayDeque<>();
     private final List<Runnable> drainWaiters = new ArrayList<>();
     private PendingPush pushInFlight;
@@ -72,21 +69,20 @@ final class WsConnection {
     private long idleTimerId = -1;
     private long expiryTimerId = -1;
 
-    WsConnection(ServerWebSocket socket, Context context, Vertx vertx, SyncTarget target, CallContext callContext,
-                 Optional<Instant> credentialExpiresAt, SyncService service, RpcCodec codec, VertxSettings settings,
-                 TransportMetrics metrics, Runnable onClosed) {
+    WsConnection(ServerWebSocket socket, Context context, Vertx vertx, CallContext callContext,
+                 Optional<Instant> credentialExpiresAt, RequestDispatcher dispatcher, VertxSettings settings,
+                 Runnable onClosed) {
         this.socket = socket;
         this.context = context;
         this.vertx = vertx;
-        this.target = target;
         this.callContext = callContext;
         this.credentialExpiresAt = credentialExpiresAt;
-        this.service = service;
-        this.codec = codec;
+        this.dispatcher = dispatcher;
+        this.codec = dispatcher.codec();
         this.settings = settings;
-        this.metrics = metrics;
+        this.metrics = dispatcher.metrics();
         this.onClosed = onClosed;
-        this.label = "ws " + callContext.remote().orElse("?") + " store " + target.storeId();
+        this.label = "ws " + callContext.remote().orElse("?") + " store " + callContext.storeId();
     }
 
     /** Wires the socket's handlers; called once, on the socket's context. */
@@ -142,12 +138,12 @@ final class WsConnection {
         if (message instanceof ClientMessage.Ping) {
             send(codec.pong());
         } else if (message instanceof ClientMessage.Ack ack) {
-            PullStream pull = pulls.get(ack.requestId());
+            WsPull pull = pulls.get(ack.requestId());
             if (pull != null) {
                 pull.acked();
             } // an Ack for an unknown or finished id is harmless: ignored (LiveStore issue #1365)
         } else if (message instanceof ClientMessage.Interrupt interrupt) {
-            PullStream pull = pulls.get(interrupt.requestId());
+            WsPull pull = pulls.get(interrupt.requestId());
             if (pull != null) {
                 pull.cancel();
             } // a push cannot be taken back once admitted; unknown ids are ignored
@@ -184,64 +180,36 @@ final class WsConnection {
             send(codec.exitFailure(id, new SyncError.Unavailable("the server is shutting down")));
             return;
         }
-        Optional<SyncRpc.Kind> kind = SyncRpc.Kind.of(request.tag());
-        if (kind.isEmpty()) {
-            metrics.badFrame("unknown_rpc");
-            send(codec.exitFailure(id, new SyncError.InvalidRequest("unknown RPC '" + abbreviate(request.tag())
-                    + "': this server serves SyncWsRpc.Pull and SyncWsRpc.Push over WebSocket")));
-            return;
-        }
-        if (pulls.containsKey(id) || (pushInFlight != null && pushInFlight.id.equals(id))
-                || pushes.stream().anyMatch(p -> p.id.equals(id))) {
+        if (pulls.containsKey(id) || (pushInFlight != null && pushInFlight.call.id().equals(id))
+                || pushes.stream().anyMatch(p -> p.call.id().equals(id))) {
             send(codec.exitFailure(id, new SyncError.InvalidRequest("request id '" + abbreviate(id)
                     + "' is already in use on this connection")));
             return;
         }
-        int inFlight = requestsInFlight();
+        int inFlight = pulls.size() + pushes.size() + (pushInFlight == null ? 0 : 1);
         if (inFlight >= settings.maxRequestsInFlight()) {
             metrics.badFrame("too_many_requests");
             send(codec.exitFailure(id, new SyncError.LimitExceeded("maxRequestsInFlight",
                     settings.maxRequestsInFlight(), inFlight + 1L)));
             return;
         }
-        try {
-            switch (kind.get()) {
-                case PULL -> startPull(id, SyncRpc.decodePull(request.payload()));
-                case PUSH -> enqueuePush(id, SyncRpc.decodePush(request.payload()), request.headers());
-                case PING -> {
-                    SyncRpc.decodePing(request.payload());
-                    send(codec.exitSuccess(id, Optional.of(SyncRpc.PONG)));
-                }
-            }
-        } catch (WireFormatException e) {
-            badInput(e.forRequest(id));
+        Call call = dispatcher.decode(request, callContext, Transport.WS);
+        if (call instanceof Call.Refused refused) {
+            metrics.badFrame(refused.badFrame());
+            send(refused.exit());
+        } else if (call instanceof Call.Push push) {
+            pushes.add(new PendingPush(push, System.nanoTime()));
+            pumpPushes();
+        } else if (call instanceof Call.Pull pull) {
+            WsPull stream = new WsPull(id);
+            pulls.put(id, stream);
+            stream.relay = dispatcher.pull(pull, context, Transport.WS, stream, label);
+        } else if (call instanceof Call.Ping ping) {
+            dispatcher.ping(ping, context, label).onSuccess(this::send);
         }
-    }
-
-    private int requestsInFlight() {
-        return pulls.size() + pushes.size() + (pushInFlight == null ? 0 : 1);
-    }
-
-    private CallContext contextFor(String storeId, Optional<String> payload) throws WireFormatException {
-        if (!storeId.equals(target.storeId().value())) {
-            throw new WireFormatException("this connection serves store '" + target.storeId()
-                    + "' but the request names '" + abbreviate(storeId) + "'; open one connection per store");
-        }
-        return payload.isPresent() ? callContext.withPayload(payload) : callContext;
     }
 
     // ---------------------------------------------------------------- pushes
-
-    private void enqueuePush(String id, SyncRpc.PushRequest request, List<Map.Entry<String, String>> headers)
-            throws WireFormatException {
-        CallContext ctx = contextFor(request.storeId(), request.payload());
-        if (!request.batch().isEmpty()) {
-            ctx = new CallContext(ctx.storeId(), ctx.payload(), ctx.headers(),
-                    Optional.of(request.batch().get(0).clientId()), ctx.transport(), ctx.remote());
-        }
-        pushes.add(new PendingPush(id, request, ctx, System.nanoTime(), headers));
-        pumpPushes();
-    }
 
     private void pumpPushes() {
         if (pushInFlight != null || pushes.isEmpty()) {
@@ -249,119 +217,70 @@ final class WsConnection {
         }
         PendingPush push = pushes.poll();
         pushInFlight = push;
-        CompletionStage<PushResult> result;
-        try {
-            result = service.push(push.ctx, push.request.batch(), push.request.backendId());
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
-        result.whenComplete((r, failure) -> context.runOnContext(v -> pushDone(push, r, failure)));
+        dispatcher.push(push.call, context, Transport.WS, label, push.receivedNanos).onSuccess(exit -> {
+            pushInFlight = null;
+            send(exit);
+            pumpPushes();
+            if (draining) {
+                closeIfIdle();
+            }
+        });
     }
 
-    private void pushDone(PendingPush push, PushResult result, Throwable failure) {
-        pushInFlight = null;
-        long nanos = System.nanoTime() - push.startNanos;
-        if (failure == null) {
-            metrics.pushSucceeded(target.storeId(), result, nanos, "ws");
-            send(codec.exitSuccess(push.id, Optional.of(SyncRpc.pushAck(result, push.headers))));
-        } else {
-            SyncError error = Failures.errorOf(failure, LOG, label + ": push " + push.id);
-            metrics.pushFailed(error, nanos, "ws");
-            send(codec.exitFailure(push.id, error));
-        }
-        pumpPushes();
-        if (draining) {
-            closeIfIdle();
-        }
-    }
-
-    private record PendingPush(String id, SyncRpc.PushRequest request, CallContext ctx, long startNanos,
-                               List<Map.Entry<String, String>> headers) {
+    /** A push waiting for the connection's previous one; {@code receivedNanos} starts its latency. */
+    private record PendingPush(Call.Push call, long receivedNanos) {
     }
 
     // ---------------------------------------------------------------- pulls
 
-    private void startPull(String id, SyncRpc.PullRequest request) throws WireFormatException {
-        CallContext ctx = contextFor(request.storeId(), request.payload());
-        PullStream stream = new PullStream(id, request.live());
-        pulls.put(id, stream);
-        if (request.live()) {
-            metrics.liveSubscriberOpened();
-        }
-        try {
-            service.pull(ctx, request.cursor(), request.live()).subscribe(stream);
-        } catch (RuntimeException e) {
-            stream.onError(e);
-        }
-    }
-
-    /** Bridges one pull's pages to the socket, paced by Acks and by the socket's write queue. */
-    private final class PullStream implements Flow.Subscriber<PullPage> {
+    /** The WebSocket side of one pull: paced by Acks and by the socket's write queue. */
+    private final class WsPull implements PullSink {
         private final String id;
-        private final boolean live;
-        private Flow.Subscription subscription;
+        private PullRelay relay;
         private int unacked;
-        private boolean requested;
         private boolean awaitingDrain;
-        private boolean done;
 
-        PullStream(String id, boolean live) {
+        WsPull(String id) {
             this.id = id;
-            this.live = live;
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription s) {
-            context.runOnContext(v -> {
-                if (done || subscription != null) {
-                    s.cancel();
-                    return;
+        public boolean mayRequest() {
+            if (closed || unacked >= settings.maxUnackedChunks()) {
+                return false;
+            }
+            if (socket.writeQueueFull()) {
+                if (!awaitingDrain) { // once: repeated Acks must not pile up waiters
+                    awaitingDrain = true;
+                    drainWaiters.add(() -> {
+                        awaitingDrain = false;
+                        pump();
+                    });
                 }
-                subscription = s;
-                pump();
-            });
+                return false;
+            }
+            return true;
         }
 
         @Override
-        public void onNext(PullPage page) {
-            context.runOnContext(v -> {
-                if (done) {
-                    return;
-                }
-                requested = false;
-                unacked++;
-                metrics.pullPage(target.storeId(), page, "ws");
-                send(codec.chunk(id, page));
-                pump();
-            });
+        public void chunk(String message) {
+            unacked++;
+            send(message);
         }
 
         @Override
-        public void onError(Throwable failure) {
-            context.runOnContext(v -> {
-                if (done) {
-                    return;
-                }
-                finish();
-                send(codec.exitFailure(id, Failures.errorOf(failure, LOG, label + ": pull " + id)));
-            });
+        public void exit(String exit) {
+            send(exit);
+            ended();
         }
 
         @Override
-        public void onComplete() {
-            context.runOnContext(v -> {
-                if (done) {
-                    return;
-                }
-                finish();
-                if (!live) {
-                    send(codec.exitSuccess(id, Optional.empty()));
-                } else if (!closed) {
-                    // a live pull never gets an Exit; the service ended it, so the client must reconnect to resume
-                    LOG.info("{}: live pull {} ended by the service; closing so the client resumes", label, id);
-                    socket.close(CloseCodes.INTERNAL_ERROR, "live pull ended by the server; reconnect to resume");
-                }
-            });
+        public void liveEnded() {
+            ended();
+            if (!closed) {
+                // a live pull never gets an Exit; the service ended it, so the client must reconnect to resume
+                socket.close(CloseCodes.INTERNAL_ERROR, "live pull ended by the server; reconnect to resume");
+            }
         }
 
         void acked() {
@@ -372,49 +291,26 @@ final class WsConnection {
         }
 
         void cancel() {
-            if (done) {
-                return;
+            if (relay != null) {
+                relay.cancel();
             }
-            finish();
-            if (subscription != null) {
-                subscription.cancel();
-            }
+            ended();
         }
 
-        /** Ends the pull from the transport's side with {@code error} as its {@code Exit} failure. */
         void fail(SyncError error) {
-            if (done) {
-                return;
+            if (relay != null) {
+                relay.fail(error); // sends the Exit and ends through exit()
             }
-            cancel();
-            send(codec.exitFailure(id, error));
         }
 
         private void pump() {
-            if (done || closed || subscription == null || requested || unacked >= settings.maxUnackedChunks()) {
-                return;
+            if (relay != null) {
+                relay.pump();
             }
-            if (socket.writeQueueFull()) {
-                if (!awaitingDrain) { // once: repeated Acks must not pile up waiters
-                    awaitingDrain = true;
-                    drainWaiters.add(() -> {
-                        awaitingDrain = false;
-                        pump();
-                    });
-                }
-                return;
-            }
-            requested = true;
-            subscription.request(1);
         }
 
-        private void finish() {
-            done = true;
-            pulls.remove(id, this);
-            if (live) {
-                metrics.liveSubscriberClosed();
-            }
-            if (draining) {
+        private void ended() {
+            if (pulls.remove(id, this) && draining) {
                 closeIfIdle();
             }
         }
@@ -452,7 +348,7 @@ final class WsConnection {
             return;
         }
         draining = true;
-        pushes.forEach(p -> send(codec.exitFailure(p.id, new SyncError.Unavailable("the server is shutting down"))));
+        pushes.forEach(p -> send(codec.exitFailure(p.call.id(), new SyncError.Unavailable("the server is shutting down"))));
         pushes.clear();
         closeIfIdle();
     }
@@ -462,7 +358,7 @@ final class WsConnection {
             return;
         }
         closing = true;
-        new ArrayList<>(pulls.values()).forEach(PullStream::cancel);
+        new ArrayList<>(pulls.values()).forEach(WsPull::cancel);
         socket.close(drainCloseCode, drainCloseReason);
     }
 
@@ -501,7 +397,7 @@ final class WsConnection {
         LOG.info("{}: credential expired at {}; ending {} pull(s) and closing", label, expiresAt, pulls.size());
         metrics.credentialExpired();
         new ArrayList<>(pulls.values()).forEach(pull -> pull.fail(error));
-        pushes.forEach(p -> send(codec.exitFailure(p.id, error)));
+        pushes.forEach(p -> send(codec.exitFailure(p.call.id(), error)));
         pushes.clear();
         draining = true;
         drainCloseCode = CloseCodes.POLICY_VIOLATION;
@@ -533,7 +429,7 @@ final class WsConnection {
         closed = true;
         vertx.cancelTimer(idleTimerId);
         vertx.cancelTimer(expiryTimerId);
-        new ArrayList<>(pulls.values()).forEach(PullStream::cancel);
+        new ArrayList<>(pulls.values()).forEach(WsPull::cancel);
         pushes.clear();
         drainWaiters.clear();
         metrics.wsClosed();

@@ -22,7 +22,7 @@ class SyncTargetTest {
         SyncTarget target = SyncTarget.parse(query("storeId=store-p&payload=%257B%2522authToken%2522%253A%2522secret"
                 + "%2526x%253D1%2522%252C%2522n%2522%253A1%257D&transport=ws"));
         assertThat(target.storeId().value()).isEqualTo("store-p");
-        assertThat(target.transport()).isEqualTo(SyncTarget.Transport.WS);
+        assertThat(target.transport()).isEqualTo(dev.eventsync.vertx.dispatch.Transport.WS);
         assertThat(target.payload()).contains("{\"authToken\":\"secret&x=1\",\"n\":1}");
     }
 

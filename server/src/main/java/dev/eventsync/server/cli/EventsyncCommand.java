@@ -45,7 +45,11 @@ public final class EventsyncCommand implements Runnable {
         return names;
     }
 
-    static int run(String[] args, java.util.Map<String, String> env, PrintWriter out, PrintWriter err) {
+    /**
+     * Runs the command line with {@code env} as the environment and the given streams (null: the console), for
+     * embedding and tests; returns the exit code.
+     */
+    public static int run(String[] args, java.util.Map<String, String> env, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new EventsyncCommand());
         if (out != null) {
             cli.setOut(out);

@@ -10,7 +10,9 @@ import dev.eventsync.server.HttpOptions;
 import dev.eventsync.server.ResourceLimits;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
+import dev.eventsync.server.auth.JwtSettings;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,8 +77,27 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--auth-token", description = "Require this shared token as the sync payload's authToken.")
     String authToken;
 
-    @CommandLine.Option(names = "--jwt-secret", description = "Require an HS256 JWT signed with this secret (>= 32 bytes) as authToken.")
+    @CommandLine.Option(names = "--jwt-secret",
+            description = "Require a JWT signed with HS256/384/512 under this secret (>= 32 bytes; 48 for HS384, 64 for HS512) as authToken.")
     String jwtSecret;
+
+    @CommandLine.Option(names = "--jwt-public-key", paramLabel = "PEM",
+            description = "Require a JWT signed by this public key (PEM file, RSA >= 2048 bits for RS*/PS*, or EC P-256/384/521 for ES*).")
+    Path jwtPublicKey;
+
+    @CommandLine.Option(names = "--jwt-jwks-url", paramLabel = "URL",
+            description = "Require a JWT signed by a key of this JSON Web Key Set (your identity provider's jwks.json); keys are cached and re-fetched when a token names an unknown kid.")
+    URI jwtJwksUrl;
+
+    @CommandLine.Option(names = "--jwt-issuer", description = "With a --jwt-* key: the iss claim every token must carry.")
+    String jwtIssuer;
+
+    @CommandLine.Option(names = "--jwt-audience", description = "With a --jwt-* key: a value the aud claim of every token must contain.")
+    String jwtAudience;
+
+    @CommandLine.Option(names = "--jwt-clock-skew", defaultValue = "30",
+            description = "Seconds exp and nbf may be off this server's clock (default: ${DEFAULT-VALUE}).")
+    int jwtClockSkewSeconds;
 
     @CommandLine.Option(names = "--shutdown-grace", defaultValue = "10",
             description = "Seconds a stopping server lets in-flight pushes finish (default: ${DEFAULT-VALUE}).")
@@ -158,7 +179,7 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("Eventsync listening on %s (WebSocket %s://%s, HTTP %s://%s)%n", address, ws, address, http, address);
         out.printf("storage: %s%n", config.storage().describe());
         out.printf("auth: %s%n", config.authToken().isPresent() ? "shared token"
-                : config.jwtSecret().isPresent() ? "JWT (HS256)" : "none");
+                : config.jwt().map(jwt -> "JWT (" + jwt.describe() + ")").orElse("none"));
         out.printf("health: %s://%s/health  metrics: %s://%s/metrics%n", http, address, http, address);
         if (config.http().adminToken().isPresent()) {
             out.printf("admin: %s://%s/admin/api (Authorization: Bearer <admin token>), inspector: %s://%s/admin/%n",
@@ -193,12 +214,9 @@ final class ServeCommand implements Callable<Integer> {
         requireNonBlankSecret("--jwt-secret", jwtSecret);
         requireNonBlankSecret("--admin-token", adminToken);
         requireNonBlankSecret("--metrics-token", metricsToken);
-        if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-            throw new ConfigurationException("--jwt-secret must have at least 32 bytes for HS256");
-        }
         return new ServerConfig(host, port, StorageSpec.parse(storage), Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken),
-                Optional.ofNullable(jwtSecret), Duration.ofSeconds(shutdownGraceSeconds),
+                jwt(), Duration.ofSeconds(shutdownGraceSeconds),
                 new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
                         .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
                         Optional.ofNullable(adminToken)),
@@ -216,6 +234,52 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigurationException(option + " is given but empty (an unset variable?): set it to the secret,"
                     + " or leave the option out to run without it");
         }
+    }
+
+    /** The JWT settings of the --jwt-* options: at most one source of keys, checked here so a mistake stops the start. */
+    private Optional<JwtSettings> jwt() {
+        List<String> sources = new java.util.ArrayList<>();
+        Optional<JwtSettings.Keys> keys = Optional.empty();
+        try {
+            if (jwtSecret != null && !jwtSecret.isBlank()) {
+                sources.add("--jwt-secret");
+                keys = Optional.of(new JwtSettings.Secret(jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            if (jwtPublicKey != null) {
+                sources.add("--jwt-public-key");
+                keys = Optional.of(new JwtSettings.PublicKeyPem(java.nio.file.Files.readString(jwtPublicKey)));
+            }
+            if (jwtJwksUrl != null) {
+                sources.add("--jwt-jwks-url");
+                keys = Optional.of(new JwtSettings.Jwks(jwtJwksUrl));
+            }
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException("cannot read --jwt-public-key " + jwtPublicKey + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // a short secret, a bad PEM key, a JWKS URL that is not http(s): the start stops with the reason
+            throw new ConfigurationException(String.join(" / ", sources) + ": " + e.getMessage(), e);
+        }
+        if (sources.size() > 1) {
+            throw new ConfigurationException("choose one source of JWT keys, not " + String.join(" and ", sources));
+        }
+        if (keys.isEmpty()) {
+            if (jwtIssuer != null || jwtAudience != null) {
+                throw new ConfigurationException("--jwt-issuer and --jwt-audience need a key: --jwt-secret, "
+                        + "--jwt-public-key or --jwt-jwks-url");
+            }
+            return Optional.empty();
+        }
+        if (jwtClockSkewSeconds < 0) {
+            throw new ConfigurationException("--jwt-clock-skew must not be negative, got " + jwtClockSkewSeconds);
+        }
+        JwtSettings settings = JwtSettings.of(keys.get()).withClockSkew(Duration.ofSeconds(jwtClockSkewSeconds));
+        if (jwtIssuer != null) {
+            settings = settings.withIssuer(jwtIssuer);
+        }
+        if (jwtAudience != null) {
+            settings = settings.withAudience(jwtAudience);
+        }
+        return Optional.of(settings);
     }
 
     static void setLogLevel(String level) {

@@ -106,7 +106,8 @@ class CommandLineTest {
         Run unknown = run("serve", "--storage", "bogus:x", "--port", "0");
         assertThat(unknown.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
         assertThat(unknown.err().strip()).isEqualTo("eventsync: unknown storage 'bogus', known: mariadb, memory, postgres, "
-                + "sqlite (for example --storage sqlite:./data/eventsync.db or --storage jdbc:postgresql://host/db)");
+                + "sqlite (for example --storage sqlite:./data/eventsync.db or --storage jdbc:postgresql://host/db;"
+                + " another storage is selectable once its jar is on the classpath)");
 
         Run unreachable = run("serve", "--storage", "jdbc:postgresql://127.0.0.1:1/nowhere", "--port", "0");
         assertThat(unreachable.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);

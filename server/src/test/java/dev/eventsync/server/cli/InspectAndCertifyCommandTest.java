@@ -58,4 +58,40 @@ class InspectAndCertifyCommandTest {
         assertThat(inspect.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
         assertThat(inspect.err()).contains("ws://");
     }
+
+    @Test
+    void certifyRejectsAnUnknownTransportOrProfileWithOneLine() {
+        Run transport = run("certify", "--url", "ws://127.0.0.1:1/", "--transport", "wss");
+        assertThat(transport.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(transport.err().strip()).isEqualTo("eventsync: --transport must be ws, websocket or http (any case), got 'wss'");
+        Run profile = run("certify", "--url", "ws://127.0.0.1:1/", "--profile", "strict");
+        assertThat(profile.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(profile.err().strip()).isEqualTo("eventsync: --profile must be livestore or eventsync, got 'strict'");
+        Run limits = run("certify", "--url", "ws://127.0.0.1:1/", "--max-push-events", "100");
+        assertThat(limits.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(limits.err()).contains("--max-push-bytes");
+    }
+
+    @Test
+    void certifyOverHttpPrintsProgressPrefixesItsStoresAndWritesTheReportWhereAsked(@org.junit.jupiter.api.io.TempDir
+                                                                                     java.nio.file.Path dir) throws Exception {
+        ServerConfig config = ServerConfig.defaults().withPort(0).withStorage(StorageSpec.parse("memory"));
+        try (EventsyncServer server = Eventsync.builder().config(config).build().start()) {
+            java.nio.file.Path report = dir.resolve("reports/certify.txt");
+            Run certify = run("certify", "--url", "http://127.0.0.1:" + server.port(), "--transport", "HTTP",
+                    "--profile", "livestore", "--tries", "5", "--report", report.toString());
+            assertThat(certify.exit()).as(certify.out() + certify.err()).isZero();
+            List<String> lines = certify.out().lines().toList();
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] PASS  P-LS-04 +\\d+\\.\\d s"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] SKIP  P-PUSH-03 .*profile eventsync.*"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("certified .* with profile livestore in \\d+\\.\\d s: CERTIFIED"));
+            String prefix = lines.stream().filter(l -> l.startsWith("left ")).findFirst().orElseThrow()
+                    .replaceFirst(".*every id starting with (certify-[a-z0-9]{8}-).*", "$1");
+            assertThat(prefix).matches("certify-[a-z0-9]{8}-");
+            assertThat(server.engine().storage().stores()).isNotEmpty()
+                    .allSatisfy(info -> assertThat(info.storeId().value()).startsWith(prefix));
+            assertThat(lines).contains("report: " + report.toAbsolutePath());
+            assertThat(java.nio.file.Files.readString(report)).contains("P-LS-04", "CERTIFIED");
+        }
+    }
 }

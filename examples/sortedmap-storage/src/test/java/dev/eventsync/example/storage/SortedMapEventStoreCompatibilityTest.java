@@ -1,4 +1,4 @@
-package dev.eventsync.server.examples;
+package dev.eventsync.example.storage;
 
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.tck.EventStoreCompatibilityKit;

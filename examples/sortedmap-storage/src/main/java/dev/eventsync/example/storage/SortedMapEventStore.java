@@ -1,4 +1,4 @@
-package dev.eventsync.server.examples;
+package dev.eventsync.example.storage;
 
 import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The README's example of a storage provider: every store a sorted map behind one lock. Simple rather
+ * The README's example of a storage: every store a sorted map behind one lock. Simple rather
  * than fast; it passes the storage compatibility kit ({@code SortedMapEventStoreCompatibilityTest}).
  */
 public final class SortedMapEventStore implements EventStore {
@@ -29,23 +29,23 @@ public final class SortedMapEventStore implements EventStore {
     private final Map<StoreId, Log> logs = new HashMap<>();
     private final BackendIds.Unwritten unwritten = new BackendIds.Unwritten(); // backendIds of unwritten stores
 
-    private Log log(StoreId store) { // reads never create a store: an unknown one is empty
-        return logs.getOrDefault(store, new Log(unwritten.backendIdOf(store), new TreeMap<>()));
+    private Log log(StoreId storeId) { // reads never create a store: an unknown one is empty
+        return logs.getOrDefault(storeId, new Log(unwritten.backendIdOf(storeId), new TreeMap<>()));
     }
 
     @Override
-    public synchronized long head(StoreId store) {
-        return log(store).head();
+    public synchronized long head(StoreId storeId) {
+        return log(storeId).head();
     }
 
     @Override
-    public synchronized String backendId(StoreId store) {
-        return log(store).backendId();
+    public synchronized String backendId(StoreId storeId) {
+        return log(storeId).backendId();
     }
 
     @Override
-    public synchronized AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
-        Log log = logs.computeIfAbsent(store, this::log);
+    public synchronized AppendResult append(StoreId storeId, long expectedHead, List<Event> batch, Instant createdAt) {
+        Log log = logs.computeIfAbsent(storeId, this::log);
         if (log.head() != expectedHead) {
             return new AppendResult.HeadMismatch(log.head()); // the head check, inside the lock
         }
@@ -58,13 +58,13 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     @Override
-    public synchronized List<StoredEvent> read(StoreId store, long after, int limit) {
-        return log(store).events().tailMap(after, false).values().stream().limit(limit).toList();
+    public synchronized List<StoredEvent> read(StoreId storeId, long after, int limit) {
+        return log(storeId).events().tailMap(after, false).values().stream().limit(limit).toList();
     }
 
     @Override
-    public synchronized long countAfter(StoreId store, long after) {
-        return log(store).events().tailMap(after, false).size();
+    public synchronized long countAfter(StoreId storeId, long after) {
+        return log(storeId).events().tailMap(after, false).size();
     }
 
     @Override
@@ -76,17 +76,17 @@ public final class SortedMapEventStore implements EventStore {
     }
 
     @Override
-    public synchronized boolean delete(StoreId store) {
-        boolean existed = logs.remove(store) != null;
+    public synchronized boolean delete(StoreId storeId) {
+        boolean existed = logs.remove(storeId) != null;
         if (existed) {
-            unwritten.deleted(store); // its next life gets another backendId
+            unwritten.deleted(storeId); // its next life gets another backendId
         }
         return existed;
     }
 
     @Override
-    public synchronized void reset(StoreId store) {
-        logs.put(store, new Log(BackendIds.random(), new TreeMap<>()));
+    public synchronized void reset(StoreId storeId) {
+        logs.put(storeId, new Log(BackendIds.random(), new TreeMap<>()));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.eventsync.vertx.server;
+package dev.eventsync.vertx.dispatch;
 
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.PushResult;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code eventsync_connections{transport}} / {@code eventsync_connections_opened_total} /
  * {@code eventsync_connections_rejected_total{reason}}, plus {@code eventsync_bad_frames_total{reason}}.
  */
-final class TransportMetrics {
+public final class TransportMetrics {
 
     private final MeterRegistry registry;
     private final boolean storeHeads;
@@ -35,7 +35,7 @@ final class TransportMetrics {
     private final Counter eventsAppended;
     private final Timer pushLatency;
 
-    TransportMetrics(MeterRegistry registry, boolean storeHeads, int maxStoreHeads) {
+    public TransportMetrics(MeterRegistry registry, boolean storeHeads, int maxStoreHeads) {
         this.registry = registry;
         this.storeHeads = storeHeads;
         this.maxStoreHeads = maxStoreHeads;
@@ -55,7 +55,7 @@ final class TransportMetrics {
                 .register(registry);
     }
 
-    void pushSucceeded(StoreId storeId, PushResult result, long nanos, String transport) {
+    public void pushSucceeded(StoreId storeId, PushResult result, long nanos, String transport) {
         pushLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         registry.counter("eventsync.pushes", "outcome", "accepted", "reason", resultReason(result),
                 "transport", transport).increment();
@@ -65,60 +65,60 @@ final class TransportMetrics {
         result.head().ifPresent(h -> head(storeId, h));
     }
 
-    void pushFailed(SyncError error, long nanos, String transport) {
+    public void pushFailed(SyncError error, long nanos, String transport) {
         pushLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         registry.counter("eventsync.pushes", "outcome", "rejected", "reason", error.code(), "transport", transport)
                 .increment();
     }
 
-    void pullPage(StoreId storeId, PullPage page, String transport) {
+    public void pullPage(StoreId storeId, PullPage page, String transport) {
         registry.counter("eventsync.pull.pages", "transport", transport).increment();
         page.lastSeqNum().ifPresent(seq -> head(storeId, seq));
     }
 
-    void liveSubscriberOpened() {
+    public void liveSubscriberOpened() {
         liveSubscribers.incrementAndGet();
     }
 
-    void liveSubscriberClosed() {
+    public void liveSubscriberClosed() {
         liveSubscribers.decrementAndGet();
     }
 
-    void wsOpened() {
+    public void wsOpened() {
         wsConnections.incrementAndGet();
         registry.counter("eventsync.connections.opened", "transport", "ws").increment();
     }
 
-    void wsClosed() {
+    public void wsClosed() {
         wsConnections.decrementAndGet();
     }
 
-    void httpStarted() {
+    public void httpStarted() {
         httpRequests.incrementAndGet();
         registry.counter("eventsync.connections.opened", "transport", "http").increment();
     }
 
-    void httpEnded() {
+    public void httpEnded() {
         httpRequests.decrementAndGet();
     }
 
-    void connectionRejected(String reason) {
+    public void connectionRejected(String reason) {
         registry.counter("eventsync.connections.rejected", "reason", reason).increment();
     }
 
     /** Gauges of open TCP connections (all transports, refused ones included) and of distinct remote addresses. */
-    void tcpConnections(AtomicInteger open, java.util.Map<String, Integer> perAddress) {
+    public void tcpConnections(AtomicInteger open, java.util.Map<String, Integer> perAddress) {
         Gauge.builder("eventsync.tcp.connections", open, AtomicInteger::get)
                 .description("Open TCP connections, including those being refused").register(registry);
         Gauge.builder("eventsync.tcp.remote.addresses", perAddress, java.util.Map::size)
                 .description("Distinct remote addresses with an open connection").register(registry);
     }
 
-    void credentialExpired() {
+    public void credentialExpired() {
         registry.counter("eventsync.connections.closed", "reason", "credential_expired").increment();
     }
 
-    void badFrame(String reason) {
+    public void badFrame(String reason) {
         registry.counter("eventsync.bad.frames", "reason", reason).increment();
     }
 
