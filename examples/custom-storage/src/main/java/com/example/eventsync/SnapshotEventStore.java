@@ -4,13 +4,13 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
 import dev.eventsync.spi.storage.AppendResult;
+import dev.eventsync.spi.storage.BackendIds;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StoreInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -45,9 +45,13 @@ public final class SnapshotEventStore implements EventStore {
     }
 
     private final ConcurrentMap<StoreId, Snapshot> stores = new ConcurrentHashMap<>();
+    /** The backendIds of stores not written yet: reads never create a store (the contract's S-EMPTY-02). */
+    private final BackendIds.Unwritten unwritten = new BackendIds.Unwritten();
 
+    /** The store for reading: an empty, unregistered one when it was never written. */
     private Snapshot snapshot(StoreId store) {
-        return stores.computeIfAbsent(store, s -> new Snapshot(UUID.randomUUID().toString(), List.of()));
+        Snapshot s = stores.get(store);
+        return s != null ? s : new Snapshot(unwritten.backendIdOf(store), List.of());
     }
 
     @Override
@@ -64,7 +68,8 @@ public final class SnapshotEventStore implements EventStore {
     public AppendResult append(StoreId store, long expectedHead, List<Event> batch, Instant createdAt) {
         AppendResult[] result = new AppendResult[1];
         stores.compute(store, (id, current) -> {
-            Snapshot now = current != null ? current : new Snapshot(UUID.randomUUID().toString(), List.of());
+            // the first append creates the store, with the backendId its reads already answered
+            Snapshot now = current != null ? current : new Snapshot(unwritten.backendIdOf(id), List.of());
             if (now.head() != expectedHead) {
                 result[0] = new AppendResult.HeadMismatch(now.head());
                 return now;
@@ -102,12 +107,20 @@ public final class SnapshotEventStore implements EventStore {
 
     @Override
     public void reset(StoreId store) {
-        stores.put(store, new Snapshot(UUID.randomUUID().toString(), List.of()));
+        stores.put(store, new Snapshot(BackendIds.random(), List.of()));
     }
 
     @Override
     public boolean delete(StoreId store) {
-        return stores.remove(store) != null;
+        boolean[] existed = {false};
+        stores.compute(store, (id, current) -> {
+            if (current != null) {
+                existed[0] = true;
+                unwritten.deleted(id); // its next life gets another backendId
+            }
+            return null;
+        });
+        return existed[0];
     }
 
     @Override
