@@ -244,16 +244,21 @@ export const runScenario = async (title, body) => {
     },
     /**
      * Waits until the server holds at least `head` events of this store: through the Eventsync per-store head
-     * gauge on GET /metrics when the server exports it (`--metrics-per-store`; off by default), else through a
-     * fresh observer client (started with `observerOptions`, see startClient) that pulls the whole log.
+     * gauge on GET /metrics when the server is an Eventsync one (start it with `--metrics-per-store`: the gauge
+     * is off by default), else through a fresh observer client (started with `observerOptions`, see
+     * startClient) that pulls the whole log.
      */
     async waitServerHead(head, timeoutMs = 30000, observerOptions = {}) {
       const deadline = Date.now() + timeoutMs
-      if ((await ctx.metrics())?.includes('eventsync_store_head{') === true) {
+      if ((await ctx.metrics())?.includes('eventsync_') === true) {
         for (;;) {
-          const current = metricSum(await ctx.metrics(), 'eventsync_store_head', { store: ctx.storeId }) ?? 0
+          const text = await ctx.metrics()
+          const current = metricSum(text, 'eventsync_store_head', { store: ctx.storeId }) ?? 0
           if (current >= head) return
-          if (Date.now() > deadline) fail(`the server's head for ${ctx.storeId} is ${current} after ${timeoutMs} ms, expected ${head}`)
+          if (Date.now() > deadline) {
+            const hint = text?.includes('eventsync_store_head{') ? '' : ' (no per-store head gauge: start the server with --metrics-per-store)'
+            fail(`the server's head for ${ctx.storeId} is ${current} after ${timeoutMs} ms, expected ${head}${hint}`)
+          }
           await sleep(100)
         }
       }

@@ -35,9 +35,12 @@ public final class DevServer implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Starts on {@code port} (0 for a free one) on 127.0.0.1. */
+    /**
+     * Starts on {@code port} (0 for a free one) on 127.0.0.1, with per-store head series in /metrics: the interop
+     * harness reads a store's head from {@code eventsync_store_head}.
+     */
     public static DevServer start(int port) throws Exception {
-        return start(VertxSettings.defaults().withPort(port));
+        return start(VertxSettings.defaults().withPort(port).withStoreHeadMetrics(true));
     }
 
     public static DevServer start(VertxSettings settings) throws Exception {
@@ -95,7 +98,7 @@ public final class DevServer implements AutoCloseable {
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
-        try (DevServer dev = start(VertxSettings.defaults().withHost(host).withPort(port))) {
+        try (DevServer dev = start(VertxSettings.defaults().withHost(host).withPort(port).withStoreHeadMetrics(true))) {
             out.println("listening " + dev.port());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {

@@ -23,7 +23,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -130,10 +129,8 @@ public final class SyncHttpServer {
         }
         routes.forEach(r -> r.mount(router, vertx));
         router.route().handler(this::routeSync);
-        router.get("/health").handler(ctx -> health(ctx, true));
-        router.get("/health/ready").handler(ctx -> health(ctx, true));
-        router.get("/health/live").handler(ctx -> health(ctx, false));
-        router.get("/metrics").handler(this::metricsEndpoint);
+        new OperationsEndpoints(settings, registry, metrics, healthCheck, connections::size, () -> stopping)
+                .mount(router);
         router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .end("Eventsync sync server. Point a LiveStore client at this URL: makeWsSync({ url }) or "
                         + "makeHttpSync({ url }). Health: GET /health, metrics: GET /metrics.\n"));
@@ -373,62 +370,6 @@ public final class SyncHttpServer {
         });
     }
 
-    // ---------------------------------------------------------------- health and metrics
-
-    private void health(RoutingContext ctx, boolean includeReadiness) {
-        HttpServerResponse response = ctx.response();
-        JsonObject transport = new JsonObject().put("webSocketConnections", connections.size())
-                .put("stopping", stopping);
-        if (!includeReadiness) {
-            json(response, stopping ? 503 : 200, new JsonObject().put("status", stopping ? "STOPPING" : "UP")
-                    .put("live", !stopping).put("transport", transport));
-            return;
-        }
-        Context context = Vertx.currentContext();
-        healthCheck.state().whenComplete((h, failure) -> context.runOnContext(v -> {
-            boolean ready = failure == null && h.ready() && !stopping;
-            String detail = failure != null ? "health check failed: " + failure
-                    : stopping ? "the server is shutting down" : h.detail();
-            JsonObject body = new JsonObject()
-                    .put("status", ready ? "UP" : "DOWN")
-                    .put("live", !stopping)
-                    .put("ready", ready)
-                    .put("detail", detail)
-                    .put("transport", transport);
-            if (h != null) {
-                body.put("checkedAt", h.checkedAt().toString());
-            }
-            json(response, ready ? 200 : 503, body);
-        }));
-    }
-
-    /**
-     * Prometheus text. With a {@link VertxSettings#metricsToken()} it needs {@code Authorization: Bearer <token>};
-     * with {@link VertxSettings#metricsRequireToken()} and no token configured it is refused, so that store ids and
-     * heads are never public on a server whose clients must authenticate.
-     */
-    private void metricsEndpoint(RoutingContext ctx) {
-        HttpServerResponse response = ctx.response();
-        if (settings.metricsToken().isPresent()) {
-            String header = Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).orElse("");
-            byte[] presented = (header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            byte[] expected = settings.metricsToken().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (!java.security.MessageDigest.isEqual(presented, expected)) {
-                metrics.connectionRejected("unauthorized");
-                response.putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-metrics\"");
-                plain(response, 401, "/metrics needs the header Authorization: Bearer <metrics token>");
-                return;
-            }
-        } else if (settings.metricsRequireToken()) {
-            metrics.connectionRejected("unauthorized");
-            plain(response, 403, "/metrics is closed because clients must authenticate on this server; configure a "
-                    + "metrics token (serve --metrics-token, or --admin-token) and send it as Authorization: Bearer");
-            return;
-        }
-        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
-    }
-
     // ---------------------------------------------------------------- helpers
 
     /**
@@ -476,9 +417,5 @@ public final class SyncHttpServer {
         }
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .end(message + "\n");
-    }
-
-    private static void json(HttpServerResponse response, int status, JsonObject body) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 }
