@@ -102,6 +102,19 @@ class BadInputTest {
     }
 
     @Test
+    void anIdThatCannotBeEchoedExactlyGetsADefectNotAnAnswerForAnotherId() throws Exception {
+        // "1.5" must not be read as request "1", nor an unpaired surrogate written back as "?"
+        for (String id : new String[] {"1.5", "1e0", "1.9e3", "\"\\ud800\"", "\"\\udc00x\""}) {
+            ws.send("{\"_tag\":\"Request\",\"id\":" + id + ",\"tag\":\"SyncWsRpc.Pull\",\"payload\":{\"storeId\":"
+                    + "\"s1\",\"live\":false,\"cursor\":{\"_tag\":\"None\"}},\"headers\":[]}");
+            JsonNode m = ws.next();
+            assertThat(m.path("_tag").asText()).as("answer to id %s", id).isEqualTo("Defect");
+            assertThat(m.has("requestId")).as("answer to id %s", id).isFalse();
+        }
+        assertSurvivedAndNothingPersisted();
+    }
+
+    @Test
     void requestForAnotherStoreIsRefused() throws Exception {
         ws.send(push("1", "s2", "[" + event(1, 0, "{}") + "]", NONE));
         assertThat(failure("1").path("note").asText()).contains("serves store 's1'");

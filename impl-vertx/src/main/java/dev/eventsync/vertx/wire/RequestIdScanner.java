@@ -46,6 +46,9 @@ final class RequestIdScanner {
                         if (valueEnd > v) {
                             String value = scalar(text.substring(v, valueEnd));
                             if ("id".equals(key) && id == null) {
+                                if (hasUnpairedSurrogate(value)) {
+                                    return Optional.empty(); // no id that could be echoed exactly: a Defect
+                                }
                                 id = value;
                             } else if ("_tag".equals(key) && tag == null) {
                                 tag = value;
@@ -104,7 +107,23 @@ final class RequestIdScanner {
         while (i < text.length() && Character.isDigit(text.charAt(i)) && i - start < 20) {
             i++;
         }
-        return i > digits ? i : start;
+        // only a whole integer is an id: "1.5", "1e0" or a cut-off number must not become "1"
+        int next = skipWhitespace(text, i);
+        boolean delimited = next < text.length() && (text.charAt(next) == ',' || text.charAt(next) == '}');
+        return i > digits && delimited ? i : start;
+    }
+
+    /** Whether {@code s} holds a surrogate char that is not part of a pair: such an id cannot be echoed exactly. */
+    static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A string literal unescaped (through the JSON parser: it is small and flat), or an integer as written. */

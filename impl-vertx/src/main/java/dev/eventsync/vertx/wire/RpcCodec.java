@@ -300,7 +300,12 @@ public final class RpcCodec {
     /** Request ids are decimal strings in Effect 3 and string-or-number in Effect 4. */
     static String idValue(JsonParser p, String field) throws IOException, WireFormatException {
         if (p.currentToken() == JsonToken.VALUE_STRING || p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-            return p.getText();
+            String id = p.getText();
+            if (RequestIdScanner.hasUnpairedSurrogate(id)) {
+                throw new WireFormatException("'" + field + "' contains an unpaired surrogate; an id must be "
+                        + "well-formed Unicode text so that its answer can name it exactly");
+            }
+            return id;
         }
         throw new WireFormatException("'" + field + "' must be a string or an integer, got "
                 + describe(p.currentToken()));

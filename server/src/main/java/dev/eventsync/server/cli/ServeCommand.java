@@ -128,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
             description = "Open TCP connections in total; past it requests get 503 (/health still answers). Kept "
-                    + "below 90% of the file descriptor limit (default: ${DEFAULT-VALUE}).")
+                    + "below 90%% of the file descriptor limit (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @CommandLine.Option(names = "--max-connections-per-address", defaultValue = "1000", paramLabel = "N",
