@@ -76,11 +76,15 @@ public final class EventsyncServer implements AutoCloseable {
             return transport.start().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+            // EADDRNOTAVAIL is a BindException too, but it means the host, not the port
+            boolean notThisMachine = String.valueOf(ConfigurationException.rootMessage(cause))
+                    .contains("Cannot assign requested address");
+            if (!notThisMachine && (cause instanceof BindException
+                    || String.valueOf(cause.getMessage()).contains("Address already in use"))) {
                 throw new ConfigurationException("port " + config.port() + " on " + config.host()
                         + " is already in use; stop the other process or choose another port with --port", cause);
             }
-            if (hasCause(cause, java.net.UnknownHostException.class)
+            if (notThisMachine || hasCause(cause, java.net.UnknownHostException.class)
                     || String.valueOf(ConfigurationException.rootMessage(cause)).contains("resolve")) {
                 throw new ConfigurationException("cannot listen on host '" + config.host() + "': it is not an address"
                         + " of this machine (" + ConfigurationException.rootMessage(cause) + "); use for example"

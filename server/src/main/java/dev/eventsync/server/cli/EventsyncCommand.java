@@ -63,6 +63,13 @@ public final class EventsyncCommand implements Runnable {
             cli.getErr().println("eventsync: " + e.getMessage());
             return EXIT_CONFIG;
         }
+        // a usage mistake is one line naming it and where the help is, not the whole usage text
+        cli.setParameterExceptionHandler((exception, arguments) -> {
+            CommandLine failed = exception.getCommandLine();
+            failed.getErr().println("eventsync: " + exception.getMessage() + " (see '"
+                    + failed.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_CONFIG;
+        });
         cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             if (exception instanceof ConfigurationException) {
                 commandLine.getErr().println("eventsync: " + exception.getMessage());

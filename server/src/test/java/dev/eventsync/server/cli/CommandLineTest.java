@@ -126,8 +126,12 @@ class CommandLineTest {
         assertThat(badLimit.err()).contains("maxPushEvents must be positive");
 
         Run badOption = run("serve", "--no-such-option");
-        assertThat(badOption.exit()).isNotZero();
-        assertThat(badOption.err()).contains("Unknown option: '--no-such-option'");
+        assertThat(badOption.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(badOption.err().strip()).isEqualTo("eventsync: Unknown option: '--no-such-option'"
+                + " (see 'eventsync serve --help')");
+        Run badNumber = run("serve", "--max-connections", "abc");
+        assertThat(badNumber.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(badNumber.err().strip().lines().count()).as(badNumber.err()).isEqualTo(1);
 
         Path missing = dir.resolve("missing.properties");
         Run noFile = run("serve", "--config", missing.toString());
