@@ -99,28 +99,20 @@ final class HttpSyncClient extends VertxClientBase {
     @Override
     protected Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live) {
         return subscriber -> context.runOnContext(v -> {
-            PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
-            HttpPull pull = new HttpPull(cursor, live, delivery);
-            track(delivery);
-            delivery.start(pull);
+            HttpPull pull = startPull(subscriber, delivery -> new HttpPull(cursor, live, delivery));
             pulls.add(pull);
             pull.poll();
         });
     }
 
     /** One pull: one POST, or for a live pull a POST per poll from the last delivered cursor. */
-    private final class HttpPull implements PullDelivery.Listener {
-        private final boolean live;
-        private final PullDelivery delivery;
-        private Optional<PullCursor> cursor;
+    private final class HttpPull extends ClientPull {
         private boolean first = true;
         private boolean polling;
         private long timerId = -1;
 
         HttpPull(Optional<PullCursor> cursor, boolean live, PullDelivery delivery) {
-            this.cursor = cursor;
-            this.live = live;
-            this.delivery = delivery;
+            super(cursor, live, delivery);
         }
 
         void poll() {
@@ -195,12 +187,6 @@ final class HttpSyncClient extends VertxClientBase {
         }
 
         @Override
-        public void delivered(PullPage page) {
-            learnBackendId(page);
-            cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
-        }
-
-        @Override
         public void cancelled() {
             vertx.cancelTimer(timerId);
             pulls.remove(this);
@@ -265,7 +251,8 @@ final class HttpSyncClient extends VertxClientBase {
                     int status = (Integer) ar.result()[0];
                     String text = (String) ar.result()[1];
                     if (status != 200) {
-                        return Future.failedFuture(new SyncErrorException(httpError(status, text)));
+                        return Future.failedFuture(new SyncErrorException(statusError(status, "HTTP " + status + " from "
+                                + url + (text.isBlank() ? "" : ": " + text.trim()))));
                     }
                     states.set(ConnectionState.CONNECTED);
                     try {
@@ -275,15 +262,6 @@ final class HttpSyncClient extends VertxClientBase {
                                 "unreadable answer from " + url + ": " + e.getMessage())));
                     }
                 });
-    }
-
-    private SyncError httpError(int status, String body) {
-        String detail = "HTTP " + status + " from " + url + (body.isBlank() ? "" : ": " + body.trim());
-        return switch (status) {
-            case 401, 403 -> new SyncError.Unauthorized(detail);
-            case 400, 404, 405, 413 -> new SyncError.InvalidRequest(detail);
-            default -> new SyncError.Unavailable(detail);
-        };
     }
 
     private static ServerMessage.Outcome exitOf(List<ServerMessage> messages) {
