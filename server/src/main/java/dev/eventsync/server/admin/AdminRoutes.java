@@ -112,7 +112,12 @@ public final class AdminRoutes implements HttpRoutes {
 
     private void authenticate(RoutingContext ctx) {
         if (token.acceptsHeader(Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))) {
-            ctx.next();
+            if (ctx.request().path().equals(ctx.normalizedPath())) {
+                ctx.next();
+            } else {
+                // "/admin/api/stores/." would be the list, "/admin/api/store/reset/.." the store: only exact paths
+                noEndpoint(ctx);
+            }
             return;
         }
         LOG.debug("admin request {} {} from {} refused: no valid admin token", ctx.request().method(),

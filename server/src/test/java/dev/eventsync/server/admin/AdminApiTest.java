@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventsync.api.Event;
-import dev.eventsync.api.PullPage;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
@@ -14,6 +13,7 @@ import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.HttpOptions;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
+import dev.eventsync.server.testing.RecordingPull;
 import dev.eventsync.vertx.VertxClientSettings;
 import dev.eventsync.vertx.VertxSyncBackend;
 import java.net.URI;
@@ -25,9 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -97,45 +95,6 @@ class AdminApiTest {
         return events;
     }
 
-    /** A live pull that records its pages and its end. */
-    private static final class LivePull implements Flow.Subscriber<PullPage> {
-        final BlockingQueue<PullPage> pages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(PullPage page) {
-            pages.add(page);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            ended.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            ended.complete(null);
-        }
-
-        long awaitSeqNum(long seqNum) throws InterruptedException {
-            long last = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (last < seqNum && System.nanoTime() < deadline) {
-                PullPage page = pages.poll(100, TimeUnit.MILLISECONDS);
-                if (page != null && page.lastSeqNum().isPresent()) {
-                    last = page.lastSeqNum().getAsLong();
-                }
-            }
-            assertThat(last).as("the pull reached seqNum %d", seqNum).isGreaterThanOrEqualTo(seqNum);
-            return last;
-        }
-    }
-
     @Test
     void everyApiRequestNeedsTheTokenAndARefusalChangesNothing() throws Exception {
         join(client("kept").push(chain(0, 2, "c1")));
@@ -162,7 +121,7 @@ class AdminApiTest {
     void listsStoresAndAStoresLiveClientsWithTheirLag() throws Exception {
         VertxSyncBackend a = client("todos");
         join(a.push(chain(0, 3, "client-a")));
-        LivePull live = new LivePull();
+        RecordingPull live = new RecordingPull();
         a.pull(Optional.empty(), true).subscribe(live);
         live.awaitSeqNum(3);
         join(client("other").push(chain(0, 1, "client-b")));
@@ -268,7 +227,7 @@ class AdminApiTest {
         VertxSyncBackend a = client("reset-me");
         join(a.push(chain(0, 2, "client-a")));
         String old = admin("GET", "/admin/api/store?storeId=reset-me", 200).path("backendId").asText();
-        LivePull live = new LivePull();
+        RecordingPull live = new RecordingPull();
         a.pull(Optional.empty(), true).subscribe(live);
         live.awaitSeqNum(2);
 
@@ -301,7 +260,7 @@ class AdminApiTest {
     void everyOperationOnAStoreThatDoesNotExistIsA404AndChangesNothing() throws Exception {
         join(client("kept").push(chain(0, 1, "c1")));
         // a client waiting for the first push of "nope": nothing done to "nope" may end its pull
-        LivePull waiting = new LivePull();
+        RecordingPull waiting = new RecordingPull();
         client("nope").pull(Optional.empty(), true).subscribe(waiting);
         assertThat(waiting.pages.poll(20, TimeUnit.SECONDS)).as("the empty store's first page").isNotNull();
         List<String> storesBefore = storeIds();
@@ -402,9 +361,21 @@ class AdminApiTest {
         assertThat(wrong.statusCode()).isEqualTo(405);
         assertThat(wrong.headers().firstValue("allow")).hasValue("POST");
         assertThat(ProtocolJson.readTree(wrong.body()).path("error").asText()).isEqualTo("method_not_allowed");
-        // the old path form answers with where the store id goes now
-        assertThat(admin("GET", "/admin/api/stores/todos", 404).path("message").asText())
-                .contains("/admin/api/store?storeId=<id>");
+        // the old path form answers with where the store id goes now, also for ids a path cannot carry
+        join(client("todos").push(chain(0, 1, "c1")));
+        for (String path : List.of("/admin/api/stores/todos", "/admin/api/stores/.", "/admin/api/stores/..",
+                "/admin/api/stores/%2E%2E", "/admin/api/stores/%2e")) {
+            assertThat(admin("GET", path, 404).path("message").asText()).as(path)
+                    .contains("/admin/api/store?storeId=<id>");
+        }
+        // a path that only normalizes to an endpoint is none: nothing is read or changed through it
+        for (String[] call : new String[][] {{"POST", "/admin/api/store/reset/..?storeId=todos"},
+                {"DELETE", "/admin/api/store/tail/..?storeId=todos"}, {"GET", "/admin/api/%73tores"},
+                {"GET", "/admin/api/./stores"}}) {
+            assertThat(admin(call[0], call[1], 404).path("error").asText()).as("%s %s", call[0], call[1])
+                    .isEqualTo("not_found");
+        }
+        assertThat(storeIds()).containsExactly("todos");
     }
 
     @Test
@@ -418,6 +389,31 @@ class AdminApiTest {
         assertThat(send("GET", "/admin/secret.txt", Optional.empty()).statusCode()).isEqualTo(404);
         HttpResponse<String> redirect = send("GET", "/admin", Optional.empty());
         assertThat(redirect.statusCode()).isEqualTo(301);
+    }
+
+    @Test
+    void withCorsTheAdminApiAnswersAllowedOriginsAndEveryAnswerVariesByOrigin() throws Exception {
+        try (EventsyncServer cors = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN)
+                        .withCorsOrigins(List.of("https://ops.example"))))
+                .build().start()) {
+            URI stores = URI.create("http://127.0.0.1:" + cors.port() + "/admin/api/stores");
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(stores)
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://ops.example")
+                    .header("Access-Control-Request-Method", "GET")
+                    .header("Access-Control-Request-Headers", "authorization").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://ops.example");
+            assertThat(preflight.headers().allValues("vary")).containsExactly("Origin");
+            for (Optional<String> authorization : List.of(Optional.of("Bearer " + TOKEN), Optional.<String>empty())) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(stores).header("Origin", "https://ops.example");
+                authorization.ifPresent(a -> request.header("Authorization", a));
+                HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(authorization.isPresent() ? 200 : 401);
+                assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("https://ops.example");
+                assertThat(r.headers().allValues("vary")).as("HTTP %d", r.statusCode()).containsExactly("Origin");
+            }
+        }
     }
 
     @Test
