@@ -28,7 +28,8 @@ final class ClientOptions {
     static final URI DEFAULT_URL = URI.create("http://127.0.0.1:8787");
 
     @CommandLine.Option(names = "--url", paramLabel = "URL",
-            description = "The server: http://, https://, ws:// or wss://host:port (any path). Default: " + "http://127.0.0.1:8787.")
+            description = "The server: http://, https://, ws:// or wss://host:port (any path). Default: "
+                    + "http://127.0.0.1:8787 (stores without --url reads --storage instead; certify needs --url).")
     URI url;
 
     @CommandLine.Option(names = "--admin-token", paramLabel = "TOKEN",
