@@ -43,7 +43,8 @@ final class HttpSyncClient extends VertxClientBase {
 
     HttpSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
         super(settings, vertx, callbacks, onClose, false);
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connectTimeoutMillis()));
+        this.http = vertx.createHttpClient(trusting(settings,
+                new HttpClientOptions().setConnectTimeout(connectTimeoutMillis())));
     }
 
     @Override

@@ -16,6 +16,8 @@ import dev.eventsync.vertx.wire.RpcCodec;
 import dev.eventsync.vertx.wire.ServerMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientOptionsBase;
+import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -213,6 +215,16 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
             }
         });
         subscriber.onError(error);
+    }
+
+    /**
+     * {@code options} with the settings' trusted certificates, if any: over {@code wss://} and {@code https://}
+     * the client then trusts only that PEM file's certificates (a self-signed server, a private CA).
+     */
+    static <O extends ClientOptionsBase> O trusting(VertxClientSettings settings, O options) {
+        settings.trustedCertificates().ifPresent(pem -> options.setTrustOptions(
+                new PemTrustOptions().addCertPath(pem.toString())));
+        return options;
     }
 
     /** The connect timeout for the Vert.x client: the request timeout, capped to what Vert.x accepts. */

@@ -79,10 +79,10 @@ final class WsConnector {
         this.states = states;
         this.ping = ping;
         this.listener = listener;
-        this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+        this.wsClient = vertx.createWebSocketClient(VertxClientBase.trusting(settings, new WebSocketClientOptions()
                 .setMaxMessageSize(64 * 1024 * 1024)
                 .setMaxFrameSize(64 * 1024 * 1024)
-                .setConnectTimeout(connectTimeoutMillis));
+                .setConnectTimeout(connectTimeoutMillis)));
     }
 
     /** Whether a connection is open now. */
