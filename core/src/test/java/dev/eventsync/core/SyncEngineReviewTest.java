@@ -241,7 +241,7 @@ class SyncEngineReviewTest {
             gated.holdAfterAppend = release;
             java.util.concurrent.CompletionStage<?> first = engine.push(ctx, Events.chain(0, 1, "a"), Optional.empty());
             assertThat(gated.appendsDone.tryAcquire(20, TimeUnit.SECONDS)).as("the first push holds the slot").isTrue();
-            gated.holdAfterAppend = null;
+            // the latch stays set: released below, it lets both appends through
             java.util.concurrent.CompletableFuture<?> second = engine.push(ctx, Events.chain(1, 1, "a"), Optional.empty())
                     .toCompletableFuture();
             // free workers remain, yet the second push may not append while the first holds the store's slot
