@@ -1,9 +1,6 @@
 package dev.eventsync.core;
 
-import dev.eventsync.api.SyncError;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +16,10 @@ final class Shutdown {
     private final Execution execution;
     private final AutoCloseable changeFeedHandle;
     private final StoreChannels channels;
-    private final Collection<PullSubscription> pulls;
+    private final OpenPulls pulls;
 
-    /**
-     * @param changeFeedHandle closes this node's subscription to the storage's change feed
-     * @param pulls a live view of the pulls open on this node
-     */
-    Shutdown(Execution execution, AutoCloseable changeFeedHandle, StoreChannels channels,
-             Collection<PullSubscription> pulls) {
+    /** @param changeFeedHandle closes this node's subscription to the storage's change feed */
+    Shutdown(Execution execution, AutoCloseable changeFeedHandle, StoreChannels channels, OpenPulls pulls) {
         this.execution = execution;
         this.changeFeedHandle = changeFeedHandle;
         this.channels = channels;
@@ -44,10 +37,7 @@ final class Shutdown {
             LOG.warn("closing the change feed failed", e);
         }
         channels.awaitIdle(grace);
-        SyncError shuttingDown = Execution.shuttingDown();
-        for (PullSubscription pull : List.copyOf(pulls)) {
-            pull.fail(shuttingDown);
-        }
+        pulls.failAll(Execution.shuttingDown());
         execution.stop(grace);
     }
 }

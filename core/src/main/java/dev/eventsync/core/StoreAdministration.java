@@ -10,12 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -31,10 +31,11 @@ final class StoreAdministration {
 
     private final EventStore storage;
     private final Execution execution;
-    private final Set<PullSubscription> pulls;
+    private final Collection<PullSubscription> pulls;
     private final Clock clock;
 
-    StoreAdministration(EventStore storage, Execution execution, Set<PullSubscription> pulls, Clock clock) {
+    /** @param pulls a live view of the pulls open on this node */
+    StoreAdministration(EventStore storage, Execution execution, Collection<PullSubscription> pulls, Clock clock) {
         this.storage = storage;
         this.execution = execution;
         this.pulls = pulls;

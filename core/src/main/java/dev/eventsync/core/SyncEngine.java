@@ -25,10 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The protocol engine: the server side of push and pull over any {@link EventStore}. This class is the
@@ -37,8 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (pull pages), {@link Execution} (the workers and the one mapping of failures to {@link SyncError}),
  * {@link FeedRelay} (appends made by other nodes), {@link Hooks} (the deployment's hooks),
  * {@link StoreAdministration} (reset, delete, status), {@link StoreChannel} (one store's admission queue,
- * published head and live pulls), {@link StoreChannels} (the channels in use and the idle ones kept) and
- * {@link Shutdown} (the drain). {@link SyncEngineBuilder} builds one without Guice.
+ * published head and live pulls), {@link StoreChannels} (the channels in use and the idle ones kept),
+ * {@link OpenPulls} (the pulls open on this node) and {@link Shutdown} (the drain). {@link SyncEngineBuilder} builds one without Guice.
  *
  * <h2>Push</h2>
  * Validated in the order of PROTOCOL.md: authentication, limits, shape (these three in parallel for
@@ -74,7 +72,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private final PushAdmission admission;
     private final FeedRelay relay;
     private final StoreChannels channels;
-    private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
+    private final OpenPulls pulls;
     private final StoreAdministration administration;
     private final Shutdown shutdown;
 
@@ -94,8 +92,9 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         this.execution = new Execution(Objects.requireNonNull(workers, "workers"));
         this.admission = new PushAdmission(storage, limits, settings, hooks, clock, execution);
-        this.administration = new StoreAdministration(storage, execution, pulls, clock);
         this.channels = new StoreChannels(storage, settings.maxIdleStores());
+        this.pulls = new OpenPulls(channels, limits, execution);
+        this.administration = new StoreAdministration(storage, execution, pulls.view(), clock);
         this.relay = new FeedRelay(channels::held, channels.all(), execution, settings.readBatchSize());
         AutoCloseable changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(relay)).orElse(() -> {
         });
@@ -171,25 +170,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
 
     private Flow.Publisher<PullPage> subscribe(CallContext context, Optional<PullCursor> cursor, long after,
                                                boolean live, boolean trusted) {
-        return subscriber -> {
-            StoreChannel channel = channels.acquire(context.storeId());
-            PullSubscription[] self = new PullSubscription[1];
-            AtomicBoolean released = new AtomicBoolean();
-            PullSubscription subscription = new PullSubscription(subscriber, channel,
-                    new PageReader(storage, limits, hooks, execution, relay, context, cursor, trusted), limits, live,
-                    after, () -> {
-                        pulls.remove(self[0]);
-                        if (released.compareAndSet(false, true)) {
-                            channels.release(channel);
-                        }
-                    });
-            self[0] = subscription;
-            pulls.add(subscription);
-            subscriber.onSubscribe(subscription);
-            if (execution.closed()) {
-                subscription.fail(Execution.shuttingDown());
-            }
-        };
+        return pulls.open(context.storeId(),
+                () -> new PageReader(storage, limits, hooks, execution, relay, context, cursor, trusted), live, after);
     }
 
     // ---------------------------------------------------------------- administration
