@@ -341,6 +341,13 @@ final class WsSyncClient extends VertxClientBase {
                 connectWaiters.clear();
                 SyncErrorException error = new SyncErrorException(failure);
                 waiters.forEach(w -> w.onFailure.accept(error));
+                if (refusedForGood(failure)) {
+                    // the server answered and refused (401/403, 400/404): trying again gets the same answer, so a
+                    // live pull waiting for a connection ends with that refusal instead of waiting for ever
+                    List<WsPull> refused = new ArrayList<>(livePulls);
+                    livePulls.clear();
+                    refused.forEach(p -> p.delivery.fail(error));
+                }
                 scheduleReconnect();
             }
         });
@@ -479,6 +486,11 @@ final class WsSyncClient extends VertxClientBase {
         if (s != null) {
             s.writeTextMessage(text).onFailure(e -> LOG.debug("write to {} failed: {}", url, e.toString()));
         }
+    }
+
+    /** Whether a connection attempt was refused by the server itself, not lost to the network or an outage. */
+    private static boolean refusedForGood(SyncError failure) {
+        return failure instanceof SyncError.Unauthorized || failure instanceof SyncError.InvalidRequest;
     }
 
     private SyncError connectError(Throwable cause) {

@@ -91,6 +91,10 @@ final class CertifyCommand implements Callable<Integer> {
             description = "How long the kit waits for an answer or a delivery (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @CommandLine.Option(names = "--rules", split = ",", paramLabel = "ID",
+            description = "Runs only these rules (ids such as P-AUTH-01, comma-separated), for example to replay a failure.")
+    List<String> rules;
+
     @CommandLine.Option(names = "--report", paramLabel = "FILE", description = "Writes the per-rule report to FILE (default: a temporary file, named at the end).")
     Path report;
 
@@ -99,6 +103,7 @@ final class CertifyCommand implements Callable<Integer> {
         VertxClientSettings.Transport wire = transportOf(transport);
         Rule.Profile certified = profileOf(profile);
         Optional<SyncLimits> declared = declaredLimits();
+        List<org.junit.platform.engine.DiscoverySelector> selectors = selectors();
         if (timeoutSeconds < 1) {
             throw new ConfigurationException("--timeout must be at least 1 second, got " + timeoutSeconds);
         }
@@ -128,7 +133,7 @@ final class CertifyCommand implements Callable<Integer> {
         Progress progress = new Progress(out);
         long started = System.nanoTime();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClass(RemoteCertification.class))
+                .selectors(selectors)
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
                 .build();
         Launcher launcher = LauncherFactory.create();
@@ -168,6 +173,28 @@ final class CertifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("--profile must be livestore or eventsync, got '" + value + "'");
         }
+    }
+
+    /** The whole kit, or the methods of the rules named by {@code --rules} (an unknown id is a usage error). */
+    private List<org.junit.platform.engine.DiscoverySelector> selectors() {
+        if (rules == null || rules.isEmpty()) {
+            return List.of(DiscoverySelectors.selectClass(RemoteCertification.class));
+        }
+        Map<String, String> methods = new java.util.HashMap<>();
+        for (java.lang.reflect.Method method : RemoteCertification.class.getMethods()) {
+            if (method.isAnnotationPresent(org.junit.jupiter.api.Test.class)) {
+                Rule.ofMethodName(method.getName()).ifPresent(rule -> methods.put(rule.id(), method.getName()));
+            }
+        }
+        List<org.junit.platform.engine.DiscoverySelector> selected = new java.util.ArrayList<>();
+        for (String id : rules) {
+            String method = methods.get(id.trim().toUpperCase(Locale.ROOT));
+            if (method == null) {
+                throw new ConfigurationException("--rules: no protocol rule '" + id.trim() + "' (see tck/SPEC.md for the ids)");
+            }
+            selected.add(DiscoverySelectors.selectMethod(RemoteCertification.class, method));
+        }
+        return selected;
     }
 
     private Optional<SyncLimits> declaredLimits() {
