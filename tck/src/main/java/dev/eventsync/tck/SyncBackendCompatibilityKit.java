@@ -1722,7 +1722,14 @@ public abstract class SyncBackendCompatibilityKit {
     @Test
     public void required_P_HIST_01_concurrentHistoriesAgreeWithOracle() throws Exception {
         SyncBackend probeClient = client(fresh("hist-caps"));
-        boolean live = probeClient.supports().pullLive();
+        boolean live;
+        try {
+            live = Objects.requireNonNull(probeClient.supports(), "supports() returned null").pullLive();
+        } catch (RuntimeException e) {
+            // a provider that cannot say what it supports is a violation, never a crash of the kit
+            throw RuleViolation.of(Rule.P_HIST_01, "supports() of a client", "the client's capabilities", String.valueOf(e),
+                    List.of("supports() -> " + e), OptionalLong.empty(), OptionalLong.empty());
+        }
         for (int i = 0; i < tries(); i++) {
             long seed = KitSettings.seedOf(Rule.P_HIST_01, i);
             Gen gen = new Gen(seed);
