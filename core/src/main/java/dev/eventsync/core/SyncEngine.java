@@ -18,7 +18,6 @@ import dev.eventsync.spi.transport.SyncService;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,21 +26,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The protocol engine: the server side of push and pull over any {@link EventStore}. This class is the
  * facade; the work is done by package-private parts along the engine's seams: {@link PushAdmission} (the
  * push path, with {@link dev.eventsync.api.PushRules} as the only home of its rules), {@link PageReader}
  * (pull pages), {@link Execution} (the workers and the one mapping of failures to {@link SyncError}),
- * {@link FeedRelay} (appends made by other nodes), {@link Hooks} (the deployment's hooks) and
- * {@link StoreChannel} (one store's admission queue, published head and live pulls).
+ * {@link FeedRelay} (appends made by other nodes), {@link Hooks} (the deployment's hooks),
+ * {@link StoreAdministration} (reset, delete, status), {@link StoreChannel} (one store's admission queue,
+ * published head and live pulls), {@link StoreChannels} (the channels in use and the idle ones kept) and
+ * {@link Shutdown} (the drain). {@link SyncEngineBuilder} builds one without Guice.
  *
  * <h2>Push</h2>
  * Validated in the order of PROTOCOL.md: authentication, limits, shape (these three in parallel for
@@ -59,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Every storage call runs on the engine's bounded worker pool (or the executor given to
- * {@link Builder#executor}), never on the caller's thread; a full pool answers {@code Unavailable} at
+ * {@link SyncEngineBuilder#executor}), never on the caller's thread; a full pool answers {@code Unavailable} at
  * once. Methods return immediately.
  *
  * <p>A live pull that has outstanding demand receives a new batch on the pushing worker, before the push
@@ -70,21 +67,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncEngine implements SyncService, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
-
     private final EventStore storage;
     private final SyncLimits limits;
     private final Hooks hooks;
     private final Execution execution;
     private final PushAdmission admission;
     private final FeedRelay relay;
-    private final ConcurrentMap<StoreId, StoreChannel> channels = new ConcurrentHashMap<>();
-    /** Stores whose channel has no user, least recently used first; guarded by itself, taken after a map bin. */
-    private final java.util.LinkedHashSet<StoreId> idleStores = new java.util.LinkedHashSet<>();
-    private final int maxIdleStores;
+    private final StoreChannels channels;
     private final Set<PullSubscription> pulls = ConcurrentHashMap.newKeySet();
-    private final AutoCloseable changeFeedHandle;
     private final StoreAdministration administration;
+    private final Shutdown shutdown;
 
     @Inject
     public SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Set<Authenticator> authenticators,
@@ -93,8 +85,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
                 List.copyOf(eventValidators)), Clock.systemUTC(), Execution.newWorkerPool(settings));
     }
 
-    private SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Hooks hooks, Clock clock,
-                       ExecutorService workers) {
+    SyncEngine(EventStore storage, SyncLimits limits, EngineSettings settings, Hooks hooks, Clock clock,
+               ExecutorService workers) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.limits = Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(settings, "settings");
@@ -103,15 +95,16 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         this.execution = new Execution(Objects.requireNonNull(workers, "workers"));
         this.admission = new PushAdmission(storage, limits, settings, hooks, clock, execution);
         this.administration = new StoreAdministration(storage, execution, pulls, clock);
-        this.relay = new FeedRelay(channels::get, channels.values(), execution, settings.readBatchSize());
-        this.maxIdleStores = settings.maxIdleStores();
-        this.changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(relay)).orElse(() -> {
+        this.channels = new StoreChannels(storage, settings.maxIdleStores());
+        this.relay = new FeedRelay(channels::held, channels.all(), execution, settings.readBatchSize());
+        AutoCloseable changeFeedHandle = storage.changeFeed().map(feed -> feed.subscribe(relay)).orElse(() -> {
         });
+        this.shutdown = new Shutdown(execution, changeFeedHandle, channels, pulls);
     }
 
     /** A builder for use without Guice. */
-    public static Builder builder(EventStore storage) {
-        return new Builder(storage);
+    public static SyncEngineBuilder builder(EventStore storage) {
+        return new SyncEngineBuilder(storage);
     }
 
     /** The storage this engine serves. */
@@ -160,17 +153,13 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(backendId, "backendId");
         List<Event> events = List.copyOf(batch);
-        StoreChannel channel = acquire(context.storeId());
-        try {
+        return channels.using(context.storeId(), channel -> {
             if (!events.isEmpty()) {
                 // LiveStore's pull requests carry no client id: remember who pushed from this peer address
                 context.remote().ifPresent(remote -> channel.sawClient(remote, events.get(0).clientId()));
             }
-            return admission.push(context, channel, events, backendId).whenComplete((r, f) -> release(channel));
-        } catch (RuntimeException e) {
-            release(channel);
-            throw e;
-        }
+            return admission.push(context, channel, events, backendId);
+        });
     }
 
     @Override
@@ -183,15 +172,15 @@ public final class SyncEngine implements SyncService, AutoCloseable {
     private Flow.Publisher<PullPage> subscribe(CallContext context, Optional<PullCursor> cursor, long after,
                                                boolean live, boolean trusted) {
         return subscriber -> {
-            StoreChannel channel = acquire(context.storeId());
+            StoreChannel channel = channels.acquire(context.storeId());
             PullSubscription[] self = new PullSubscription[1];
-            java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean released = new AtomicBoolean();
             PullSubscription subscription = new PullSubscription(subscriber, channel,
                     new PageReader(storage, limits, hooks, execution, relay, context, cursor, trusted), limits, live,
                     after, () -> {
                         pulls.remove(self[0]);
                         if (released.compareAndSet(false, true)) {
-                            release(channel);
+                            channels.release(channel);
                         }
                     });
             self[0] = subscription;
@@ -215,8 +204,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * which tells clients to reset. Completes with the new backendId.
      */
     public CompletionStage<String> resetStore(StoreId storeId) {
-        StoreChannel channel = acquire(storeId);
-        return administration.reset(channel).whenComplete((r, f) -> release(channel));
+        return channels.using(storeId, administration::reset);
     }
 
     /**
@@ -255,17 +243,12 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * whether the store existed.
      */
     public CompletionStage<Boolean> deleteStore(StoreId storeId) {
-        StoreChannel channel = acquire(storeId);
-        return administration.delete(channel).whenComplete((r, f) -> release(channel));
+        return channels.using(storeId, administration::delete);
     }
 
     /** Live pulls currently registered on this node, over all stores. */
     public int livePullCount() {
-        int n = 0;
-        for (StoreChannel channel : channels.values()) {
-            n += channel.liveCount();
-        }
-        return n;
+        return channels.liveCount();
     }
 
     /**
@@ -273,31 +256,7 @@ public final class SyncEngine implements SyncService, AutoCloseable {
      * {@code Unavailable}, and stops the workers. The storage is not closed: its owner closes it.
      */
     public void shutdown(Duration grace) {
-        if (execution.closed()) {
-            return;
-        }
-        execution.close();
-        try {
-            changeFeedHandle.close();
-        } catch (Exception e) {
-            LOG.warn("closing the change feed failed", e);
-        }
-        List<CompletableFuture<Void>> idle = new ArrayList<>();
-        channels.values().forEach(channel -> idle.add(channel.idle()));
-        try {
-            CompletableFuture.allOf(idle.toArray(CompletableFuture[]::new)).get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn("pushes still running after {}; stopping anyway", grace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            LOG.warn("waiting for pushes failed", e);
-        }
-        SyncError shuttingDown = Execution.shuttingDown();
-        for (PullSubscription pull : List.copyOf(pulls)) {
-            pull.fail(shuttingDown);
-        }
-        execution.stop(grace);
+        shutdown.run(grace);
     }
 
     @Override
@@ -305,115 +264,8 @@ public final class SyncEngine implements SyncService, AutoCloseable {
         shutdown(Duration.ofSeconds(10));
     }
 
-    /**
-     * The channel of {@code storeId}, counted as in use until {@link #release}: created (state read from storage on
-     * first use) when the store has none. Counting happens under the map's lock for that store, so a channel is
-     * never released while someone got hold of it, and two channels of one store never serve at once.
-     */
-    private StoreChannel acquire(StoreId storeId) {
-        return channels.compute(storeId, (id, existing) -> {
-            StoreChannel channel = existing == null ? new StoreChannel(id, storage) : existing;
-            if (channel.users.getAndIncrement() == 0) {
-                synchronized (idleStores) {
-                    idleStores.remove(id);
-                }
-            }
-            return channel;
-        });
-    }
-
-    /**
-     * Ends one use of {@code channel}. A channel left without users joins the idle stores; past
-     * {@link EngineSettings#maxIdleStores()} of them, the one idle the longest is released (its next use reads
-     * head and backendId from storage again), unless it was taken again in the meantime.
-     */
-    private void release(StoreChannel channel) {
-        channels.computeIfPresent(channel.storeId, (id, current) -> {
-            if (current == channel && channel.users.decrementAndGet() == 0) {
-                synchronized (idleStores) {
-                    idleStores.add(id);
-                }
-            }
-            return current;
-        });
-        while (true) {
-            StoreId eldest;
-            synchronized (idleStores) {
-                if (idleStores.size() <= maxIdleStores) {
-                    return;
-                }
-                eldest = idleStores.iterator().next();
-                idleStores.remove(eldest);
-            }
-            channels.computeIfPresent(eldest, (id, current) ->
-                    current.users.get() == 0 && current.liveCount() == 0 ? null : current);
-        }
-    }
-
     /** The stores whose state this engine holds in memory now (in use, or among the idle ones kept). */
     public int cachedStoreCount() {
         return channels.size();
-    }
-
-    /** Builds a {@link SyncEngine} without Guice. */
-    public static final class Builder {
-        private final EventStore storage;
-        private SyncLimits limits = SyncLimits.DEFAULTS;
-        private EngineSettings settings = EngineSettings.DEFAULTS;
-        private final List<Authenticator> authenticators = new ArrayList<>();
-        private final List<PushInterceptor> pushInterceptors = new ArrayList<>();
-        private final List<EventValidator> eventValidators = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
-        private ExecutorService executor;
-
-        private Builder(EventStore storage) {
-            this.storage = Objects.requireNonNull(storage, "storage");
-        }
-
-        public Builder limits(SyncLimits value) {
-            this.limits = Objects.requireNonNull(value);
-            return this;
-        }
-
-        public Builder settings(EngineSettings value) {
-            this.settings = Objects.requireNonNull(value);
-            return this;
-        }
-
-        public Builder authenticator(Authenticator value) {
-            authenticators.add(Objects.requireNonNull(value));
-            return this;
-        }
-
-        public Builder pushInterceptor(PushInterceptor value) {
-            pushInterceptors.add(Objects.requireNonNull(value));
-            return this;
-        }
-
-        public Builder eventValidator(EventValidator value) {
-            eventValidators.add(Objects.requireNonNull(value));
-            return this;
-        }
-
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value);
-            return this;
-        }
-
-        /**
-         * The executor every storage call and pull delivery runs on, instead of a pool sized by
-         * {@link EngineSettings}; the engine owns it and shuts it down. A refusal
-         * ({@link java.util.concurrent.RejectedExecutionException}) answers {@code Unavailable}. Tests give a
-         * manual executor here to drive a deterministic schedule.
-         */
-        public Builder executor(ExecutorService value) {
-            this.executor = Objects.requireNonNull(value);
-            return this;
-        }
-
-        public SyncEngine build() {
-            return new SyncEngine(storage, limits, settings, new Hooks(authenticators, pushInterceptors,
-                    eventValidators), clock, executor != null ? executor : Execution.newWorkerPool(settings));
-        }
     }
 }

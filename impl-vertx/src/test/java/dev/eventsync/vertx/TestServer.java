@@ -2,6 +2,7 @@ package dev.eventsync.vertx;
 
 import dev.eventsync.api.SyncLimits;
 import dev.eventsync.core.SyncEngine;
+import dev.eventsync.core.SyncEngineBuilder;
 import dev.eventsync.memory.InMemoryEventStore;
 import dev.eventsync.spi.transport.Authenticator;
 import dev.eventsync.spi.transport.PushInterceptor;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeoutException;
 final class TestServer implements AutoCloseable {
 
     interface EngineCustomizer {
-        void customize(SyncEngine.Builder builder);
+        void customize(SyncEngineBuilder builder);
     }
 
     final InMemoryEventStore store;
@@ -49,7 +50,7 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(VertxSettings settings, EngineCustomizer customizer) throws Exception {
         InMemoryEventStore store = new InMemoryEventStore();
-        SyncEngine.Builder builder = SyncEngine.builder(store).limits(SyncLimits.defaults());
+        SyncEngineBuilder builder = SyncEngine.builder(store).limits(SyncLimits.defaults());
         customizer.customize(builder);
         SyncEngine engine = builder.build();
         return new TestServer(store, engine, VertxSyncServer.builder(engine).settings(settings.withPort(0)).build());
