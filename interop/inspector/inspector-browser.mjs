@@ -3,7 +3,8 @@
 //
 // It opens /admin/, sees the store appear when the client pushes, opens it, sees the client among the live clients
 // and the tail grow live, writes a screenshot, then deletes the store through the page's button (accepting the
-// confirmation) and sees it leave the list.
+// confirmation) and sees it leave the list. With EVENTSYNC_AWKWARD_STORE_ID (a store the caller pushed 2 events to,
+// for example '..'), it then inspects that store, resets it (new backendId) and deletes it through the page.
 //
 // Arguments as for every scenario (see ../lib/harness.mjs): --url http://127.0.0.1:PORT --store-id ID.
 // Environment: EVENTSYNC_ADMIN_TOKEN (required), EVENTSYNC_INSPECTOR_SCREENSHOT (a .png path, optional),
@@ -26,8 +27,10 @@ await runScenario('web inspector in headless Chromium', async ({ startClient, pr
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
     const pageErrors = []
     page.on('pageerror', (e) => pageErrors.push(String(e)))
+    const dialogs = []
     page.on('dialog', (dialog) => {
       progress(`confirmation: ${dialog.message()}`)
+      dialogs.push(dialog.message())
       dialog.accept()
     })
     // any request leaving the server (a CDN, fonts) fails the run
@@ -78,6 +81,30 @@ await runScenario('web inspector in headless Chromium', async ({ startClient, pr
     await page.waitForTimeout(1500) // two more polls: the store stays gone
     check(await row.count() === 0, `store ${storeId} is gone from the list after delete`)
     progress('deleted through the page; the store left the list')
+
+    // a store whose id no URL path can carry ('..' is a valid store id; the test pushed 2 events to it): the page
+    // inspects it, resets it (new backendId, no events) and deletes it
+    const awkward = process.env.EVENTSYNC_AWKWARD_STORE_ID
+    if (awkward) {
+      const awkwardRow = page.locator(`#stores tr[data-store-id=${JSON.stringify(awkward)}]`)
+      await awkwardRow.getByTestId('store-head').filter({ hasText: /^2$/ }).waitFor({ timeout: 15000 })
+      const before = (await awkwardRow.getByTestId('store-backend-id').textContent()).trim()
+      await awkwardRow.getByTestId('inspect').click()
+      await page.getByTestId('detail-store').filter({ hasText: awkward }).waitFor()
+      await page.locator('[data-testid=tail-event][data-seq-num="2"]').waitFor({ timeout: 15000 })
+      progress(`store ${JSON.stringify(awkward)} inspected: head 2, its tail shows event 2`)
+      dialogs.length = 0
+      await page.getByTestId('reset').click()
+      await awkwardRow.getByTestId('store-head').filter({ hasText: /^0$/ }).waitFor({ timeout: 15000 })
+      const after = (await awkwardRow.getByTestId('store-backend-id').textContent()).trim()
+      check(dialogs.length === 1 && dialogs[0].includes(`Reset store "${awkward}"`), `reset asked first: ${dialogs}`)
+      check(after !== before && after.length > 0, `reset gave a new backendId: ${before} -> ${after}`)
+      progress(`reset ${JSON.stringify(awkward)} through the page: head 0, new backendId ${after}`)
+      await page.getByTestId('delete').click()
+      await awkwardRow.waitFor({ state: 'detached', timeout: 15000 })
+      check(dialogs.length === 2 && dialogs[1].includes(`Delete store "${awkward}"`), `delete asked first: ${dialogs}`)
+      progress(`deleted ${JSON.stringify(awkward)} through the page; it left the list`)
+    }
 
     check(pageErrors.length === 0, `no script errors in the page: ${pageErrors.join('; ')}`)
     check(foreign.length === 0, `the page loaded nothing from elsewhere: ${foreign.join(', ')}`)

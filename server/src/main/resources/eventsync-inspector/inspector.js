@@ -2,6 +2,8 @@
 'use strict';
 
 const api = (path) => `${location.pathname.replace(/\/[^/]*$/, '')}/api${path}`;
+// A store id travels in the query, never in the path: URLs drop '.' and '..' path segments (even as %2E).
+const storeQuery = (storeId) => `storeId=${encodeURIComponent(storeId)}`;
 const TOKEN_KEY = 'eventsync-admin-token';
 const POLL_MS = 1000;
 const TAIL_MAX = 200;
@@ -84,7 +86,7 @@ function renderStores(stores) {
     cell(row, rate === undefined ? '…' : rate.toFixed(1), 'num');
     cell(row, s.liveSubscribers, 'num');
     cell(row, age(s.lastPushAt));
-    cell(row, s.backendId, 'id');
+    cell(row, s.backendId, 'id').dataset.testid = 'store-backend-id';
     const open = document.createElement('button');
     open.textContent = 'Inspect';
     open.dataset.testid = 'inspect';
@@ -119,7 +121,7 @@ async function refresh() {
     renderStores(stores);
     if (state.selected) {
       if (stores.some((s) => s.storeId === state.selected)) {
-        const store = await call('GET', `/stores/${encodeURIComponent(state.selected)}`);
+        const store = await call('GET', `/store?${storeQuery(state.selected)}`);
         renderClients(store.clients);
       } else {
         deselect();
@@ -182,7 +184,7 @@ async function startTail(storeId, after) {
   const tailState = $('tail-state');
   tailState.textContent = 'connecting…';
   try {
-    const response = await fetch(api(`/stores/${encodeURIComponent(storeId)}/tail?after=${after}`), {
+    const response = await fetch(api(`/store/tail?${storeQuery(storeId)}&after=${after}`), {
       headers: { Authorization: `Bearer ${state.token}` },
       signal: controller.signal,
     });
@@ -253,8 +255,8 @@ document.addEventListener('DOMContentLoaded', () => {
     e.preventDefault();
     start($('token').value.trim());
   });
-  $('reset').addEventListener('click', () => confirmAndCall('Reset', 'POST', (id) => `/stores/${encodeURIComponent(id)}/reset`));
-  $('delete').addEventListener('click', () => confirmAndCall('Delete', 'DELETE', (id) => `/stores/${encodeURIComponent(id)}`));
+  $('reset').addEventListener('click', () => confirmAndCall('Reset', 'POST', (id) => `/store/reset?${storeQuery(id)}`));
+  $('delete').addEventListener('click', () => confirmAndCall('Delete', 'DELETE', (id) => `/store?${storeQuery(id)}`));
   const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
   if (fromLink) history.replaceState(null, '', location.pathname); // keep the token out of the address bar
   const token = fromLink || sessionStorage.getItem(TOKEN_KEY);

@@ -49,23 +49,37 @@ final class PageReader implements PullSubscription.PageSource {
         return Execution.guarded(() -> {
             execution.checkRunning();
             StoreChannel channel = subscription.channel();
+            // the backendId this read serves: checked against the cursor (first read) or the pull's (later reads)
+            String served;
             if (first) {
                 if (!trusted) {
                     hooks.authenticate(context); // before storage is touched
                 }
                 channel.ensureInitialized();
-                if (!storage.backendId(channel.storeId).equals(channel.backendId())) {
+                String stored = storage.backendId(channel.storeId);
+                if (!stored.equals(channel.backendId())) {
+                    // storage was reset (by this node a moment ago, or by another node) before this node applied it
                     relay.syncLater(channel);
+                    cursorFromAnotherBackend(stored).ifPresent(Execution::raise);
                     Execution.raise(new SyncError.Unavailable("the store was just reset; pull again"));
                 }
-                checkCursor(channel);
+                served = checkCursor(channel);
             } else {
                 channel.ensureInitialized();
-                if (!channel.backendId().equals(subscription.backendId())) {
-                    Execution.raise(new SyncError.BackendIdMismatch(channel.backendId(), subscription.backendId()));
+                served = subscription.backendId();
+                if (!channel.backendId().equals(served)) {
+                    Execution.raise(new SyncError.BackendIdMismatch(channel.backendId(), served));
                 }
             }
             List<StoredEvent> read = storage.read(channel.storeId, after, limits.maxPullEvents());
+            if (!channel.backendId().equals(served)) {
+                // reset while reading: these rows may belong to the new log, never serve them as the old one's;
+                // a client that named no backendId yet has nothing to reset and just pulls again
+                if (first && cursor.flatMap(PullCursor::backendId).isEmpty()) {
+                    Execution.raise(new SyncError.Unavailable("the store was just reset; pull again"));
+                }
+                Execution.raise(new SyncError.BackendIdMismatch(channel.backendId(), served));
+            }
             if (read.isEmpty() && after < channel.publishedHead()) {
                 // storage is behind what this node published: the store was reset by another node
                 relay.syncLater(channel);
@@ -78,26 +92,44 @@ final class PageReader implements PullSubscription.PageSource {
             } else {
                 remaining = storage.countAfter(channel.storeId, page.get(n - 1).seqNum());
             }
-            return new PullSubscription.ReadResult(List.copyOf(page), remaining, channel.backendId());
+            return new PullSubscription.ReadResult(List.copyOf(page), remaining, served);
         });
     }
 
-    private void checkCursor(StoreChannel channel) {
+    /**
+     * Checks the cursor of a first read against the store and returns the backendId the pull serves. A store
+     * reset concurrently (between the backendId check and the head read) empties the log: the client must
+     * then hear of the reset ({@code BackendIdMismatch}), not that its cursor is beyond the head.
+     */
+    private String checkCursor(StoreChannel channel) {
+        String backendId = channel.backendId();
         if (cursor.isEmpty()) {
-            return;
+            return backendId;
         }
         PullCursor c = cursor.get();
         if (c.eventSequenceNumber() < 0) {
             Execution.raise(new SyncError.InvalidCursor("eventSequenceNumber must be non-negative, got "
                     + c.eventSequenceNumber()));
         }
-        PushRules.checkBackendId(c.backendId(), channel.backendId()).ifPresent(Execution::raise);
+        PushRules.checkBackendId(c.backendId(), backendId).ifPresent(Execution::raise);
         long head = storage.head(channel.storeId);
         if (c.eventSequenceNumber() > head) {
+            String stored = storage.backendId(channel.storeId);
+            if (!stored.equals(backendId)) {
+                relay.syncLater(channel);
+                cursorFromAnotherBackend(stored).ifPresent(Execution::raise);
+                Execution.raise(new SyncError.Unavailable("the store was just reset; pull again"));
+            }
             Execution.raise(new SyncError.InvalidCursor("the cursor is at " + c.eventSequenceNumber()
                     + " but the store's head is " + head
                     + "; the server does not have the history the client claims, so the client must reset"));
         }
+        return backendId;
+    }
+
+    /** The mismatch to answer when the cursor names a backendId other than the one storage now holds. */
+    private Optional<SyncError> cursorFromAnotherBackend(String stored) {
+        return cursor.flatMap(c -> PushRules.checkBackendId(c.backendId(), stored));
     }
 
     @Override

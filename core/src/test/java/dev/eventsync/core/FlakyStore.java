@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Fault injection over a real store: it can be switched "down", failing every call like a lost
  * database, and it can hold an append's return (after the append is durable) until released, to open
- * the window between an append and its publication.
+ * the window between an append and its publication. {@link #beforeHead} and {@link #beforeRead} run an
+ * action once at the start of the next {@code head}/{@code read} call, to interleave an administrative action (a reset)
+ * with a pull's reads at an exact point.
  */
 final class FlakyStore implements EventStore {
 
@@ -21,6 +23,10 @@ final class FlakyStore implements EventStore {
     volatile boolean down;
     volatile java.util.concurrent.CountDownLatch holdAfterAppend;
     final java.util.concurrent.Semaphore appendsDone = new java.util.concurrent.Semaphore(0);
+    final java.util.concurrent.atomic.AtomicReference<Runnable> beforeHead =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicReference<Runnable> beforeRead =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     FlakyStore(EventStore delegate) {
         this.delegate = delegate;
@@ -35,6 +41,10 @@ final class FlakyStore implements EventStore {
     @Override
     public long head(StoreId store) {
         check();
+        Runnable action = beforeHead.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
         return delegate.head(store);
     }
 
@@ -64,6 +74,10 @@ final class FlakyStore implements EventStore {
     @Override
     public List<StoredEvent> read(StoreId store, long after, int limit) {
         check();
+        Runnable action = beforeRead.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
         return delegate.read(store, after, limit);
     }
 

@@ -3,6 +3,7 @@ package dev.eventsync.vertx;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.json.ProtocolJson;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,11 +26,13 @@ import java.util.Optional;
  * @param reconnectMin    the first reconnect delay; each failed attempt doubles it
  * @param reconnectMax    the cap of the reconnect delay (each delay is jittered to 50..100 %)
  * @param pollInterval    how often an HTTP live pull polls for new events
+ * @param trustedCertificates over {@code wss://} and {@code https://}, a PEM file whose certificates alone are
+ *                        trusted (a self-signed server certificate, or a private CA); empty: the runtime's CAs
  */
 public record VertxClientSettings(URI url, StoreId storeId, Transport transport, Optional<String> payload,
                                   Map<String, String> headers, Duration requestTimeout, Duration pingInterval,
                                   Duration pingTimeout, Duration reconnectMin, Duration reconnectMax,
-                                  Duration pollInterval) {
+                                  Duration pollInterval, Optional<Path> trustedCertificates) {
 
     /** The client transports. */
     public enum Transport { WEBSOCKET, HTTP }
@@ -39,6 +42,7 @@ public record VertxClientSettings(URI url, StoreId storeId, Transport transport,
         Objects.requireNonNull(storeId, "storeId");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(trustedCertificates, "trustedCertificates");
         headers = Map.copyOf(new LinkedHashMap<>(headers));
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("ws") && !scheme.equals("wss") && !scheme.equals("http") && !scheme.equals("https")) {
@@ -69,41 +73,47 @@ public record VertxClientSettings(URI url, StoreId storeId, Transport transport,
     public static VertxClientSettings of(URI url, StoreId storeId) {
         return new VertxClientSettings(url, storeId, Transport.WEBSOCKET, Optional.empty(), Map.of(),
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(250),
-                Duration.ofSeconds(30), Duration.ofSeconds(5));
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Optional.empty());
     }
 
     public VertxClientSettings withTransport(Transport value) {
         return new VertxClientSettings(url, storeId, value, payload, headers, requestTimeout, pingInterval,
-                pingTimeout, reconnectMin, reconnectMax, pollInterval);
+                pingTimeout, reconnectMin, reconnectMax, pollInterval, trustedCertificates);
     }
 
     public VertxClientSettings withPayload(String json) {
         return new VertxClientSettings(url, storeId, transport, Optional.of(json), headers, requestTimeout,
-                pingInterval, pingTimeout, reconnectMin, reconnectMax, pollInterval);
+                pingInterval, pingTimeout, reconnectMin, reconnectMax, pollInterval, trustedCertificates);
     }
 
     public VertxClientSettings withHeaders(Map<String, String> value) {
         return new VertxClientSettings(url, storeId, transport, payload, value, requestTimeout, pingInterval,
-                pingTimeout, reconnectMin, reconnectMax, pollInterval);
+                pingTimeout, reconnectMin, reconnectMax, pollInterval, trustedCertificates);
     }
 
     public VertxClientSettings withRequestTimeout(Duration value) {
         return new VertxClientSettings(url, storeId, transport, payload, headers, value, pingInterval,
-                pingTimeout, reconnectMin, reconnectMax, pollInterval);
+                pingTimeout, reconnectMin, reconnectMax, pollInterval, trustedCertificates);
     }
 
     public VertxClientSettings withPing(Duration interval, Duration timeout) {
         return new VertxClientSettings(url, storeId, transport, payload, headers, requestTimeout, interval,
-                timeout, reconnectMin, reconnectMax, pollInterval);
+                timeout, reconnectMin, reconnectMax, pollInterval, trustedCertificates);
     }
 
     public VertxClientSettings withReconnect(Duration min, Duration max) {
         return new VertxClientSettings(url, storeId, transport, payload, headers, requestTimeout, pingInterval,
-                pingTimeout, min, max, pollInterval);
+                pingTimeout, min, max, pollInterval, trustedCertificates);
+    }
+
+    /** Trusts only the certificates of the PEM file {@code pem} over TLS (for example the server's self-signed one). */
+    public VertxClientSettings withTrustedCertificates(Path pem) {
+        return new VertxClientSettings(url, storeId, transport, payload, headers, requestTimeout, pingInterval,
+                pingTimeout, reconnectMin, reconnectMax, pollInterval, Optional.of(pem));
     }
 
     public VertxClientSettings withPollInterval(Duration value) {
         return new VertxClientSettings(url, storeId, transport, payload, headers, requestTimeout, pingInterval,
-                pingTimeout, reconnectMin, reconnectMax, value);
+                pingTimeout, reconnectMin, reconnectMax, value, trustedCertificates);
     }
 }

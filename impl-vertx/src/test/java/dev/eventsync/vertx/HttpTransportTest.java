@@ -243,6 +243,47 @@ class HttpTransportTest {
     }
 
     @Test
+    void everyAnswerThatDependsOnTheOriginSaysVaryOrigin() throws Exception {
+        try (TestServer cors = TestServer.start(VertxSettings.defaults()
+                .withCorsAllowedOrigins(List.of("http://app.example")))) {
+            String base = "http://127.0.0.1:" + cors.port;
+            URI sync = URI.create(base + "/?storeId=c&transport=http");
+            List<HttpRequest> requests = List.of(
+                    // preflight, answer, refusal of a foreign origin, a request without Origin, an error answer
+                    HttpRequest.newBuilder(sync).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", "http://app.example").header("Access-Control-Request-Method", "POST")
+                            .build(),
+                    HttpRequest.newBuilder(sync).header("Origin", "http://app.example")
+                            .POST(HttpRequest.BodyPublishers.ofString(request("0", "SyncHttpRpc.Ping",
+                                    "{\"storeId\":\"c\"}"))).build(),
+                    HttpRequest.newBuilder(sync).header("Origin", "http://evil.example")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpRequest.newBuilder(sync).POST(HttpRequest.BodyPublishers.ofString(request("0",
+                            "SyncHttpRpc.Ping", "{\"storeId\":\"c\"}"))).build(),
+                    HttpRequest.newBuilder(URI.create(base + "/nowhere")).header("Origin", "http://app.example").build(),
+                    HttpRequest.newBuilder(URI.create(base + "/?storeId=bad%20id&transport=http"))
+                            .header("Origin", "http://app.example").POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpRequest.newBuilder(URI.create(base + "/health")).header("Origin", "http://app.example").build());
+            for (HttpRequest request : requests) {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                assertThat(r.headers().allValues("vary")).as("%s %s with Origin %s: HTTP %d", request.method(),
+                        request.uri(), request.headers().firstValue("origin").orElse("(none)"), r.statusCode())
+                        .containsExactly("Origin");
+            }
+        }
+        // with the wildcard the answer is the same for every origin: nothing varies
+        try (TestServer any = TestServer.start(VertxSettings.defaults().withCorsAllowedOrigins(List.of("*")))) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + any.port
+                    + "/?storeId=c&transport=http")).header("Origin", "http://a.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(request("0", "SyncHttpRpc.Ping", "{\"storeId\":\"c\"}")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().allValues("vary")).isEmpty();
+        }
+    }
+
+    @Test
     void healthReportsReadinessIncludingStorage() throws Exception {
         HttpResponse<String> r = get("/health");
         assertThat(r.statusCode()).isEqualTo(200);

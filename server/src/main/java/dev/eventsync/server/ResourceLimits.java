@@ -14,8 +14,9 @@ import java.util.Optional;
  * @param webSocketCompression     whether permessage-deflate is offered; inflated messages are bounded either way
  * @param maxIdleStores            idle stores whose state the engine keeps in memory
  * @param metricsPerStore          whether {@code /metrics} has one head series per store (at most 1 000)
- * @param metricsToken             a bearer token {@code /metrics} requires; without one, {@code /metrics} is closed
- *                                 when clients must authenticate (unless the admin token is set, which then serves)
+ * @param metricsToken             a bearer token {@code /metrics} requires. Without one, {@code /metrics} is public
+ *                                 unless clients must authenticate: then it takes the admin token, or is refused
+ *                                 when there is none. An admin token alone never closes {@code /metrics}
  */
 public record ResourceLimits(int maxConnections, int maxConnectionsPerAddress, int maxJsonDepth,
                              boolean webSocketCompression, int maxIdleStores, boolean metricsPerStore,
@@ -50,7 +51,9 @@ public record ResourceLimits(int maxConnections, int maxConnectionsPerAddress, i
     VertxSettings applyTo(VertxSettings settings, boolean clientAuth, Optional<String> adminToken) {
         return settings.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(maxConnectionsPerAddress)
                 .withMaxJsonDepth(maxJsonDepth).withWebSocketCompression(webSocketCompression)
-                .withStoreHeadMetrics(metricsPerStore).withMetricsToken(metricsToken.or(() -> adminToken))
+                .withStoreHeadMetrics(metricsPerStore)
+                // the admin token alone does not close /metrics: it opens it when clients' credentials close it
+                .withMetricsToken(metricsToken.or(() -> clientAuth ? adminToken : Optional.empty()))
                 .withMetricsRequireToken(clientAuth);
     }
 

@@ -53,6 +53,28 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void anAdminTokenAloneLeavesMetricsOpenAndAMetricsTokenClosesThemToTheAdminTokenToo() throws Exception {
+        String admin = "0123456789abcdef-admin";
+        // the docs: /metrics is locked only by --metrics-token or by clients having to authenticate
+        try (EventsyncServer server = Eventsync.builder().config(memory()
+                .withHttp(HttpOptions.defaults().withAdminToken(admin))).build().start()) {
+            assertThat(metricsStatus(server, null)).isEqualTo(200);
+            assertThat(metricsStatus(server, "anything")).isEqualTo(200);
+        }
+        try (EventsyncServer server = Eventsync.builder().config(memory()
+                .withHttp(HttpOptions.defaults().withAdminToken(admin))
+                .withResources(ResourceLimits.defaults().withMetricsToken("scrape-secret"))).build().start()) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains("--metrics-token");
+            assertThat(metricsStatus(server, admin)).as("the metrics token, when set, is the only key").isEqualTo(401);
+            assertThat(metricsStatus(server, "scrape-secret")).isEqualTo(200);
+        }
+    }
+
+    @Test
     void withClientAuthMetricsAreClosedUnlessATokenIsConfigured() throws Exception {
         try (EventsyncServer server = Eventsync.builder().config(memory().withAuthToken("client-secret")).build()
                 .start()) {
@@ -66,6 +88,8 @@ class ResourceLimitsTest {
         }
         try (EventsyncServer server = Eventsync.builder().config(memory().withAuthToken("client-secret")
                 .withHttp(HttpOptions.defaults().withAdminToken("0123456789abcdef-admin"))).build().start()) {
+            assertThat(metricsStatus(server, null)).isEqualTo(401);
+            assertThat(metricsStatus(server, "client-secret")).isEqualTo(401);
             assertThat(metricsStatus(server, "0123456789abcdef-admin")).isEqualTo(200);
         }
     }

@@ -43,7 +43,10 @@ final class HttpSyncClient extends VertxClientBase {
 
     HttpSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
         super(settings, vertx, callbacks, onClose, false);
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connectTimeoutMillis()));
+        HttpClientOptions options = new HttpClientOptions().setConnectTimeout(connectTimeoutMillis());
+        settings.trustedCertificates().ifPresent(pem -> options.setTrustOptions(
+                new io.vertx.core.net.PemTrustOptions().addCertPath(pem.toString())));
+        this.http = vertx.createHttpClient(options);
     }
 
     @Override

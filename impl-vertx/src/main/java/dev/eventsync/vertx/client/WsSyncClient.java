@@ -67,10 +67,13 @@ final class WsSyncClient extends VertxClientBase {
 
     WsSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
         super(settings, vertx, callbacks, onClose, true);
-        this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+        WebSocketClientOptions options = new WebSocketClientOptions()
                 .setMaxMessageSize(64 * 1024 * 1024)
                 .setMaxFrameSize(64 * 1024 * 1024)
-                .setConnectTimeout(connectTimeoutMillis()));
+                .setConnectTimeout(connectTimeoutMillis());
+        settings.trustedCertificates().ifPresent(pem -> options.setTrustOptions(
+                new io.vertx.core.net.PemTrustOptions().addCertPath(pem.toString())));
+        this.wsClient = vertx.createWebSocketClient(options);
     }
 
     // ---------------------------------------------------------------- operations

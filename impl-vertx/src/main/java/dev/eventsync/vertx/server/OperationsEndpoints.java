@@ -90,7 +90,9 @@ final class OperationsEndpoints {
             if (!MessageDigest.isEqual(presented, expected)) {
                 metrics.connectionRejected("unauthorized");
                 response.putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-metrics\"");
-                SyncHttpServer.plain(response, 401, "/metrics needs the header Authorization: Bearer <metrics token>");
+                SyncHttpServer.plain(response, 401, "/metrics needs the header Authorization: Bearer <token>, with "
+                        + "the server's --metrics-token (or, when it has none and clients must authenticate, its "
+                        + "--admin-token)");
                 return;
             }
         } else if (settings.metricsRequireToken()) {

@@ -125,6 +125,14 @@ public final class SyncHttpServer {
         router.route().handler(this::admit);
         router.route().failureHandler(this::failed);
         if (!settings.corsAllowedOrigins().isEmpty()) {
+            if (!settings.corsAllowedOrigins().contains("*")) {
+                // an exact-origin answer depends on the request's Origin (echoed, or left out for a foreign one):
+                // caches must keep one copy per Origin, on every response (preflight, answer, refusal, error)
+                router.route().handler(ctx -> {
+                    ctx.addHeadersEndHandler(v -> varyByOrigin(ctx.response()));
+                    ctx.next();
+                });
+            }
             router.route().handler(cors(settings.corsAllowedOrigins()));
         }
         routes.forEach(r -> r.mount(router, vertx));
@@ -387,6 +395,17 @@ public final class SyncHttpServer {
         return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("content-type", "x-livestore-store-id", "traceparent", "b3", "authorization"))
                 .maxAgeSeconds(600);
+    }
+
+    /** Adds {@code Origin} to the response's {@code Vary} header, keeping what is there. */
+    static void varyByOrigin(HttpServerResponse response) {
+        String vary = response.headers().get(HttpHeaders.VARY);
+        if (vary == null || vary.isBlank()) {
+            response.putHeader(HttpHeaders.VARY, "Origin");
+        } else if (java.util.Arrays.stream(vary.split(",")).map(String::strip)
+                .noneMatch(v -> v.equalsIgnoreCase("Origin") || v.equals("*"))) {
+            response.putHeader(HttpHeaders.VARY, vary + ", Origin");
+        }
     }
 
     private static Map<String, List<String>> headersOf(HttpServerRequest request) {

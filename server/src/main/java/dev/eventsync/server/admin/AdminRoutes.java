@@ -1,9 +1,6 @@
 package dev.eventsync.server.admin;
 
-import dev.eventsync.api.PageInfo;
-import dev.eventsync.api.PullPage;
 import dev.eventsync.api.StoreId;
-import dev.eventsync.api.StoredEvent;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.core.PullStatus;
@@ -15,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -32,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +39,17 @@ import org.slf4j.LoggerFactory;
  * asks for the token and sends it with every API call.
  *
  * <pre>
- * GET    /admin/api/stores                     every store: head, eventCount, backendId, liveSubscribers, lastPushAt
- * GET    /admin/api/stores/{id}                one store and its clients (pulls open on this node, with lag)
- * GET    /admin/api/stores/{id}/tail?after=N   server-sent events: the events after seqNum N, then live
- * POST   /admin/api/stores/{id}/reset          new backendId, no events; connected clients get BackendIdMismatch
- * DELETE /admin/api/stores/{id}                the store is gone; connected clients get BackendIdMismatch
+ * GET    /admin/api/stores                             every store: head, eventCount, backendId, liveSubscribers, lastPushAt
+ * GET    /admin/api/store?storeId=ID                   one store and its clients (pulls open on this node, with lag)
+ * GET    /admin/api/store/tail?storeId=ID&amp;after=N      server-sent events: the events after seqNum N, then live
+ * POST   /admin/api/store/reset?storeId=ID             new backendId, no events; connected clients get BackendIdMismatch
+ * DELETE /admin/api/store?storeId=ID                   the store is gone; connected clients get BackendIdMismatch
  * </pre>
+ *
+ * <p>The store id travels in the query, never in the path: every client and proxy normalizes dot segments of a
+ * path ({@code .} and {@code ..}, even written {@code %2E%2E}, are valid store ids) and some decode {@code %2F},
+ * while a query parameter reaches the server as sent. An operation on a store that does not exist answers
+ * {@code 404} ({@code not_found}) and changes nothing; a store id the protocol refuses answers {@code 400}.
  */
 public final class AdminRoutes implements HttpRoutes {
 
@@ -61,10 +61,16 @@ public final class AdminRoutes implements HttpRoutes {
             "index.html", "text/html; charset=utf-8",
             "inspector.js", "text/javascript; charset=utf-8",
             "inspector.css", "text/css; charset=utf-8");
+    /** The API's paths and the methods each one answers (for {@code 405} and its {@code Allow} header). */
+    private static final Map<String, String> ENDPOINTS = Map.of(
+            PREFIX + "/api/stores", "GET",
+            PREFIX + "/api/store", "GET, DELETE",
+            PREFIX + "/api/store/tail", "GET",
+            PREFIX + "/api/store/reset", "POST");
 
     private final SyncEngine engine;
     private final AdminToken token;
-    private final Set<Tail> tails = ConcurrentHashMap.newKeySet();
+    private final Set<AdminTail> tails = ConcurrentHashMap.newKeySet();
 
     @Inject
     public AdminRoutes(SyncEngine engine, AdminToken token) {
@@ -77,12 +83,11 @@ public final class AdminRoutes implements HttpRoutes {
         Router admin = Router.router(vertx);
         admin.route("/api/*").handler(this::authenticate);
         admin.get("/api/stores").handler(this::listStores);
-        admin.get("/api/stores/:storeId").handler(this::showStore);
-        admin.get("/api/stores/:storeId/tail").handler(this::tail);
-        admin.post("/api/stores/:storeId/reset").handler(this::reset);
-        admin.delete("/api/stores/:storeId").handler(this::delete);
-        admin.route("/api/*").handler(ctx -> error(ctx.response(), 404, "not_found", "no admin endpoint "
-                + ctx.request().method() + " " + ctx.request().path() + "; see docs/admin.md"));
+        admin.get("/api/store").handler(this::showStore);
+        admin.get("/api/store/tail").handler(this::tail);
+        admin.post("/api/store/reset").handler(this::reset);
+        admin.delete("/api/store").handler(this::delete);
+        admin.route("/api/*").handler(AdminRoutes::noEndpoint);
         admin.get("/").handler(ctx -> staticFile(ctx, "index.html"));
         admin.get("/:file").handler(ctx -> staticFile(ctx, ctx.pathParam("file")));
         // Vert.x matches "/admin" and "/admin/" alike: only the bare prefix is redirected
@@ -98,7 +103,7 @@ public final class AdminRoutes implements HttpRoutes {
 
     @Override
     public void stopping() {
-        for (Tail tail : List.copyOf(tails)) {
+        for (AdminTail tail : List.copyOf(tails)) {
             tail.context.runOnContext(v -> tail.end());
         }
     }
@@ -107,7 +112,12 @@ public final class AdminRoutes implements HttpRoutes {
 
     private void authenticate(RoutingContext ctx) {
         if (token.acceptsHeader(Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))) {
-            ctx.next();
+            if (ctx.request().path().equals(ctx.normalizedPath())) {
+                ctx.next();
+            } else {
+                // "/admin/api/stores/." would be the list, "/admin/api/store/reset/.." the store: only exact paths
+                noEndpoint(ctx);
+            }
             return;
         }
         LOG.debug("admin request {} {} from {} refused: no valid admin token", ctx.request().method(),
@@ -115,6 +125,21 @@ public final class AdminRoutes implements HttpRoutes {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-admin\"");
         error(ctx.response(), 401, "unauthorized",
                 "the admin API needs the header Authorization: Bearer <the server's --admin-token>");
+    }
+
+    private static void noEndpoint(RoutingContext ctx) {
+        String path = ctx.request().path();
+        String allowed = ENDPOINTS.get(path);
+        if (allowed != null) {
+            ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+            error(ctx.response(), 405, "method_not_allowed", ctx.request().method() + " " + path
+                    + " is not an admin operation; " + path + " answers " + allowed);
+            return;
+        }
+        String hint = path.startsWith(PREFIX + "/api/stores/")
+                ? "; a store is addressed by a query parameter: " + PREFIX + "/api/store?storeId=<id>" : "";
+        error(ctx.response(), 404, "not_found", "no admin endpoint " + ctx.request().method() + " " + path + hint
+                + "; see docs/admin.md");
     }
 
     private void listStores(RoutingContext ctx) {
@@ -150,8 +175,9 @@ public final class AdminRoutes implements HttpRoutes {
             return;
         }
         LOG.info("store {}: reset requested through the admin API by {}", id.get(), ctx.request().remoteAddress());
-        answer(ctx, engine.resetStore(id.get()), backendId -> new JsonObject().put("storeId", id.get().value())
-                .put("backendId", backendId));
+        // a reset would create a missing store: it acts on existing stores only
+        answer(ctx, existing(id.get()).thenCompose(engine::resetStore),
+                backendId -> new JsonObject().put("storeId", id.get().value()).put("backendId", backendId));
     }
 
     private void delete(RoutingContext ctx) {
@@ -160,8 +186,14 @@ public final class AdminRoutes implements HttpRoutes {
             return;
         }
         LOG.info("store {}: delete requested through the admin API by {}", id.get(), ctx.request().remoteAddress());
-        answer(ctx, engine.deleteStore(id.get()), existed -> new JsonObject().put("storeId", id.get().value())
-                .put("deleted", existed));
+        // deleting a missing store would still end the pulls waiting for its first push: checked first
+        CompletionStage<Boolean> deleted = existing(id.get()).thenCompose(engine::deleteStore).thenApply(existed -> {
+            if (!existed) {
+                throw new NotFound(id.get()); // deleted by someone else in between
+            }
+            return true;
+        });
+        answer(ctx, deleted, existed -> new JsonObject().put("storeId", id.get().value()).put("deleted", true));
     }
 
     private void tail(RoutingContext ctx) {
@@ -169,7 +201,8 @@ public final class AdminRoutes implements HttpRoutes {
         if (id.isEmpty()) {
             return;
         }
-        String afterParam = ctx.request().getParam("after", "0");
+        List<String> afterParams = ctx.queryParam("after");
+        String afterParam = afterParams.isEmpty() ? "0" : afterParams.get(0);
         long after;
         try {
             after = Long.parseLong(afterParam);
@@ -178,17 +211,15 @@ public final class AdminRoutes implements HttpRoutes {
                     + afterParam + "'");
             return;
         }
-        if (after < 0) {
-            error(ctx.response(), 400, "invalid_request", "after must be 0 or more, got " + after);
+        if (after < 0 || afterParams.size() > 1) {
+            error(ctx.response(), 400, "invalid_request", "after must be one number, 0 or more, got " + afterParams);
             return;
         }
         // a tail serves an existing store only: a mistyped id is a 404, not an empty stream that waits forever
         Context context = Vertx.currentContext();
-        Future.fromCompletionStage(engine.storeStatuses(), context).onComplete(ar -> {
+        Future.fromCompletionStage(existing(id.get()), context).onComplete(ar -> {
             if (ar.failed()) {
                 failure(ctx, ar.cause());
-            } else if (ar.result().stream().noneMatch(s -> s.storeId().equals(id.get()))) {
-                failure(ctx, new NotFound(id.get()));
             } else {
                 startTail(ctx, context, id.get(), after);
             }
@@ -202,116 +233,22 @@ public final class AdminRoutes implements HttpRoutes {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": tail of store " + id + " after seqNum " + after + "\n\n");
-        Tail tail = new Tail(context, response, id);
-        tails.add(tail);
-        tail.heartbeat = context.owner().setPeriodic(HEARTBEAT_MS, t -> {
-            if (!response.ended() && !response.closed()) {
-                response.write(": keep-alive\n\n");
-            }
-        });
-        response.closeHandler(v -> tail.end());
+        AdminTail[] holder = new AdminTail[1];
+        holder[0] = new AdminTail(context, response, id, HEARTBEAT_MS, () -> tails.remove(holder[0]));
+        tails.add(holder[0]);
         LOG.debug("store {}: admin tail from {} after {}", id, ctx.request().remoteAddress(), after);
         engine.tail(id, after, Optional.ofNullable(ctx.request().remoteAddress()).map(Object::toString))
-                .subscribe(tail);
+                .subscribe(holder[0]);
     }
 
-    /** One server-sent-events response following a store; pages are requested one at a time, as the socket drains. */
-    private final class Tail implements Flow.Subscriber<PullPage> {
-        final Context context;
-        final HttpServerResponse response;
-        final StoreId storeId;
-        long heartbeat = -1;
-        private volatile Flow.Subscription subscription;
-        private boolean caughtUp;
-        private boolean ended;
-
-        Tail(Context context, HttpServerResponse response, StoreId storeId) {
-            this.context = context;
-            this.response = response;
-            this.storeId = storeId;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            context.runOnContext(v -> {
-                if (ended) {
-                    s.cancel();
-                } else {
-                    s.request(1);
-                }
-            });
-        }
-
-        @Override
-        public void onNext(PullPage page) {
-            // only enqueue here: the engine may call from the pushing worker (see SyncEngine)
-            context.runOnContext(v -> deliver(page));
-        }
-
-        private void deliver(PullPage page) {
-            if (ended) {
-                return;
+    /** {@code id} when the store exists; else fails with {@link NotFound}. One read of the store list. */
+    private CompletionStage<StoreId> existing(StoreId id) {
+        return engine.stores().thenApply(stores -> {
+            if (stores.stream().noneMatch(s -> s.storeId().equals(id))) {
+                throw new NotFound(id);
             }
-            if (!page.batch().isEmpty()) {
-                JsonArray events = new JsonArray();
-                page.batch().forEach(e -> events.add(eventJson(e)));
-                send("events", new JsonObject().put("storeId", storeId.value()).put("backendId", page.backendId())
-                        .put("events", events));
-            }
-            if (!caughtUp && page.pageInfo() instanceof PageInfo.NoMore) {
-                caughtUp = true;
-                send("caught-up", new JsonObject().put("storeId", storeId.value()).put("backendId", page.backendId())
-                        .put("cursor", page.lastSeqNum().isPresent() ? page.lastSeqNum().getAsLong() : null));
-            }
-            if (response.writeQueueFull()) {
-                response.drainHandler(d -> subscription.request(1));
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            context.runOnContext(v -> {
-                if (!ended) {
-                    SyncError error = SyncErrorException.errorOf(failure)
-                            .orElse(new SyncError.Unknown(String.valueOf(failure.getMessage())));
-                    send("error", new JsonObject().put("storeId", storeId.value()).put("error", error.code())
-                            .put("message", error.message()));
-                    end();
-                }
-            });
-        }
-
-        @Override
-        public void onComplete() {
-            context.runOnContext(v -> end());
-        }
-
-        private void send(String event, JsonObject data) {
-            if (!response.ended() && !response.closed()) {
-                response.write("event: " + event + "\ndata: " + data.encode() + "\n\n");
-            }
-        }
-
-        void end() {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            tails.remove(this);
-            if (heartbeat >= 0) {
-                context.owner().cancelTimer(heartbeat);
-            }
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            if (!response.ended() && !response.closed()) {
-                response.end();
-            }
-        }
+            return id;
+        });
     }
 
     // ---------------------------------------------------------------- JSON
@@ -338,23 +275,19 @@ public final class AdminRoutes implements HttpRoutes {
                 .put("since", p.since().toString());
     }
 
-    private static JsonObject eventJson(StoredEvent e) {
-        return new JsonObject()
-                .put("seqNum", e.seqNum())
-                .put("parentSeqNum", e.event().parentSeqNum())
-                .put("name", e.event().name())
-                .put("args", e.event().args().map(Json::decodeValue).orElse(null))
-                .put("clientId", e.event().clientId())
-                .put("sessionId", e.event().sessionId())
-                .put("createdAt", e.createdAt().toString());
-    }
-
     // ---------------------------------------------------------------- helpers
 
+    /** The request's one {@code storeId} query parameter; else answers 400 and returns empty. */
     private static Optional<StoreId> storeId(RoutingContext ctx) {
-        String raw = ctx.pathParam("storeId");
+        List<String> values = ctx.queryParam("storeId");
+        if (values.size() != 1) {
+            error(ctx.response(), 400, "invalid_request", values.isEmpty()
+                    ? "the store goes in the query: ?storeId=<id> (percent-encoded, as encodeURIComponent does)"
+                    : "one storeId per request, got " + values.size());
+            return Optional.empty();
+        }
         try {
-            return Optional.of(StoreId.of(raw));
+            return Optional.of(StoreId.of(values.get(0)));
         } catch (SyncErrorException e) {
             error(ctx.response(), 400, "invalid_request", e.error().message());
             return Optional.empty();

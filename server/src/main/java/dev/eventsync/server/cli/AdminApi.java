@@ -1,63 +1,48 @@
 package dev.eventsync.server.cli;
 
 import dev.eventsync.api.StoreId;
-import java.io.IOException;
+import dev.eventsync.server.ConfigurationException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * The few calls {@code certify} makes to an Eventsync server's admin API (docs/admin.md): reset a store
- * ({@code POST /admin/api/stores/{id}/reset}) and delete one ({@code DELETE /admin/api/stores/{id}}), each
- * with {@code Authorization: Bearer <admin token>}. The admin API listens on the sync port over HTTP.
+ * The few calls {@code certify} makes to an Eventsync server's admin API (docs/admin.md), through
+ * {@link AdminClient}: reset a store and delete one.
  */
 final class AdminApi {
 
-    private final URI base;
-    private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final AdminClient client;
 
     /** The admin API of the server whose sync URL is {@code syncUrl} (ws:// or http://, any path). */
     AdminApi(URI syncUrl, String token) {
-        String scheme = switch (syncUrl.getScheme()) {
-            case "wss", "https" -> "https";
-            default -> "http";
-        };
-        this.base = URI.create(scheme + "://" + syncUrl.getRawAuthority() + "/admin/api/stores/");
-        this.token = token;
+        this(syncUrl, token, Optional.empty());
     }
 
-    /** Resets {@code store}: no events, a new backendId. */
+    /** The same, trusting the certificates of the PEM file {@code caCert} over TLS (see {@code --ca-cert}). */
+    AdminApi(URI syncUrl, String token, Optional<Path> caCert) {
+        this.client = new AdminClient(syncUrl, token, ClientOptions.sslContext(caCert));
+    }
+
+    /** Resets {@code store}: no events, a new backendId; fails with {@link IllegalStateException}. */
     void reset(StoreId store) {
-        call("POST", store, "/reset");
-    }
-
-    /** Deletes {@code store}; true when the server answered 2xx. */
-    boolean delete(StoreId store) {
-        return call("DELETE", store, "") / 100 == 2;
-    }
-
-    private int call(String method, StoreId store, String suffix) {
-        URI uri = base.resolve(URLEncoder.encode(store.value(), StandardCharsets.UTF_8) + suffix);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Bearer " + token)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2 && !method.equals("DELETE")) {
-                throw new IllegalStateException(method + " " + uri + " answered " + response.statusCode() + ": "
-                        + response.body().strip());
-            }
-            return response.statusCode();
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + uri + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(method + " " + uri + " was interrupted", e);
+            client.reset(store);
+        } catch (ConfigurationException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes {@code store}; true once it is gone from the server: deleted now, or never created (the kit records
+     * every store it names, and a store only pulled from does not exist). Fails when the server refuses.
+     */
+    boolean delete(StoreId store) {
+        try {
+            client.delete(store); // false: there was no such store, which is as good here
+            return true;
+        } catch (ConfigurationException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 }

@@ -10,12 +10,13 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The CLI's client of a running server's admin API (docs/admin.md): {@code stores}, {@code inspect} and
@@ -31,15 +32,23 @@ final class AdminClient {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
-    AdminClient(URI url, String token) {
+    /**
+     * @param url   the server ({@code http(s)://} or {@code ws(s)://}, any path)
+     * @param token its admin token
+     * @param tls   the certificates to trust over {@code https://} (empty: the runtime's trusted CAs)
+     */
+    AdminClient(URI url, String token, Optional<SSLContext> tls) {
         if (token == null || token.isBlank()) {
             throw new ConfigurationException("the admin API needs the server's admin token: give --admin-token "
                     + "(or set EVENTSYNC_ADMIN_TOKEN)");
         }
         this.base = httpBase(url);
         this.token = token;
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        tls.ifPresent(http::sslContext);
+        this.http = http.build();
     }
 
     /** {@code ws://h:p/x} and {@code http://h:p/x} alike become {@code http://h:p}; {@code wss}/{@code https} stay TLS. */
@@ -61,17 +70,33 @@ final class AdminClient {
         return call("GET", "/admin/api/stores");
     }
 
+    /** One store with its clients; a store that does not exist is a {@link ConfigurationException}. */
     JsonNode store(StoreId storeId) {
-        return call("GET", "/admin/api/stores/" + encode(storeId));
+        return call("GET", "/admin/api/store?storeId=" + encode(storeId));
     }
 
-    JsonNode delete(StoreId storeId) {
-        return call("DELETE", "/admin/api/stores/" + encode(storeId));
+    /** Deletes a store: true when it was deleted, false when it did not exist (and nothing changed). */
+    boolean delete(StoreId storeId) {
+        HttpRequest request = request("DELETE", "/admin/api/store?storeId=" + encode(storeId))
+                .timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404 && isNoSuchStore(response.body())) {
+            return false;
+        }
+        if (response.statusCode() != 200) {
+            throw failure(request, response.statusCode(), response.body());
+        }
+        return true;
+    }
+
+    /** Resets a store (no events, a new backendId); a store that does not exist is a {@link ConfigurationException}. */
+    JsonNode reset(StoreId storeId) {
+        return call("POST", "/admin/api/store/reset?storeId=" + encode(storeId));
     }
 
     /** Reads the tail of {@code storeId} after {@code after} until the listener says stop or the server ends it. */
     void tail(StoreId storeId, long after, TailListener listener) {
-        HttpRequest request = request("GET", "/admin/api/stores/" + encode(storeId) + "/tail?after=" + after)
+        HttpRequest request = request("GET", "/admin/api/store/tail?storeId=" + encode(storeId) + "&after=" + after)
                 .timeout(Duration.ofDays(365)).build();
         HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
@@ -120,6 +145,10 @@ final class AdminClient {
             return http.send(request, handler);
         } catch (ConnectException e) {
             throw new ConfigurationException("cannot connect to " + base + ": is the server running there?", e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ConfigurationException("TLS with " + base + " failed: " + e.getMessage() + (base.getScheme()
+                    .equals("https") ? " (a self-signed or private CA certificate? give it with --ca-cert FILE.pem)"
+                    : " (is the server speaking TLS? use https:// or wss:// then)"), e);
         } catch (IOException e) {
             throw new ConfigurationException(request.method() + " " + request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -128,7 +157,17 @@ final class AdminClient {
         }
     }
 
-    private static ConfigurationException failure(HttpRequest request, int status, String body) {
+    /** Whether {@code body} is the admin API's answer for a store that does not exist. */
+    private static boolean isNoSuchStore(String body) {
+        try {
+            JsonNode error = ProtocolJson.readTree(body);
+            return error.path("error").asText().equals("not_found") && error.path("message").asText().startsWith("no store");
+        } catch (IOException e) {
+            return false; // not the admin API's JSON (a server without --admin-token, a proxy)
+        }
+    }
+
+    private ConfigurationException failure(HttpRequest request, int status, String body) {
         String message;
         try {
             message = ProtocolJson.readTree(body).path("message").asText(body);
@@ -137,14 +176,30 @@ final class AdminClient {
         }
         String hint = switch (status) {
             case 401 -> " (check --admin-token)";
-            case 404 -> message.startsWith("no store") ? "" : " (is the admin API enabled? start the server with --admin-token)";
+            case 404 -> message.startsWith("no store") ? " at " + base
+                    : " (is the admin API enabled? start the server with --admin-token)";
             default -> "";
         };
-        return new ConfigurationException(request.method() + " " + request.uri().getPath() + ": HTTP " + status + ": "
-                + message.strip() + hint);
+        String line = request.method() + " " + request.uri().getPath() + ": HTTP " + status + ": " + message.strip()
+                + hint;
+        return new ConfigurationException(line);
     }
 
-    private static String encode(StoreId storeId) {
-        return URLEncoder.encode(storeId.value(), StandardCharsets.UTF_8);
+    /**
+     * {@code storeId} for the query: every character but letters and digits percent-encoded, so that no client,
+     * proxy or server reads it as anything but the id (the admin API takes store ids only in the query).
+     */
+    static String encode(StoreId storeId) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : storeId.value().getBytes(StandardCharsets.UTF_8)) {
+            if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+                encoded.append((char) b);
+            } else {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return encoded.toString();
     }
+
 }

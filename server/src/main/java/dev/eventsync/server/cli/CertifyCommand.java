@@ -50,7 +50,10 @@ final class CertifyCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Option(names = "--url", required = true, description = "The server: ws://host:port/ (or http://host:port/).")
+    /** {@code --url} (required here), {@code --admin-token}, {@code --ca-cert}. */
+    @CommandLine.Mixin
+    ClientOptions client = new ClientOptions();
+
     URI url;
 
     @CommandLine.Option(names = "--transport", defaultValue = "ws",
@@ -77,10 +80,6 @@ final class CertifyCommand implements Callable<Integer> {
             description = "A credential for one store, {storeId} replaced by the store's id (enables P-AUTH-02).")
     String scopedAuthToken;
 
-    @CommandLine.Option(names = "--admin-token", description = "The server's admin token (Eventsync admin API): "
-            + "enables P-RESET-01 and deletes every store the run created.")
-    String adminToken;
-
     @CommandLine.Option(names = "--max-push-events", description = "The push limit the server enforces, in events (with --max-push-bytes: enables P-LIMIT-01, P-ORDER-02).")
     Integer maxPushEvents;
 
@@ -100,6 +99,12 @@ final class CertifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (client.url == null) {
+            throw new ConfigurationException("Missing required option: '--url=URL' (the server: ws://host:port/; "
+                    + "see 'eventsync certify --help')");
+        }
+        url = client.url;
+        ClientOptions.sslContext(client.caCertificates()); // a bad --ca-cert is one line now, not a TLS failure later
         VertxClientSettings.Transport wire = transportOf(transport);
         Rule.Profile certified = profileOf(profile);
         Optional<SyncLimits> declared = declaredLimits();
@@ -126,10 +131,12 @@ final class CertifyCommand implements Callable<Integer> {
                 wire == VertxClientSettings.Transport.HTTP ? "HTTP" : "WebSocket", certified.label(),
                 thorough ? "thorough" : "fast", seed == null ? "random seeds, printed with any failure" : "seed " + seed, prefix);
         out.flush();
-        Optional<AdminApi> admin = Optional.ofNullable(adminToken).map(token -> new AdminApi(url, token));
+        Optional<AdminApi> admin = Optional.ofNullable(client.adminToken)
+                .map(token -> new AdminApi(url, token, client.caCertificates()));
         Vertx vertx = Vertx.vertx();
         RemoteCertification.Run run = new RemoteCertification.Run(url, wire, Optional.ofNullable(authToken),
-                Optional.ofNullable(scopedAuthToken), declared, admin, prefix, java.time.Duration.ofSeconds(timeoutSeconds), vertx);
+                Optional.ofNullable(scopedAuthToken), declared, admin, prefix, java.time.Duration.ofSeconds(timeoutSeconds), vertx,
+                client.caCertificates());
         Progress progress = new Progress(out);
         long started = System.nanoTime();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -251,7 +258,7 @@ final class CertifyCommand implements Callable<Integer> {
         } else {
             out.printf("  delete them on an Eventsync server with: eventsync certify ... --admin-token T (deletes at the end),%n"
                     + "  or: for id in $(eventsync stores --storage <its storage> | grep '^%s-' | cut -d' ' -f1); do"
-                    + " curl -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" %s://%s/admin/api/stores/$id; done%n",
+                    + " curl -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" %s://%s/admin/api/store?storeId=$id; done%n",
                     run.storePrefix(), run.url().getScheme().startsWith("wss") || run.url().getScheme().equals("https")
                             ? "https" : "http", run.url().getRawAuthority());
         }
@@ -272,8 +279,9 @@ final class CertifyCommand implements Callable<Integer> {
     }
 
     private void checkReachable(VertxClientSettings.Transport wire) {
-        try (var client = RemoteCertification.probe(url, wire, Optional.ofNullable(authToken))) {
-            client.ping().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (var probe = RemoteCertification.probe(url, wire, Optional.ofNullable(authToken),
+                client.caCertificates())) {
+            probe.ping().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new ConfigurationException("cannot reach a sync server at " + url + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())

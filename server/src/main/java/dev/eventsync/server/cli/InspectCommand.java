@@ -25,7 +25,9 @@ import picocli.CommandLine;
  * clients with their lag, then its last events (the admin API's tail); it never creates the store.
  */
 @CommandLine.Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Prints a store's last events from a running server; --follow tails it live.")
+        description = {"Prints a store's last events from a running server; --follow tails it live.",
+                "With --admin-token: through the admin API, with the store's live clients and their lag.",
+                "A store id that starts with '-' goes after '--'."})
 final class InspectCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -37,9 +39,8 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--config", paramLabel = "FILE", description = "A properties file with option values.")
     String configFile;
 
-    @CommandLine.Option(names = "--url", defaultValue = "ws://127.0.0.1:8787",
-            description = "The server (ws://, wss://, http://, https://). Default: ${DEFAULT-VALUE}.")
-    URI url;
+    @CommandLine.Mixin
+    ClientOptions client = new ClientOptions();
 
     @CommandLine.Option(names = "--last", defaultValue = "20", description = "How many of the latest events to print (default: ${DEFAULT-VALUE}).")
     int last;
@@ -50,20 +51,21 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--auth-token", description = "Sent as the sync payload's authToken.")
     String authToken;
 
-    @CommandLine.Option(names = "--admin-token",
-            description = "Use the server's admin API (this is its --admin-token; or EVENTSYNC_ADMIN_TOKEN): shows live clients and lag too.")
-    String adminToken;
-
     @Override
     public Integer call() throws Exception {
         ServeCommand.setLogLevel("WARN");
         PrintWriter out = spec.commandLine().getOut();
-        if (adminToken != null && !adminToken.isBlank()) {
+        if (client.adminToken != null && !client.adminToken.isBlank()) {
             return throughAdminApi(out);
         }
+        URI url = client.urlOrDefault();
         VertxClientSettings settings;
         try {
             settings = VertxClientSettings.of(url, StoreId.of(storeId));
+            if (client.caCert != null) {
+                ClientOptions.sslContext(client.caCertificates()); // a bad file is one line here, not a TLS failure later
+                settings = settings.withTrustedCertificates(client.caCert);
+            }
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage() + "; for example --url ws://127.0.0.1:8787");
         } catch (SyncErrorException e) {
@@ -87,13 +89,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private int throughAdminApi(PrintWriter out) {
-        StoreId id;
-        try {
-            id = StoreId.of(storeId);
-        } catch (SyncErrorException e) {
-            throw new ConfigurationException(e.getMessage());
-        }
-        AdminClient admin = new AdminClient(url, adminToken);
+        StoreId id = DeleteStoreCommand.storeIdOf(storeId);
+        AdminClient admin = client.adminClient();
         JsonNode store = admin.store(id);
         long head = store.path("head").asLong();
         out.printf("store %s: head %d, %d event(s), backendId %s, last push %s%n", id, head,

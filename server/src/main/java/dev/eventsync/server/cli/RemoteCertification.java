@@ -25,13 +25,14 @@ public class RemoteCertification extends SyncBackendCompatibilityKit {
      */
     record Run(URI url, VertxClientSettings.Transport transport, Optional<String> authToken,
                Optional<String> scopedTokenTemplate, Optional<SyncLimits> declaredLimits, Optional<AdminApi> admin,
-               String storePrefix, Duration timeout, Vertx vertx, Set<StoreId> stores) {
+               String storePrefix, Duration timeout, Vertx vertx, Optional<java.nio.file.Path> caCert,
+               Set<StoreId> stores) {
 
         Run(URI url, VertxClientSettings.Transport transport, Optional<String> authToken,
             Optional<String> scopedTokenTemplate, Optional<SyncLimits> declaredLimits, Optional<AdminApi> admin,
-            String storePrefix, Duration timeout, Vertx vertx) {
+            String storePrefix, Duration timeout, Vertx vertx, Optional<java.nio.file.Path> caCert) {
             this(url, transport, authToken, scopedTokenTemplate, declaredLimits, admin, storePrefix, timeout, vertx,
-                    ConcurrentHashMap.newKeySet());
+                    caCert, ConcurrentHashMap.newKeySet());
         }
 
         /** The sync payload that carries {@code token}, as LiveStore's {@code syncPayload: {authToken}}. */
@@ -41,10 +42,10 @@ public class RemoteCertification extends SyncBackendCompatibilityKit {
 
         VertxSyncBackend client(StoreId store, Optional<String> token) {
             stores.add(store);
-            VertxClientSettings settings = VertxClientSettings.of(url, store).withTransport(transport)
+            VertxClientSettings settings = trusting(VertxClientSettings.of(url, store).withTransport(transport)
                     .withRequestTimeout(timeout)
                     // LiveStore's HTTP client polls every 5 s; the kit waits for deliveries, so it polls often
-                    .withPollInterval(Duration.ofMillis(50));
+                    .withPollInterval(Duration.ofMillis(50)), caCert);
             return VertxSyncBackend.create(vertx, token.map(Run::payloadOf).map(settings::withPayload).orElse(settings));
         }
     }
@@ -97,8 +98,15 @@ public class RemoteCertification extends SyncBackendCompatibilityKit {
     }
 
     /** A client of {@code store}, for a quick reachability check before the kit runs. */
-    static VertxSyncBackend probe(URI url, VertxClientSettings.Transport transport, Optional<String> token) {
-        VertxClientSettings settings = VertxClientSettings.of(url, StoreId.of("eventsync-certify-probe")).withTransport(transport);
+    static VertxSyncBackend probe(URI url, VertxClientSettings.Transport transport, Optional<String> token,
+                                  Optional<java.nio.file.Path> caCert) {
+        VertxClientSettings settings = trusting(VertxClientSettings.of(url, StoreId.of("eventsync-certify-probe"))
+                .withTransport(transport), caCert);
         return VertxSyncBackend.create(token.map(Run::payloadOf).map(settings::withPayload).orElse(settings));
+    }
+
+    /** {@code settings} trusting the certificates of {@code caCert} (certify's {@code --ca-cert}), if given. */
+    static VertxClientSettings trusting(VertxClientSettings settings, Optional<java.nio.file.Path> caCert) {
+        return caCert.map(settings::withTrustedCertificates).orElse(settings);
     }
 }

@@ -8,7 +8,6 @@ import dev.eventsync.server.StorageSpec;
 import dev.eventsync.spi.storage.EventStore;
 import dev.eventsync.spi.storage.StoreInfo;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -46,15 +45,13 @@ final class StoresCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--db-password", description = "Database password.")
     String dbPassword;
 
-    @CommandLine.Option(names = "--url", description = "Ask this running server's admin API instead (http://host:port).")
-    URI url;
-
-    @CommandLine.Option(names = "--admin-token", description = "The server's --admin-token, with --url (or EVENTSYNC_ADMIN_TOKEN).")
-    String adminToken;
+    /** With {@code --url}: the running server's admin API instead of the storage. */
+    @CommandLine.Mixin
+    ClientOptions client = new ClientOptions();
 
     @Override
     public Integer call() {
-        if (url != null) {
+        if (client.url != null) {
             return fromServer();
         }
         ServeCommand.setLogLevel("WARN");
@@ -82,7 +79,7 @@ final class StoresCommand implements Callable<Integer> {
     }
 
     private int fromServer() {
-        JsonNode stores = new AdminClient(url, adminToken).stores().path("stores");
+        JsonNode stores = client.adminClient().stores().path("stores");
         PrintWriter out = this.spec.commandLine().getOut();
         out.printf("%-40s %12s %12s %11s  %-24s  %s%n", "STORE", "HEAD", "EVENTS", "SUBSCRIBERS", "LAST PUSH",
                 "BACKEND ID");
@@ -91,7 +88,7 @@ final class StoresCommand implements Callable<Integer> {
                     s.path("eventCount").asLong(), s.path("liveSubscribers").asInt(),
                     s.path("lastPushAt").isNull() ? "-" : s.path("lastPushAt").asText(), s.path("backendId").asText());
         }
-        out.printf("%d store(s) at %s%n", stores.size(), AdminClient.httpBase(url));
+        out.printf("%d store(s) at %s%n", stores.size(), AdminClient.httpBase(client.url));
         out.flush();
         return 0;
     }

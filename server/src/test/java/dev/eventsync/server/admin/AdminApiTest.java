@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventsync.api.Event;
-import dev.eventsync.api.PullPage;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.SyncError;
 import dev.eventsync.api.SyncErrorException;
@@ -14,6 +13,7 @@ import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.HttpOptions;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
+import dev.eventsync.server.testing.RecordingPull;
 import dev.eventsync.vertx.VertxClientSettings;
 import dev.eventsync.vertx.VertxSyncBackend;
 import java.net.URI;
@@ -25,15 +25,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The admin API over real HTTP against a real server, with real sync clients connected. */
 class AdminApiTest {
@@ -95,61 +95,23 @@ class AdminApiTest {
         return events;
     }
 
-    /** A live pull that records its pages and its end. */
-    private static final class LivePull implements Flow.Subscriber<PullPage> {
-        final BlockingQueue<PullPage> pages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(PullPage page) {
-            pages.add(page);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            ended.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            ended.complete(null);
-        }
-
-        long awaitSeqNum(long seqNum) throws InterruptedException {
-            long last = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (last < seqNum && System.nanoTime() < deadline) {
-                PullPage page = pages.poll(100, TimeUnit.MILLISECONDS);
-                if (page != null && page.lastSeqNum().isPresent()) {
-                    last = page.lastSeqNum().getAsLong();
-                }
-            }
-            assertThat(last).as("the pull reached seqNum %d", seqNum).isGreaterThanOrEqualTo(seqNum);
-            return last;
-        }
-    }
-
     @Test
     void everyApiRequestNeedsTheTokenAndARefusalChangesNothing() throws Exception {
         join(client("kept").push(chain(0, 2, "c1")));
         for (Optional<String> wrong : List.of(Optional.<String>empty(), Optional.of("Bearer nope"),
                 Optional.of(TOKEN), Optional.of("Bearer " + TOKEN + "x"), Optional.of("Basic " + TOKEN),
                 Optional.of("Bearer " + TOKEN.substring(0, TOKEN.length() - 1)))) {
-            for (String[] call : new String[][] {{"GET", "/admin/api/stores"}, {"GET", "/admin/api/stores/kept"},
-                    {"POST", "/admin/api/stores/kept/reset"}, {"DELETE", "/admin/api/stores/kept"},
-                    {"GET", "/admin/api/stores/kept/tail"}, {"GET", "/admin/api/unknown"}}) {
+            for (String[] call : new String[][] {{"GET", "/admin/api/stores"}, {"GET", "/admin/api/store?storeId=kept"},
+                    {"POST", "/admin/api/store/reset?storeId=kept"}, {"DELETE", "/admin/api/store?storeId=kept"},
+                    {"GET", "/admin/api/store/tail?storeId=kept"}, {"GET", "/admin/api/unknown"},
+                    {"GET", "/admin/api/store?storeId=nope"}, {"POST", "/admin/api/store/reset?storeId=bad%2Fid"}}) {
                 HttpResponse<String> r = send(call[0], call[1], wrong);
                 assertThat(r.statusCode()).as("%s %s with %s", call[0], call[1], wrong).isEqualTo(401);
                 assertThat(r.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"eventsync-admin\"");
                 assertThat(ProtocolJson.readTree(r.body()).path("error").asText()).isEqualTo("unauthorized");
             }
         }
-        JsonNode kept = admin("GET", "/admin/api/stores/kept", 200);
+        JsonNode kept = admin("GET", "/admin/api/store?storeId=kept", 200);
         assertThat(kept.path("head").asLong()).isEqualTo(2);
         // lower-case scheme is as good (RFC 7235: the scheme is case-insensitive)
         assertThat(send("GET", "/admin/api/stores", Optional.of("bearer " + TOKEN)).statusCode()).isEqualTo(200);
@@ -159,7 +121,7 @@ class AdminApiTest {
     void listsStoresAndAStoresLiveClientsWithTheirLag() throws Exception {
         VertxSyncBackend a = client("todos");
         join(a.push(chain(0, 3, "client-a")));
-        LivePull live = new LivePull();
+        RecordingPull live = new RecordingPull();
         a.pull(Optional.empty(), true).subscribe(live);
         live.awaitSeqNum(3);
         join(client("other").push(chain(0, 1, "client-b")));
@@ -176,7 +138,7 @@ class AdminApiTest {
         assertThat(stores.get(0).path("storeId").asText()).isEqualTo("other");
         assertThat(stores.get(0).path("liveSubscribers").asInt()).isZero();
 
-        JsonNode one = admin("GET", "/admin/api/stores/todos", 200);
+        JsonNode one = admin("GET", "/admin/api/store?storeId=todos", 200);
         assertThat(one.path("head").asLong()).isEqualTo(3);
         JsonNode client = one.path("clients").get(0);
         assertThat(one.path("clients")).hasSize(1);
@@ -188,8 +150,9 @@ class AdminApiTest {
         assertThat(client.path("lagEvents").asLong()).isZero();
         assertThat(client.path("lagMs").asLong()).isZero();
 
-        assertThat(admin("GET", "/admin/api/stores/missing", 404).path("error").asText()).isEqualTo("not_found");
-        assertThat(admin("GET", "/admin/api/stores/bad%20id", 400).path("message").asText()).contains("invalid storeId");
+        assertThat(admin("GET", "/admin/api/store?storeId=missing", 404).path("error").asText()).isEqualTo("not_found");
+        assertThat(admin("GET", "/admin/api/store?storeId=bad%20id", 400).path("message").asText())
+                .contains("invalid storeId");
     }
 
     @Test
@@ -197,7 +160,7 @@ class AdminApiTest {
         VertxSyncBackend a = client("tailed");
         join(a.push(chain(0, 3, "client-a")));
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/admin/api/stores/tailed/tail?after=1"))
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/admin/api/store/tail?storeId=tailed&after=1"))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
@@ -213,20 +176,22 @@ class AdminApiTest {
         JsonNode live = awaitEvent(lines, "events");
         assertThat(live.path("events")).extracting(e -> e.path("seqNum").asLong()).containsExactly(4L, 5L);
         // the tail shows among the store's clients, as an admin one
-        assertThat(admin("GET", "/admin/api/stores/tailed", 200).path("clients"))
+        assertThat(admin("GET", "/admin/api/store?storeId=tailed", 200).path("clients"))
                 .anySatisfy(c -> assertThat(c.path("transport").asText()).isEqualTo("admin"));
         // deleting the store ends the tail with an error event
-        admin("DELETE", "/admin/api/stores/tailed", 200);
+        admin("DELETE", "/admin/api/store?storeId=tailed", 200);
         assertThat(awaitEvent(lines, "error").path("error").asText()).isEqualTo("backend_id_mismatch");
-        assertThat(admin("GET", "/admin/api/stores/tailed/tail", 404).path("error").asText()).isEqualTo("not_found");
-        assertThat(admin("GET", "/admin/api/stores/x/tail?after=-1", 400).path("message").asText()).contains("after");
+        assertThat(admin("GET", "/admin/api/store/tail?storeId=tailed", 404).path("error").asText())
+                .isEqualTo("not_found");
+        assertThat(admin("GET", "/admin/api/store/tail?storeId=x&after=-1", 400).path("message").asText())
+                .contains("after");
     }
 
     @Test
     void aStoppingServerEndsOpenTailsInsteadOfWaitingForThem() throws Exception {
         join(client("tail-stop").push(chain(0, 1, "client-a")));
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/admin/api/stores/tail-stop/tail"))
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/admin/api/store/tail?storeId=tail-stop"))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
         Thread reader = new Thread(() -> response.body().forEach(lines::add));
         reader.setDaemon(true);
@@ -261,32 +226,156 @@ class AdminApiTest {
     void resetGivesConnectedClientsABackendIdMismatchAndANewBackendId() throws Exception {
         VertxSyncBackend a = client("reset-me");
         join(a.push(chain(0, 2, "client-a")));
-        String old = admin("GET", "/admin/api/stores/reset-me", 200).path("backendId").asText();
-        LivePull live = new LivePull();
+        String old = admin("GET", "/admin/api/store?storeId=reset-me", 200).path("backendId").asText();
+        RecordingPull live = new RecordingPull();
         a.pull(Optional.empty(), true).subscribe(live);
         live.awaitSeqNum(2);
 
-        JsonNode reset = admin("POST", "/admin/api/stores/reset-me/reset", 200);
+        JsonNode reset = admin("POST", "/admin/api/store/reset?storeId=reset-me", 200);
         String fresh = reset.path("backendId").asText();
         assertThat(fresh).isNotBlank().isNotEqualTo(old);
         Throwable ended = live.ended.handle((v, t) -> t).get(20, TimeUnit.SECONDS);
         assertThat(SyncErrorException.errorOf(ended)).hasValueSatisfying(
                 e -> assertThat(e).isInstanceOf(SyncError.BackendIdMismatch.class));
-        JsonNode after = admin("GET", "/admin/api/stores/reset-me", 200);
+        JsonNode after = admin("GET", "/admin/api/store?storeId=reset-me", 200);
         assertThat(after.path("head").asLong()).isZero();
         assertThat(after.path("backendId").asText()).isEqualTo(fresh);
     }
 
     @Test
-    void deleteRemovesTheStoreAndIsIdempotent() throws Exception {
+    void deleteRemovesTheStoreAndASecondDeleteIsA404() throws Exception {
         join(client("doomed").push(chain(0, 2, "client-a")));
         join(client("kept").push(chain(0, 1, "client-b")));
-        JsonNode deleted = admin("DELETE", "/admin/api/stores/doomed", 200);
+        JsonNode deleted = admin("DELETE", "/admin/api/store?storeId=doomed", 200);
         assertThat(deleted.path("deleted").asBoolean()).isTrue();
         assertThat(admin("GET", "/admin/api/stores", 200).path("stores"))
                 .extracting(s -> s.path("storeId").asText()).containsExactly("kept");
-        assertThat(admin("GET", "/admin/api/stores/doomed", 404).path("error").asText()).isEqualTo("not_found");
-        assertThat(admin("DELETE", "/admin/api/stores/doomed", 200).path("deleted").asBoolean()).isFalse();
+        assertThat(admin("GET", "/admin/api/store?storeId=doomed", 404).path("error").asText()).isEqualTo("not_found");
+        // deleting again: the store does not exist, so 404 like every operation on a missing store
+        assertThat(admin("DELETE", "/admin/api/store?storeId=doomed", 404).path("message").asText())
+                .isEqualTo("no store 'doomed'");
+    }
+
+    @Test
+    void everyOperationOnAStoreThatDoesNotExistIsA404AndChangesNothing() throws Exception {
+        join(client("kept").push(chain(0, 1, "c1")));
+        // a client waiting for the first push of "nope": nothing done to "nope" may end its pull
+        RecordingPull waiting = new RecordingPull();
+        client("nope").pull(Optional.empty(), true).subscribe(waiting);
+        assertThat(waiting.pages.poll(20, TimeUnit.SECONDS)).as("the empty store's first page").isNotNull();
+        List<String> storesBefore = storeIds();
+        for (String[] call : new String[][] {{"GET", "/admin/api/store?storeId=nope"},
+                {"GET", "/admin/api/store/tail?storeId=nope"}, {"GET", "/admin/api/store/tail?storeId=nope&after=5"},
+                {"POST", "/admin/api/store/reset?storeId=nope"}, {"DELETE", "/admin/api/store?storeId=nope"}}) {
+            JsonNode error = admin(call[0], call[1], 404);
+            assertThat(error.path("error").asText()).as("%s %s", call[0], call[1]).isEqualTo("not_found");
+            assertThat(error.path("message").asText()).isEqualTo("no store 'nope'");
+        }
+        assertThat(storeIds()).as("nothing was created").isEqualTo(storesBefore).containsExactly("kept");
+        assertThat(waiting.ended).as("the waiting pull of the missing store goes on").isNotDone();
+        // and the pull still works: the store's first push reaches it
+        join(client("nope").push(chain(0, 1, "c2")));
+        waiting.awaitSeqNum(1);
+    }
+
+    private List<String> storeIds() throws Exception {
+        List<String> ids = new ArrayList<>();
+        admin("GET", "/admin/api/stores", 200).path("stores").forEach(s -> ids.add(s.path("storeId").asText()));
+        return ids;
+    }
+
+    /** Store ids the protocol accepts that URL paths, shells or option parsers mangle. */
+    static Stream<String> awkwardStoreIds() {
+        return Stream.of(".", "..", "...", "-", "--", "-rf", "_", ".hidden", "a..b", "a.", "-.-_", "A-Z.a-z_0-9",
+                "x".repeat(StoreId.MAX_LENGTH), ".".repeat(StoreId.MAX_LENGTH));
+    }
+
+    @ParameterizedTest
+    @MethodSource("awkwardStoreIds")
+    void everyValidStoreIdIsAddressableShownTailedResetAndDeleted(String storeId) throws Exception {
+        VertxSyncBackend c = client(storeId);
+        join(c.push(chain(0, 2, "c1")));
+        join(client("neighbour").push(chain(0, 1, "c2")));
+        String q = "?storeId=" + java.net.URLEncoder.encode(storeId, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(storeIds()).contains(storeId, "neighbour");
+        JsonNode shown = admin("GET", "/admin/api/store" + q, 200);
+        assertThat(shown.path("storeId").asText()).isEqualTo(storeId);
+        assertThat(shown.path("head").asLong()).isEqualTo(2);
+        // every byte escaped (%2E%2E for ..) names the same store
+        StringBuilder escaped = new StringBuilder("?storeId=");
+        storeId.chars().forEach(ch -> escaped.append(String.format("%%%02X", ch)));
+        assertThat(admin("GET", "/admin/api/store" + escaped, 200).path("storeId").asText()).isEqualTo(storeId);
+
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpResponse<Stream<String>> tail = http.send(HttpRequest.newBuilder(uri("/admin/api/store/tail" + q))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(tail.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> tail.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        JsonNode events = awaitEvent(lines, "events");
+        assertThat(events.path("storeId").asText()).isEqualTo(storeId);
+        assertThat(events.path("events")).extracting(e -> e.path("seqNum").asLong()).containsExactly(1L, 2L);
+
+        String old = shown.path("backendId").asText();
+        JsonNode reset = admin("POST", "/admin/api/store/reset" + q, 200);
+        assertThat(reset.path("storeId").asText()).isEqualTo(storeId);
+        assertThat(reset.path("backendId").asText()).isNotBlank().isNotEqualTo(old);
+        assertThat(awaitEvent(lines, "error").path("error").asText()).isEqualTo("backend_id_mismatch");
+        assertThat(admin("GET", "/admin/api/store" + q, 200).path("head").asLong()).isZero();
+
+        assertThat(admin("DELETE", "/admin/api/store" + q, 200).path("deleted").asBoolean()).isTrue();
+        assertThat(storeIds()).doesNotContain(storeId).contains("neighbour");
+        assertThat(admin("DELETE", "/admin/api/store" + q, 404).path("error").asText()).isEqualTo("not_found");
+        assertThat(admin("GET", "/admin/api/store?storeId=neighbour", 200).path("head").asLong())
+                .as("the neighbour is untouched").isEqualTo(1);
+    }
+
+    /** Ids the protocol refuses, percent-encoded as a client would send them: a 400 that names the rule. */
+    static Stream<String> invalidStoreIds() {
+        return Stream.of("a/b", "/", "%", "a%2Fb", "a?b", "a#b", "a+b", "a b", " ", "ü", "日本", "a\u0000b",
+                "x".repeat(StoreId.MAX_LENGTH + 1), "");
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidStoreIds")
+    void storeIdsTheProtocolRefusesAreA400AndCreateNothing(String storeId) throws Exception {
+        join(client("kept").push(chain(0, 1, "c1")));
+        String q = "?storeId=" + java.net.URLEncoder.encode(storeId, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        for (String[] call : new String[][] {{"GET", "/admin/api/store" + q}, {"GET", "/admin/api/store/tail" + q},
+                {"POST", "/admin/api/store/reset" + q}, {"DELETE", "/admin/api/store" + q}}) {
+            JsonNode error = admin(call[0], call[1], 400);
+            assertThat(error.path("error").asText()).as("%s %s", call[0], call[1]).isEqualTo("invalid_request");
+            assertThat(error.path("message").asText()).contains("invalid storeId");
+        }
+        assertThat(storeIds()).containsExactly("kept");
+    }
+
+    @Test
+    void aMissingOrRepeatedStoreIdOrAWrongMethodIsATypedError() throws Exception {
+        assertThat(admin("GET", "/admin/api/store", 400).path("message").asText()).contains("?storeId=");
+        assertThat(admin("DELETE", "/admin/api/store?storeId=a&storeId=b", 400).path("message").asText())
+                .contains("one storeId");
+        HttpResponse<String> wrong = send("GET", "/admin/api/store/reset?storeId=a", Optional.of("Bearer " + TOKEN));
+        assertThat(wrong.statusCode()).isEqualTo(405);
+        assertThat(wrong.headers().firstValue("allow")).hasValue("POST");
+        assertThat(ProtocolJson.readTree(wrong.body()).path("error").asText()).isEqualTo("method_not_allowed");
+        // the old path form answers with where the store id goes now, also for ids a path cannot carry
+        join(client("todos").push(chain(0, 1, "c1")));
+        for (String path : List.of("/admin/api/stores/todos", "/admin/api/stores/.", "/admin/api/stores/..",
+                "/admin/api/stores/%2E%2E", "/admin/api/stores/%2e")) {
+            assertThat(admin("GET", path, 404).path("message").asText()).as(path)
+                    .contains("/admin/api/store?storeId=<id>");
+        }
+        // a path that only normalizes to an endpoint is none: nothing is read or changed through it
+        for (String[] call : new String[][] {{"POST", "/admin/api/store/reset/..?storeId=todos"},
+                {"DELETE", "/admin/api/store/tail/..?storeId=todos"}, {"GET", "/admin/api/%73tores"},
+                {"GET", "/admin/api/./stores"}}) {
+            assertThat(admin(call[0], call[1], 404).path("error").asText()).as("%s %s", call[0], call[1])
+                    .isEqualTo("not_found");
+        }
+        assertThat(storeIds()).containsExactly("todos");
     }
 
     @Test
@@ -300,6 +389,31 @@ class AdminApiTest {
         assertThat(send("GET", "/admin/secret.txt", Optional.empty()).statusCode()).isEqualTo(404);
         HttpResponse<String> redirect = send("GET", "/admin", Optional.empty());
         assertThat(redirect.statusCode()).isEqualTo(301);
+    }
+
+    @Test
+    void withCorsTheAdminApiAnswersAllowedOriginsAndEveryAnswerVariesByOrigin() throws Exception {
+        try (EventsyncServer cors = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN)
+                        .withCorsOrigins(List.of("https://ops.example"))))
+                .build().start()) {
+            URI stores = URI.create("http://127.0.0.1:" + cors.port() + "/admin/api/stores");
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(stores)
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://ops.example")
+                    .header("Access-Control-Request-Method", "GET")
+                    .header("Access-Control-Request-Headers", "authorization").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://ops.example");
+            assertThat(preflight.headers().allValues("vary")).containsExactly("Origin");
+            for (Optional<String> authorization : List.of(Optional.of("Bearer " + TOKEN), Optional.<String>empty())) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(stores).header("Origin", "https://ops.example");
+                authorization.ifPresent(a -> request.header("Authorization", a));
+                HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(authorization.isPresent() ? 200 : 401);
+                assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("https://ops.example");
+                assertThat(r.headers().allValues("vary")).as("HTTP %d", r.statusCode()).containsExactly("Origin");
+            }
+        }
     }
 
     @Test

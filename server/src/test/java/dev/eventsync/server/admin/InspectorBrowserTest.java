@@ -3,12 +3,17 @@ package dev.eventsync.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.eventsync.api.Event;
+import dev.eventsync.api.StoreId;
 import dev.eventsync.server.Eventsync;
 import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.HttpOptions;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
+import dev.eventsync.vertx.VertxClientSettings;
+import dev.eventsync.vertx.VertxSyncBackend;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The web inspector in a real browser: {@code interop/inspector/inspector-browser.mjs} drives headless Chromium
  * (Debian's {@code chromium}, through {@code playwright-core}) against this server while a real LiveStore client
- * pushes; it sees the store appear, the tail grow live, and the store go when deleted. The screenshot it takes is
+ * pushes; it sees the store appear, the tail grow live, and the store go when deleted; then it inspects, resets
+ * (confirming, and seeing the new backendId) and deletes the store {@code ..}, an id no URL path can carry. The
+ * screenshot it takes is
  * kept as {@code server/target/inspector.png}.
  *
  * <p>Needs node, {@code interop/node_modules} (the build installs it, see {@code interop/prepare.sh}) and
@@ -42,11 +49,20 @@ class InspectorBrowserTest {
                 .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN)))
                 .build().start()) {
             String storeId = "browser-" + Long.toHexString(System.nanoTime());
+            // a store no URL path can name ('..'), for the page to inspect, reset and delete
+            String awkward = "..";
+            try (VertxSyncBackend client = VertxSyncBackend.create(VertxClientSettings.of(
+                    URI.create("ws://127.0.0.1:" + server.port()), StoreId.of(awkward)))) {
+                client.push(List.of(Event.of("todoCreated-v1", "{}", 1, 0, "java-client", "s1"),
+                        Event.of("todoCreated-v1", "{}", 2, 1, "java-client", "s1")))
+                        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+            }
             ProcessBuilder builder = new ProcessBuilder(List.of("node",
                     INTEROP.resolve("inspector").resolve("inspector-browser.mjs").toString(),
                     "--url", "http://127.0.0.1:" + server.port(), "--store-id", storeId, "--timeout-ms", "100000"))
                     .redirectErrorStream(true);
             builder.environment().put("EVENTSYNC_ADMIN_TOKEN", TOKEN);
+            builder.environment().put("EVENTSYNC_AWKWARD_STORE_ID", awkward);
             builder.environment().put("EVENTSYNC_INSPECTOR_SCREENSHOT", SCREENSHOT.toString());
             chromium().ifPresent(path -> builder.environment().put("EVENTSYNC_CHROMIUM", path.toString()));
             Path log = Files.createTempFile("inspector-browser-", ".log");
@@ -59,7 +75,10 @@ class InspectorBrowserTest {
             assertThat(ended).as("the browser run ended within 150 s; its output:\n%s", output).isTrue();
             assertThat(process.exitValue()).as("the browser run's exit code; its output:\n%s", output).isZero();
             assertThat(output).contains("the store appeared", "the tail updated live", "the store left the list",
+                    "store \"..\" inspected", "reset \"..\" through the page", "deleted \"..\" through the page",
                     "PASS web inspector");
+            assertThat(server.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .as("both stores were deleted through the page").isEmpty();
             assertThat(SCREENSHOT).isRegularFile();
             assertThat(Files.size(SCREENSHOT)).as("screenshot bytes").isGreaterThan(10_000);
             byte[] png = Files.readAllBytes(SCREENSHOT);

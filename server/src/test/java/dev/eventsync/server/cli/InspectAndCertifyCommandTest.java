@@ -9,25 +9,12 @@ import dev.eventsync.server.Eventsync;
 import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class InspectAndCertifyCommandTest {
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = EventsyncCommand.run(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void inspectPrintsTheLastEventsOfAStoreAsAClientSeesThem() throws Exception {
@@ -40,7 +27,7 @@ class InspectAndCertifyCommandTest {
             try (LocalSyncBackend local = new LocalSyncBackend(server.engine(), StoreId.of("todos"))) {
                 local.push(batch).toCompletableFuture().get(20, TimeUnit.SECONDS);
             }
-            Run inspect = run("inspect", "todos", "--url", "ws://127.0.0.1:" + server.port(), "--last", "2");
+            CliRun inspect = CliRun.run("inspect", "todos", "--url", "ws://127.0.0.1:" + server.port(), "--last", "2");
             assertThat(inspect.exit()).as(inspect.err()).isZero();
             assertThat(inspect.out()).contains("5 event(s); showing the last 2")
                     .contains("#4 (parent 3) todoCreated-v1  client=cli session=s1")
@@ -51,23 +38,23 @@ class InspectAndCertifyCommandTest {
 
     @Test
     void certifyAndInspectSayClearlyWhenNoServerAnswers() {
-        Run certify = run("certify", "--url", "ws://127.0.0.1:1/");
+        CliRun certify = CliRun.run("certify", "--url", "ws://127.0.0.1:1/");
         assertThat(certify.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
         assertThat(certify.err()).startsWith("eventsync: cannot reach a sync server at ws://127.0.0.1:1/");
-        Run inspect = run("inspect", "todos", "--url", "ftp://example");
+        CliRun inspect = CliRun.run("inspect", "todos", "--url", "ftp://example");
         assertThat(inspect.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
         assertThat(inspect.err()).contains("ws://");
     }
 
     @Test
     void certifyRejectsAnUnknownTransportOrProfileWithOneLine() {
-        Run transport = run("certify", "--url", "ws://127.0.0.1:1/", "--transport", "wss");
+        CliRun transport = CliRun.run("certify", "--url", "ws://127.0.0.1:1/", "--transport", "wss");
         assertThat(transport.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
         assertThat(transport.err().strip()).isEqualTo("eventsync: --transport must be ws, websocket or http (any case), got 'wss'");
-        Run profile = run("certify", "--url", "ws://127.0.0.1:1/", "--profile", "strict");
+        CliRun profile = CliRun.run("certify", "--url", "ws://127.0.0.1:1/", "--profile", "strict");
         assertThat(profile.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
         assertThat(profile.err().strip()).isEqualTo("eventsync: --profile must be livestore or eventsync, got 'strict'");
-        Run limits = run("certify", "--url", "ws://127.0.0.1:1/", "--max-push-events", "100");
+        CliRun limits = CliRun.run("certify", "--url", "ws://127.0.0.1:1/", "--max-push-events", "100");
         assertThat(limits.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
         assertThat(limits.err()).contains("--max-push-bytes");
     }
@@ -78,7 +65,7 @@ class InspectAndCertifyCommandTest {
         ServerConfig config = ServerConfig.defaults().withPort(0).withStorage(StorageSpec.parse("memory"));
         try (EventsyncServer server = Eventsync.builder().config(config).build().start()) {
             java.nio.file.Path report = dir.resolve("reports/certify.txt");
-            Run certify = run("certify", "--url", "http://127.0.0.1:" + server.port(), "--transport", "HTTP",
+            CliRun certify = CliRun.run("certify", "--url", "http://127.0.0.1:" + server.port(), "--transport", "HTTP",
                     "--profile", "livestore", "--tries", "5", "--report", report.toString());
             assertThat(certify.exit()).as(certify.out() + certify.err()).isZero();
             List<String> lines = certify.out().lines().toList();

@@ -6,6 +6,7 @@ import dev.eventsync.api.Event;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.StoreId;
 import dev.eventsync.api.StoredEvent;
+import dev.eventsync.server.testing.RecordingPull;
 import dev.eventsync.vertx.VertxClientSettings;
 import dev.eventsync.vertx.VertxSyncBackend;
 import java.net.URI;
@@ -14,9 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,30 +124,8 @@ class ServerEndToEndIT {
     }
 
     private static List<PullPage> pullAll(VertxSyncBackend client) throws Exception {
-        List<PullPage> pages = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        client.pull(Optional.empty(), false).subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                s.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(PullPage page) {
-                pages.add(page);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(null);
-            }
-        });
-        done.get(30, TimeUnit.SECONDS);
-        return pages;
+        RecordingPull pull = new RecordingPull();
+        client.pull(Optional.empty(), false).subscribe(pull);
+        return pull.awaitAll();
     }
 }

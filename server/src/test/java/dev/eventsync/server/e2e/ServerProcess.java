@@ -70,13 +70,18 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the "listening on" line and returns the port. */
+    /**
+     * Waits for the "listening on" line and the rest of the start banner (up to its "health:" line, which the
+     * server prints a moment after the first) and returns the port.
+     */
     int awaitPort() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            for (String line : out()) {
+            List<String> out = out();
+            boolean banner = out.stream().anyMatch(line -> line.startsWith("health: "));
+            for (String line : out) {
                 Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
+                if (m.find() && banner) {
                     return Integer.parseInt(m.group(1));
                 }
             }
