@@ -79,7 +79,7 @@ class InspectAndCertifyCommandTest {
             assertThat(certify.out()).contains("delete them on an Eventsync server with: eventsync certify ... --admin-token T")
                     .contains("grep '^" + prefix + "'")
                     .contains("curl -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" http://127.0.0.1:" + server.port()
-                            + "/admin/api/stores/$id");
+                            + "/admin/api/");
             assertThat(server.engine().storage().stores()).isNotEmpty()
                     .allSatisfy(info -> assertThat(info.storeId().value()).startsWith(prefix));
             assertThat(lines).contains("report: " + report.toAbsolutePath());
