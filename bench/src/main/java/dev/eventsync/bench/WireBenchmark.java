@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@link #SCENARIOS}, default all), {@code rounds} (2), {@code warmup} / {@code measure} (seconds, 2 / 3),
  * {@code results} (directory, {@code bench/results}), {@code deflate} (whether the generator offers
  * permessage-deflate, as LiveStore does: {@code true}), {@code jfr} (record a JFR profile, {@code settings=profile}, of the
- * measured interval of every server run into the results directory), {@code serverJvm} (extra JVM options of the servers).
+ * measured interval of every server run into the results directory), {@code serverJvm} (extra JVM options of the
+ * servers), {@code idle} (connections of the idle scenario, 10 000), {@code logLevel} (Eventsync's {@code --log-level}, WARN),
+ * {@code eventsyncArgs} (more {@code serve} options, space-separated, e.g. {@code --ws-compression false}).
  */
 public final class WireBenchmark {
 
@@ -41,6 +43,10 @@ public final class WireBenchmark {
     record Scenario(String name, Workload workload, Side a, Side b, Metric metric, String target) {
         Scenario withTimes(Duration warmup, Duration measure) {
             return new Scenario(name, workload.withTimes(warmup, measure), a, b, metric, target);
+        }
+
+        Scenario withIdle(int connections) {
+            return new Scenario(name, Workload.idle(connections), a, b, metric, target);
         }
     }
 
@@ -58,7 +64,7 @@ public final class WireBenchmark {
     }
 
     /** A server under test. */
-    enum Side { FLOOR, MEMORY, SQLITE, POSTGRESQL }
+    enum Side { FLOOR, MEMORY, MEMORY_DEFLATE, SQLITE, POSTGRESQL }
 
     static final List<Scenario> SCENARIOS = List.of(
             new Scenario("push-4x1", Workload.push(4, 1, 50, false), Side.FLOOR, Side.MEMORY, Metric.RATE, ">= 0.6"),
@@ -72,7 +78,10 @@ public final class WireBenchmark {
                     Metric.RATE, "report"),
             new Scenario("fanout-1000", Workload.fanout(1000, 100), Side.FLOOR, Side.MEMORY, Metric.P99,
                     "p99 <= 20 ms"),
-            new Scenario("idle-10000", Workload.idle(10_000), Side.FLOOR, Side.MEMORY, Metric.RSS, "<= 1.1"));
+            new Scenario("idle-10000", Workload.idle(10_000), Side.FLOOR, Side.MEMORY, Metric.RSS, "<= 1.1"),
+            // the cost of permessage-deflate (--ws-compression true) against the default (off), same workload
+            new Scenario("deflate-4x1", Workload.push(4, 1, 50, false), Side.MEMORY, Side.MEMORY_DEFLATE, Metric.RATE,
+                    "report"));
 
     private WireBenchmark() {
     }
@@ -107,6 +116,9 @@ public final class WireBenchmark {
                 Scenario scenario = SCENARIOS.stream().filter(s -> s.name().equals(name.trim())).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'; known: "
                                 + SCENARIOS.stream().map(Scenario::name).toList()));
+                if (scenario.workload().mode() == Workload.Mode.IDLE) {
+                    scenario = scenario.withIdle(Integer.parseInt(setting("idle", "10000")));
+                }
                 out.add(runScenario(generator, scenario.withTimes(warmup, measure), rounds, serverJvm,
                         jfr ? Optional.of(results) : Optional.empty()));
             }
@@ -247,6 +259,7 @@ public final class WireBenchmark {
             return switch (side) {
                 case FLOOR -> fixed(List.of(dev.eventsync.bench.floor.FloorServer.class.getName(), "--port", "0"));
                 case MEMORY -> fixed(eventsync("memory", List.of()));
+                case MEMORY_DEFLATE -> fixed(eventsync("memory", List.of("--ws-compression", "true")));
                 case SQLITE, POSTGRESQL -> {
                     BenchDatabase db = BenchDatabase.create(side == Side.SQLITE ? "sqlite" : "postgresql");
                     List<String> extra = new ArrayList<>();
@@ -273,9 +286,13 @@ public final class WireBenchmark {
             // every client of the generator comes from 127.0.0.1: lift the per-address connection limit (and the
             // total one) above the idle scenario's 10 000 connections
             List<String> a = new ArrayList<>(List.of("dev.eventsync.server.Main", "serve", "--host", "127.0.0.1",
-                    "--port", "0", "--storage", storage, "--log-level", "WARN", "--max-connections", "15000",
-                    "--max-connections-per-address", "15000"));
+                    "--port", "0", "--storage", storage, "--log-level", setting("logLevel", "WARN"),
+                    "--max-connections", "15000", "--max-connections-per-address", "15000"));
             a.addAll(extra);
+            String more = setting("eventsyncArgs", "").trim();
+            if (!more.isEmpty()) {
+                a.addAll(List.of(more.split("\\s+")));
+            }
             return a;
         }
 

@@ -56,19 +56,20 @@ final class PushAdmission {
     /** The whole push; every failure completes the stage with a {@link SyncErrorException}. */
     CompletableFuture<PushResult> push(CallContext context, StoreChannel channel, List<Event> batch,
                                        Optional<String> sentBackendId) {
+        // authentication and the batch's own checks on a worker of the bounded pool (a full pool refuses here);
+        // then, on that same worker when the store's admission slot is free (else queued behind it), the admission
         return execution.onWorker(() -> {
             hooks.authenticate(context);
             if (batch.isEmpty()) {
                 channel.ensureInitialized();
-                return (PushResult) new PushResult.Empty(channel.publishedHead());
+                return CompletableFuture.completedFuture((PushResult) new PushResult.Empty(channel.publishedHead()));
             }
             PushRules.checkBatch(batch, limits).ifPresent(Execution::raise);
-            return null;
-        }).thenCompose(early -> early != null ? CompletableFuture.completedFuture(early)
-                : channel.serially(() -> Execution.guarded(() -> {
-                    execution.checkRunning();
-                    return admit(context, channel, batch, sentBackendId);
-                }), execution.executor()))
+            return channel.seriallyHere(() -> Execution.guarded(() -> {
+                execution.checkRunning();
+                return admit(context, channel, batch, sentBackendId);
+            }), execution.executor());
+        }).thenCompose(admitted -> admitted)
                 .handle((result, failure) -> {
                     if (failure != null) {
                         throw Execution.typed(failure);

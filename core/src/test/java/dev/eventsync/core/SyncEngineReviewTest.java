@@ -211,6 +211,50 @@ class SyncEngineReviewTest {
     }
 
     @Test
+    void aPushToAFreeStoreIsAdmittedOnTheWorkerThatAuthenticatedIt() throws Exception {
+        List<Thread> authenticated = new CopyOnWriteArrayList<>();
+        List<Thread> admitted = new CopyOnWriteArrayList<>();
+        try (SyncEngine engine = SyncEngine.builder(store).settings(new EngineSettings(4, 100, 100))
+                .authenticator(c -> {
+                    authenticated.add(Thread.currentThread());
+                    return dev.eventsync.spi.transport.AuthResult.allow();
+                })
+                .pushInterceptor((c, e) -> {
+                    admitted.add(Thread.currentThread());
+                    return dev.eventsync.spi.transport.Verdict.ACCEPT;
+                }).build()) {
+            for (int i = 0; i < 20; i++) {
+                join(engine.push(ctx, Events.chain(i, 1, "a"), Optional.empty()));
+            }
+            assertThat(store.head(s1)).isEqualTo(20);
+            assertThat(admitted).hasSize(20);
+            // one hand-off fewer: the admission ran on the authenticating worker, never on the caller's thread
+            assertThat(admitted).isEqualTo(authenticated).doesNotContain(Thread.currentThread());
+        }
+    }
+
+    @Test
+    void aPushToABusyStoreWaitsForTheSlotInsteadOfRunningBesideIt() throws Exception {
+        FlakyStore gated = new FlakyStore(store);
+        try (SyncEngine engine = SyncEngine.builder(gated).settings(new EngineSettings(4, 100, 100)).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            gated.holdAfterAppend = release;
+            java.util.concurrent.CompletionStage<?> first = engine.push(ctx, Events.chain(0, 1, "a"), Optional.empty());
+            assertThat(gated.appendsDone.tryAcquire(20, TimeUnit.SECONDS)).as("the first push holds the slot").isTrue();
+            // the latch stays set: released below, it lets both appends through
+            java.util.concurrent.CompletableFuture<?> second = engine.push(ctx, Events.chain(1, 1, "a"), Optional.empty())
+                    .toCompletableFuture();
+            // free workers remain, yet the second push may not append while the first holds the store's slot
+            assertThat(gated.appendsDone.tryAcquire(300, TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(second).isNotDone();
+            release.countDown();
+            join(first);
+            join(second);
+            assertThat(store.head(s1)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void callsOnAShutDownEngineFailWithUnavailableInsteadOfThrowing() {
         SyncEngine stopped = SyncEngine.builder(store).build();
         stopped.close();

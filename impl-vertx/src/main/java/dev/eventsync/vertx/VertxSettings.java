@@ -31,7 +31,10 @@ import java.util.Optional;
  *                             included, counting the message's own object; at most 1 000); a deeper request fails
  *                             alone with {@code LimitExceeded}, the same on both transports
  * @param webSocketCompression whether to offer permessage-deflate (RFC 7692) to WebSocket clients; inflated
- *                             messages are bounded by the hard frame limit either way
+ *                             messages are bounded by the hard frame limit either way. Off by default: a connection
+ *                             that used it keeps a zlib context of ~100 KB for its lifetime (10 000 idle live
+ *                             connections: 1.4 GiB instead of 0.44 GiB) and it costs CPU on every page sent; turn
+ *                             it on when clients' bandwidth matters more (docs/bench.md)
  * @param maxConnections       open TCP connections the server accepts in total (WebSocket and HTTP); past it a
  *                             request is answered 503 and its connection closed, except {@code /health}
  * @param maxConnectionsPerAddress open connections one remote address may hold; past it 503 as above
@@ -95,13 +98,13 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
     /**
      * The defaults: 127.0.0.1:8787, 1 MiB frames (a LiveStore push is at most about 900 kB), 16 requests in flight,
      * Ack pacing of 1 chunk, 60 s idle timeout, 1 MiB write queue, Effect 3 causes, no per-store head gauges (at
-     * most 1 000 when turned on), JSON nesting up to 1 000 levels, permessage-deflate offered, at most
+     * most 1 000 when turned on), JSON nesting up to 1 000 levels, permessage-deflate declined, at most
      * {@link #DEFAULT_MAX_CONNECTIONS} connections and {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} per address,
      * open {@code /metrics}, a 1 s health timeout, no CORS.
      */
     public static VertxSettings defaults() {
         return new VertxSettings("127.0.0.1", DEFAULT_PORT, 1 << 20, 16, 1, Duration.ofSeconds(60), 1 << 20,
-                CauseFormat.EFFECT3_TREE, false, List.of(), Optional.empty(), 1000, DEFAULT_MAX_JSON_DEPTH, true,
+                CauseFormat.EFFECT3_TREE, false, List.of(), Optional.empty(), 1000, DEFAULT_MAX_JSON_DEPTH, false,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, Optional.empty(), false,
                 Duration.ofSeconds(1));
     }

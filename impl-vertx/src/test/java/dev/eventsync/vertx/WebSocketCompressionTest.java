@@ -14,12 +14,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * permessage-deflate (RFC 7692): a compressed message is bounded by its inflated size, with the same 1009 close as
- * an uncompressed message over the limit, however small it is on the wire; compression can be declined.
+ * an uncompressed message over the limit, however small it is on the wire; compression is declined by default and
+ * a client that offers it is then answered uncompressed.
  */
 class WebSocketCompressionTest {
 
     private static final int MAX_FRAME = 64 * 1024;
     private static final String DEFLATE = "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover";
+
+    /** The defaults with compression offered (it is declined by default) and a small frame limit. */
+    private static VertxSettings compressing() {
+        return VertxSettings.defaults().withWebSocketCompression(true).withMaxFrameBytes(MAX_FRAME);
+    }
 
     /** Raw DEFLATE of {@code data} as permessage-deflate sends it: without the final empty block's 4-byte tail. */
     static byte[] deflate(byte[] data) {
@@ -54,7 +60,7 @@ class WebSocketCompressionTest {
 
     @Test
     void aCompressedMessageIsAnswered() throws Exception {
-        try (TestServer server = TestServer.start(VertxSettings.defaults().withMaxFrameBytes(MAX_FRAME));
+        try (TestServer server = TestServer.start(compressing());
              RawFrames ws = RawFrames.connect(server.port, "/?storeId=z&transport=ws", DEFLATE)) {
             assertThat(ws.handshakeResponse).contains("permessage-deflate");
             ws.frame(true, 4, TEXT, true, deflate("{\"_tag\":\"Ping\"}".getBytes(StandardCharsets.UTF_8)));
@@ -66,7 +72,7 @@ class WebSocketCompressionTest {
 
     @Test
     void aCompressedMessageThatInflatesBeyondTheLimitIsClosedWith1009LikeAnUncompressedOne() throws Exception {
-        try (TestServer server = TestServer.start(VertxSettings.defaults().withMaxFrameBytes(MAX_FRAME))) {
+        try (TestServer server = TestServer.start(compressing())) {
             double before = WebSocketRfcTest.metric(server, "eventsync_bad_frames_total{reason=\"oversize\"}");
             byte[] compressed = deflate(bigPush(3 << 20));
             assertThat(compressed.length).isLessThan(MAX_FRAME / 4); // a few kB on the wire
@@ -85,7 +91,7 @@ class WebSocketCompressionTest {
 
     @Test
     void aBombSpreadOverFragmentsIsClosedWith1009() throws Exception {
-        try (TestServer server = TestServer.start(VertxSettings.defaults().withMaxFrameBytes(MAX_FRAME));
+        try (TestServer server = TestServer.start(compressing());
              RawFrames ws = RawFrames.connect(server.port, "/?storeId=z&transport=ws", DEFLATE)) {
             byte[] compressed = deflate(bigPush(8 << 20));
             int half = compressed.length / 2;
@@ -100,7 +106,31 @@ class WebSocketCompressionTest {
 
     @Test
     void compressionCanBeDeclined() throws Exception {
-        try (TestServer server = TestServer.start(VertxSettings.defaults().withWebSocketCompression(false));
+        assertDeclined(VertxSettings.defaults().withWebSocketCompression(true).withWebSocketCompression(false));
+    }
+
+    @Test
+    void compressionIsDeclinedByDefault() throws Exception {
+        assertThat(VertxSettings.defaults().webSocketCompression()).isFalse();
+        assertDeclined(VertxSettings.defaults());
+    }
+
+    @Test
+    void aClientOfferingCompressionIsAnsweredUncompressedWhenItIsDeclined() throws Exception {
+        try (TestServer server = TestServer.start(VertxSettings.defaults());
+             RawFrames ws = RawFrames.connect(server.port, "/?storeId=z&transport=ws", DEFLATE)) {
+            assertThat(ws.handshakeResponse).startsWithIgnoringCase("HTTP/1.1 101").doesNotContain("permessage-deflate");
+            ws.frame(true, 0, TEXT, true, "{\"_tag\":\"Ping\"}".getBytes(StandardCharsets.UTF_8));
+            Optional<RawFrames.Frame> pong = ws.next();
+            assertThat(pong).isPresent();
+            assertThat(pong.get().opcode()).isEqualTo(TEXT);
+            assertThat(pong.get().rsv()).isZero(); // not compressed
+            assertThat(new String(pong.get().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"_tag\":\"Pong\"}");
+        }
+    }
+
+    private static void assertDeclined(VertxSettings settings) throws Exception {
+        try (TestServer server = TestServer.start(settings);
              RawFrames ws = RawFrames.connect(server.port, "/?storeId=z&transport=ws", DEFLATE)) {
             assertThat(ws.handshakeResponse).doesNotContain("permessage-deflate");
             ws.frame(true, 4, TEXT, true, deflate("{\"_tag\":\"Ping\"}".getBytes(StandardCharsets.UTF_8)));

@@ -38,7 +38,8 @@ public record ResourceLimits(int maxConnections, int maxConnectionsPerAddress, i
     /** The defaults of {@link VertxSettings#defaults()} and {@link EngineSettings#DEFAULTS}. */
     public static ResourceLimits defaults() {
         return new ResourceLimits(VertxSettings.DEFAULT_MAX_CONNECTIONS,
-                VertxSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, VertxSettings.DEFAULT_MAX_JSON_DEPTH, true,
+                VertxSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, VertxSettings.DEFAULT_MAX_JSON_DEPTH,
+                VertxSettings.defaults().webSocketCompression(),
                 EngineSettings.DEFAULT_MAX_IDLE_STORES, false, Optional.empty());
     }
 

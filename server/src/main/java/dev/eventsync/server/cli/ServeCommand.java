@@ -140,8 +140,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "with LimitExceeded (default: ${DEFAULT-VALUE}).")
     int maxJsonDepth;
 
-    @CommandLine.Option(names = "--ws-compression", defaultValue = "true", arity = "1", paramLabel = "true|false",
-            description = "Offer permessage-deflate to WebSocket clients; inflated messages are bounded by the frame "
+    @CommandLine.Option(names = "--ws-compression", defaultValue = "false", arity = "1", paramLabel = "true|false",
+            description = "Offer permessage-deflate to WebSocket clients: less bandwidth, but ~100 KB of memory per "
+                    + "connection that used it and more CPU per message; inflated messages are bounded by the frame "
                     + "limit either way (default: ${DEFAULT-VALUE}).")
     boolean wsCompression;
 
