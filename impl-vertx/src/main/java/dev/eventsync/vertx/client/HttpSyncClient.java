@@ -43,10 +43,8 @@ final class HttpSyncClient extends VertxClientBase {
 
     HttpSyncClient(VertxClientSettings settings, Vertx vertx, ExecutorService callbacks, Runnable onClose) {
         super(settings, vertx, callbacks, onClose, false);
-        HttpClientOptions options = new HttpClientOptions().setConnectTimeout(connectTimeoutMillis());
-        settings.trustedCertificates().ifPresent(pem -> options.setTrustOptions(
-                new io.vertx.core.net.PemTrustOptions().addCertPath(pem.toString())));
-        this.http = vertx.createHttpClient(options);
+        this.http = vertx.createHttpClient(trusting(settings,
+                new HttpClientOptions().setConnectTimeout(connectTimeoutMillis())));
     }
 
     @Override
@@ -102,28 +100,20 @@ final class HttpSyncClient extends VertxClientBase {
     @Override
     protected Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live) {
         return subscriber -> context.runOnContext(v -> {
-            PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
-            HttpPull pull = new HttpPull(cursor, live, delivery);
-            track(delivery);
-            delivery.start(pull);
+            HttpPull pull = startPull(subscriber, delivery -> new HttpPull(cursor, live, delivery));
             pulls.add(pull);
             pull.poll();
         });
     }
 
     /** One pull: one POST, or for a live pull a POST per poll from the last delivered cursor. */
-    private final class HttpPull implements PullDelivery.Listener {
-        private final boolean live;
-        private final PullDelivery delivery;
-        private Optional<PullCursor> cursor;
+    private final class HttpPull extends ClientPull {
         private boolean first = true;
         private boolean polling;
         private long timerId = -1;
 
         HttpPull(Optional<PullCursor> cursor, boolean live, PullDelivery delivery) {
-            this.cursor = cursor;
-            this.live = live;
-            this.delivery = delivery;
+            super(cursor, live, delivery);
         }
 
         void poll() {
@@ -198,12 +188,6 @@ final class HttpSyncClient extends VertxClientBase {
         }
 
         @Override
-        public void delivered(PullPage page) {
-            learnBackendId(page);
-            cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
-        }
-
-        @Override
         public void cancelled() {
             vertx.cancelTimer(timerId);
             pulls.remove(this);
@@ -268,7 +252,8 @@ final class HttpSyncClient extends VertxClientBase {
                     int status = (Integer) ar.result()[0];
                     String text = (String) ar.result()[1];
                     if (status != 200) {
-                        return Future.failedFuture(new SyncErrorException(httpError(status, text)));
+                        return Future.failedFuture(new SyncErrorException(statusError(status, "HTTP " + status + " from "
+                                + url + (text.isBlank() ? "" : ": " + text.trim()))));
                     }
                     states.set(ConnectionState.CONNECTED);
                     try {
@@ -278,15 +263,6 @@ final class HttpSyncClient extends VertxClientBase {
                                 "unreadable answer from " + url + ": " + e.getMessage())));
                     }
                 });
-    }
-
-    private SyncError httpError(int status, String body) {
-        String detail = "HTTP " + status + " from " + url + (body.isBlank() ? "" : ": " + body.trim());
-        return switch (status) {
-            case 401, 403 -> new SyncError.Unauthorized(detail);
-            case 400, 404, 405, 413 -> new SyncError.InvalidRequest(detail);
-            default -> new SyncError.Unavailable(detail);
-        };
     }
 
     private static ServerMessage.Outcome exitOf(List<ServerMessage> messages) {

@@ -16,6 +16,8 @@ import dev.eventsync.vertx.wire.RpcCodec;
 import dev.eventsync.vertx.wire.ServerMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientOptionsBase;
+import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +183,7 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
     protected abstract Flow.Publisher<PullPage> openPull(Optional<PullCursor> cursor, boolean live);
 
     /** Registers a new pull's delivery so that {@link #endOpenPulls} can end it (on the context). */
-    protected final void track(PullDelivery delivery) {
+    private void track(PullDelivery delivery) {
         openDeliveries.removeIf(PullDelivery::isTerminated);
         openDeliveries.add(delivery);
     }
@@ -195,7 +198,7 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
     }
 
     /** Remembers the backendId of a page handed to a subscriber (any pull of this client). */
-    protected final void learnBackendId(PullPage page) {
+    private void learnBackendId(PullPage page) {
         if (page.backendId() != null && !page.backendId().isBlank()) {
             knownBackendId = page.backendId();
         }
@@ -212,6 +215,16 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
             }
         });
         subscriber.onError(error);
+    }
+
+    /**
+     * {@code options} with the settings' trusted certificates, if any: over {@code wss://} and {@code https://}
+     * the client then trusts only that PEM file's certificates (a self-signed server, a private CA).
+     */
+    static <O extends ClientOptionsBase> O trusting(VertxClientSettings settings, O options) {
+        settings.trustedCertificates().ifPresent(pem -> options.setTrustOptions(
+                new PemTrustOptions().addCertPath(pem.toString())));
+        return options;
     }
 
     /** The connect timeout for the Vert.x client: the request timeout, capped to what Vert.x accepts. */
@@ -232,6 +245,55 @@ abstract sealed class VertxClientBase implements SyncBackend permits HttpSyncCli
     /** Completes callers' futures on the callback executor, never on the event loop. */
     protected final <T> CompletionStage<T> async(CompletableFuture<T> inner) {
         return inner.whenCompleteAsync((r, e) -> { }, callbacks);
+    }
+
+    /**
+     * The typed error of a request the server refused with HTTP {@code status} (a POST on HTTP, the upgrade on
+     * WebSocket): 401 and 403 {@code Unauthorized}; 400, 404, 405, 413 and 426 {@code InvalidRequest} (sending it
+     * again will not help); anything else {@code Unavailable}. {@code detail} names the server and the status.
+     */
+    static SyncError statusError(int status, String detail) {
+        return switch (status) {
+            case 401, 403 -> new SyncError.Unauthorized(detail);
+            case 400, 404, 405, 413, 426 -> new SyncError.InvalidRequest(detail);
+            default -> new SyncError.Unavailable(detail);
+        };
+    }
+
+    /**
+     * Starts a pull's delivery to {@code subscriber} with the transport's pull made by {@code newPull}, and
+     * registers it for {@link #endOpenPulls} (on the context).
+     */
+    protected final <P extends ClientPull> P startPull(Flow.Subscriber<? super PullPage> subscriber,
+                                                       Function<PullDelivery, P> newPull) {
+        PullDelivery delivery = new PullDelivery(context, callbacks, subscriber);
+        P pull = newPull.apply(delivery);
+        track(delivery);
+        delivery.start(pull);
+        return pull;
+    }
+
+    /**
+     * What a pull keeps on either transport: whether it is live, its delivery to the subscriber, and the cursor
+     * after the last page delivered (where it continues after a reconnect or poll). Confined to the context.
+     */
+    protected abstract class ClientPull implements PullDelivery.Listener {
+        protected final boolean live;
+        protected final PullDelivery delivery;
+        protected Optional<PullCursor> cursor;
+
+        protected ClientPull(Optional<PullCursor> cursor, boolean live, PullDelivery delivery) {
+            this.cursor = cursor;
+            this.live = live;
+            this.delivery = delivery;
+        }
+
+        /** Advances the cursor past {@code page} and remembers its backendId for this client's later pulls. */
+        @Override
+        public void delivered(PullPage page) {
+            learnBackendId(page);
+            cursor = Optional.of(cursor.orElse(PullCursor.root()).advancedBy(page));
+        }
     }
 
     /**

@@ -81,6 +81,28 @@ public final class RequestDispatcher {
         }
     }
 
+    /**
+     * What a transport does with the calls it frames; {@link #route} picks the method. Called on the connection's
+     * event loop.
+     */
+    public interface Framing {
+        /** Sends an encoded {@code Exit} now: a refusal, or the answer to a ping. */
+        void answer(String exit);
+
+        /** A push to run when the transport's push order allows it (see {@link #push}). */
+        void push(Call.Push push);
+
+        /** A pull to start with the transport's {@link PullSink} (see {@link #pull}). */
+        void pull(Call.Pull pull);
+    }
+
+    /**
+     * The answer to input that cannot run: {@code message} is an encoded {@code Exit} for its request when the
+     * request id could be read ({@code forRequest}), else a {@code Defect}, which HTTP sends with an error status.
+     */
+    public record Refusal(String message, boolean forRequest) {
+    }
+
     // ---------------------------------------------------------------- connection level
 
     /** Runs the authenticators for a new connection (WebSocket) or request (HTTP), answering on {@code context}. */
@@ -130,9 +152,55 @@ public final class RequestDispatcher {
         } catch (WireFormatException e) {
             LOG.debug("{} store {}: bad request {}: {}", transport.label(), connection.storeId(), id, e.getMessage());
             SyncError error = e.toError();
-            return new Call.Refused(id, codec.exitFailure(id, error),
-                    error instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
+            return new Call.Refused(id, codec.exitFailure(id, error), badFrameReason(error));
         }
+    }
+
+    /**
+     * Decodes {@code request} ({@link #decode}) and hands it on: a refusal is counted as a bad frame and answered
+     * at once, a ping runs and is answered when it completes, a push or a pull goes to {@code framing}, which owns
+     * their pacing.
+     */
+    public void route(ClientMessage.Request request, CallContext connection, Transport transport, Context context,
+                      String label, Framing framing) {
+        Call call = decode(request, connection, transport);
+        if (call instanceof Call.Refused refused) {
+            metrics.badFrame(refused.badFrame());
+            framing.answer(refused.exit());
+        } else if (call instanceof Call.Ping ping) {
+            ping(ping, context, label).onSuccess(framing::answer);
+        } else if (call instanceof Call.Push push) {
+            framing.push(push);
+        } else if (call instanceof Call.Pull pull) {
+            framing.pull(pull);
+        }
+    }
+
+    /**
+     * Refuses a message that could not be decoded: counts it ({@code too_deep} or {@code malformed}) and answers
+     * its request with the error when the decoder found the request id, else with a {@code Defect}.
+     */
+    public Refusal refuseUnreadable(WireFormatException e, String label) {
+        SyncError error = e.toError();
+        metrics.badFrame(badFrameReason(error));
+        LOG.debug("{}: bad input: {}", label, e.getMessage());
+        return e.requestId().isPresent() ? new Refusal(codec.exitFailure(e.requestId().get(), error), true)
+                : new Refusal(codec.defect("invalid message: " + e.getMessage()), false);
+    }
+
+    /**
+     * Refuses {@code text}, a message refused before decoding (too large, not UTF-8), with {@code error}: for its
+     * request when a request id can be read from it, else with a {@code Defect} carrying the error's message. The
+     * caller counts it.
+     */
+    public Refusal refuse(String text, SyncError error) {
+        Optional<String> id = codec.peekRequestId(text);
+        return id.isPresent() ? new Refusal(codec.exitFailure(id.get(), error), true)
+                : new Refusal(codec.defect(error.message()), false);
+    }
+
+    private static String badFrameReason(SyncError decodingError) {
+        return decodingError instanceof SyncError.LimitExceeded ? "too_deep" : "malformed";
     }
 
     private static CallContext contextFor(CallContext connection, String storeId, Optional<String> payload,

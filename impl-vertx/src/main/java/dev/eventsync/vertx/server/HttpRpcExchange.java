@@ -18,7 +18,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,9 +159,7 @@ final class HttpRpcExchange implements PullSink {
         try {
             message = codec.decodeClientMessage(body);
         } catch (WireFormatException e) {
-            metrics.badFrame(e.toError() instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
-            LOG.debug("{}: bad request: {}", label, e.getMessage());
-            failBadInput(e);
+            answer(dispatcher.refuseUnreadable(e, label), 400);
             return;
         }
         if (!(message instanceof ClientMessage.Request request)) {
@@ -172,17 +169,22 @@ final class HttpRpcExchange implements PullSink {
             end();
             return;
         }
-        Call call = dispatcher.decode(request, callContext, Transport.HTTP);
-        if (call instanceof Call.Refused refused) {
-            metrics.badFrame(refused.badFrame());
-            exit(refused.exit());
-        } else if (call instanceof Call.Push push) {
-            dispatcher.push(push, context, Transport.HTTP, label, received).onSuccess(this::exit);
-        } else if (call instanceof Call.Ping ping) {
-            dispatcher.ping(ping, context, label).onSuccess(this::exit);
-        } else if (call instanceof Call.Pull p) {
-            pull = dispatcher.pull(p, context, Transport.HTTP, this, label);
-        }
+        dispatcher.route(request, callContext, Transport.HTTP, context, label, new RequestDispatcher.Framing() {
+            @Override
+            public void answer(String message) {
+                exit(message);
+            }
+
+            @Override
+            public void push(Call.Push push) {
+                dispatcher.push(push, context, Transport.HTTP, label, received).onSuccess(HttpRpcExchange.this::exit);
+            }
+
+            @Override
+            public void pull(Call.Pull call) {
+                pull = dispatcher.pull(call, context, Transport.HTTP, HttpRpcExchange.this, label);
+            }
+        });
     }
 
     /** Answers a body over the soft frame limit with a {@code LimitExceeded} error for its request. */
@@ -205,14 +207,15 @@ final class HttpRpcExchange implements PullSink {
     /** Fails the body's request with {@code error}, or answers {@code status} with a Defect when it has no id. */
     private void refuse(String body, SyncError error, int status) {
         startResponse();
-        Optional<String> id = codec.peekRequestId(body);
-        if (id.isPresent()) {
-            exit(codec.exitFailure(id.get(), error));
-        } else {
+        answer(dispatcher.refuse(body, error), status);
+    }
+
+    /** Sends a refusal: the Exit of its request, or its Defect with HTTP {@code status}. */
+    private void answer(RequestDispatcher.Refusal refusal, int status) {
+        if (!refusal.forRequest()) {
             response.setStatusCode(status);
-            append(codec.defect(error.message()));
-            end();
         }
+        exit(refusal.message());
     }
 
     // ---------------------------------------------------------------- PullSink: paced by the write queue
@@ -254,16 +257,6 @@ final class HttpRpcExchange implements PullSink {
     private void startResponse() {
         response.putHeader("content-type", "application/json");
         response.setChunked(true);
-    }
-
-    private void failBadInput(WireFormatException e) {
-        if (e.requestId().isPresent()) {
-            exit(codec.exitFailure(e.requestId().get(), e.toError()));
-        } else {
-            response.setStatusCode(400);
-            append(codec.defect("invalid message: " + e.getMessage()));
-            end();
-        }
     }
 
     private void append(String message) {

@@ -122,17 +122,16 @@ final class WsConnection {
         int bytes = utf8Length(text);
         if (bytes > settings.maxFrameBytes()) {
             metrics.badFrame("oversize");
-            SyncError error = new SyncError.LimitExceeded("maxFrameBytes", settings.maxFrameBytes(), bytes);
-            Optional<String> id = codec.peekRequestId(text);
             LOG.debug("{}: refused a frame of {} bytes (limit {})", label, bytes, settings.maxFrameBytes());
-            send(id.isPresent() ? codec.exitFailure(id.get(), error) : codec.defect(error.message()));
+            send(dispatcher.refuse(text, new SyncError.LimitExceeded("maxFrameBytes", settings.maxFrameBytes(),
+                    bytes)).message());
             return;
         }
         ClientMessage message;
         try {
             message = codec.decodeClientMessage(text);
         } catch (WireFormatException e) {
-            badInput(e);
+            send(dispatcher.refuseUnreadable(e, label).message());
             return;
         }
         if (message instanceof ClientMessage.Ping) {
@@ -159,17 +158,6 @@ final class WsConnection {
         send(codec.defect("binary frames are not supported: send each message as one JSON text frame"));
     }
 
-    private void badInput(WireFormatException e) {
-        SyncError error = e.toError();
-        metrics.badFrame(error instanceof SyncError.LimitExceeded ? "too_deep" : "malformed");
-        LOG.debug("{}: bad frame: {}", label, e.getMessage());
-        if (e.requestId().isPresent()) {
-            send(codec.exitFailure(e.requestId().get(), error));
-        } else {
-            send(codec.defect("invalid message: " + e.getMessage()));
-        }
-    }
-
     private void onRequest(ClientMessage.Request request) {
         String id = request.id();
         if (expired.isPresent()) {
@@ -193,21 +181,29 @@ final class WsConnection {
                     settings.maxRequestsInFlight(), inFlight + 1L)));
             return;
         }
-        Call call = dispatcher.decode(request, callContext, Transport.WS);
-        if (call instanceof Call.Refused refused) {
-            metrics.badFrame(refused.badFrame());
-            send(refused.exit());
-        } else if (call instanceof Call.Push push) {
+        dispatcher.route(request, callContext, Transport.WS, context, label, framing);
+    }
+
+    /** Pushes wait for the connection's previous one; pulls are paced by Acks and the write queue. */
+    private final RequestDispatcher.Framing framing = new RequestDispatcher.Framing() {
+        @Override
+        public void answer(String exit) {
+            send(exit);
+        }
+
+        @Override
+        public void push(Call.Push push) {
             pushes.add(new PendingPush(push, System.nanoTime()));
             pumpPushes();
-        } else if (call instanceof Call.Pull pull) {
-            WsPull stream = new WsPull(id);
-            pulls.put(id, stream);
-            stream.relay = dispatcher.pull(pull, context, Transport.WS, stream, label);
-        } else if (call instanceof Call.Ping ping) {
-            dispatcher.ping(ping, context, label).onSuccess(this::send);
         }
-    }
+
+        @Override
+        public void pull(Call.Pull pull) {
+            WsPull stream = new WsPull(pull.id());
+            pulls.put(pull.id(), stream);
+            stream.relay = dispatcher.pull(pull, context, Transport.WS, stream, label);
+        }
+    };
 
     // ---------------------------------------------------------------- pushes
 
