@@ -20,6 +20,24 @@ final class WireCharts {
     private WireCharts() {
     }
 
+    /** Draws the charts again from a results file: {@code WireCharts <wire-*.json> [directory]}. */
+    @SuppressWarnings("unchecked")
+    public static void main(String[] args) throws IOException {
+        Path results = Path.of(args[0]);
+        Map<String, Object> report = new com.fasterxml.jackson.databind.ObjectMapper().readValue(results.toFile(),
+                Map.class);
+        List<Map<String, Object>> scenarios = new ArrayList<>();
+        for (Map<String, Object> s : (List<Map<String, Object>>) report.get("scenarios")) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(s);
+            for (String key : List.of("ratio_median", "a_median", "b_median")) {
+                Object v = copy.get(key);
+                copy.put(key, v instanceof Number n ? n.doubleValue() : Double.NaN); // NaN is written as "NaN"
+            }
+            scenarios.add(copy);
+        }
+        write(scenarios, args.length > 1 ? Path.of(args[1]) : results.toAbsolutePath().getParent());
+    }
+
     static void write(List<Map<String, Object>> scenarios, Path directory) throws IOException {
         List<String> names = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -40,11 +58,11 @@ final class WireCharts {
             }
         }
         if (!names.isEmpty()) {
-            CategoryChart chart = new CategoryChartBuilder().width(1100).height(520)
+            CategoryChart chart = new CategoryChartBuilder().width(1300).height(640)
                     .title("Eventsync / baseline, median of paired rounds (events/s: higher is better; p99, RSS: lower)")
                     .xAxisTitle("scenario").yAxisTitle("ratio B/A").build();
             chart.getStyler().setLegendVisible(false);
-            chart.getStyler().setXAxisLabelRotation(20);
+            chart.getStyler().setXAxisLabelRotation(45);
             chart.getStyler().setLabelsVisible(true);
             chart.getStyler().setDecimalPattern("0.00");
             chart.addSeries("B/A", names, ratios);
@@ -52,11 +70,11 @@ final class WireCharts {
                     BitmapEncoder.BitmapFormat.PNG);
         }
         if (!rateNames.isEmpty()) {
-            CategoryChart chart = new CategoryChartBuilder().width(1100).height(520)
+            CategoryChart chart = new CategoryChartBuilder().width(1300).height(640)
                     .title("Throughput, median of rounds (thousand events/s)")
                     .xAxisTitle("scenario").yAxisTitle("k events/s").build();
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-            chart.getStyler().setXAxisLabelRotation(20);
+            chart.getStyler().setXAxisLabelRotation(45);
             chart.addSeries("A (floor, or memory for storage scenarios)", rateNames, a);
             chart.addSeries("B (Eventsync)", rateNames, b);
             BitmapEncoder.saveBitmap(chart, directory.resolve("wire-latest-throughput.png").toString(),
