@@ -2,16 +2,19 @@
 // in which LiveStore's own server (@livestore/sync-cf 0.4.0) does not keep a promise of the kit's eventsync profile,
 // so that each deviation is shown to be the server's. Prints every frame sent (>>) and received (<<).
 //
-//   node interop/reference-server/replay-deviations.mjs --url ws://127.0.0.1:8799
+//   node interop/reference-server/replay-deviations.mjs --url ws://127.0.0.1:8799 [--auth-token T]
 import { WebSocket } from 'ws'
 
 const args = process.argv.slice(2)
 const url = args[args.indexOf('--url') + 1] ?? 'ws://127.0.0.1:8799'
+// a server started with AUTH_TOKEN (worker.mjs) needs it in every request's sync payload
+const authToken = args.includes('--auth-token') ? args[args.indexOf('--auth-token') + 1] : undefined
+const auth = authToken === undefined ? '' : `&payload=${encodeURIComponent(JSON.stringify({ authToken }))}`
 const run = Math.random().toString(36).slice(2, 10)
 
 const connect = (storeId) =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/\/$/, '')}/?storeId=${storeId}&transport=ws`)
+    const ws = new WebSocket(`${url.replace(/\/$/, '')}/?storeId=${storeId}&transport=ws${auth}`)
     const frames = []
     const waiters = []
     ws.on('message', (data) => {
@@ -114,6 +117,53 @@ const cases = [
     console.log(`  => frames after the push, in order: ${order.join(', ')} (live pull is request ${live})`)
   }],
 ]
+
+// sync-cf's HTTP transport: one POST per RPC to /?storeId=…&transport=http, the body an Effect RPC request
+const httpUrl = url.replace(/^ws/, 'http').replace(/\/$/, '')
+const httpCall = async (storeId, tag, payload) => {
+  const text = JSON.stringify({ _tag: 'Request', id: String(nextId++), tag, payload, headers: [] })
+  console.log(`  >> POST ${text.length > 400 ? text.slice(0, 400) + '…' : text}`)
+  const response = await fetch(`${httpUrl}/?storeId=${storeId}&transport=http${auth}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-livestore-store-id': storeId }, body: text,
+  })
+  const answer = await response.text()
+  console.log(`  << HTTP ${response.status} ${answer.length > 400 ? answer.slice(0, 400) + '…' : answer}`)
+  return JSON.parse(answer)
+}
+const httpExit = (messages) => [messages].flat().find((m) => m._tag === 'Exit')
+const httpPush = async (storeId, batch) =>
+  httpExit(await httpCall(storeId, 'SyncHttpRpc.Push', { storeId, batch, backendId: { _tag: 'None' } }))
+const httpLog = async (storeId) =>
+  [await httpCall(storeId, 'SyncHttpRpc.Pull', { storeId, cursor: { _tag: 'None' } })].flat()
+    .filter((m) => m._tag === 'Chunk' || m._tag === 'Exit')
+    .flatMap((m) => m.values ?? (m.exit?.value ? [m.exit.value] : []))
+    .flatMap((p) => p.batch ?? []).map((e) => [e.eventEncoded.seqNum, e.eventEncoded.parentSeqNum])
+
+const httpCases = [
+  ['P-HIST-01 over HTTP: two concurrent pushes on the same parent are both acked (the log forks)', async (s) => {
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const store = `${s}-${attempt}`
+      const [a, b] = await Promise.all([httpPush(store, [event(2, 0), event(3, 2)]), httpPush(store, [event(1, 0)])])
+      const log = await httpLog(store)
+      console.log(`  => attempt ${attempt}: push [2,3] parent 0 ${outcome(a)}; push [1] parent 0 ${outcome(b)}; the log holds ${JSON.stringify(log)} ([seqNum, parent])`)
+      if (a.exit._tag === 'Success' && b.exit._tag === 'Success') {
+        console.log('  => both pushes on parent 0 were acked: the server accepted two batches for one head')
+        return
+      }
+    }
+    console.log('  => the race did not happen in 10 attempts')
+  }],
+]
+
+for (const [title, body] of httpCases) {
+  const storeId = `replay-${run}-http-${httpCases.findIndex((c) => c[0] === title)}`
+  console.log(`\n${title}\n  stores ${storeId}-*`)
+  try {
+    await body(storeId)
+  } catch (e) {
+    console.log(`  !! ${e.message}`)
+  }
+}
 
 for (const [title, body] of cases) {
   const storeId = `replay-${run}-${cases.findIndex((c) => c[0] === title)}`

@@ -104,4 +104,26 @@ class ConnectionLimitTest {
             }
         }
     }
+
+    @Test
+    void closedWebSocketsFreeTheirSlots() throws Exception {
+        try (TestServer server = TestServer.start(VertxSettings.defaults().withMaxConnectionsPerAddress(3))) {
+            // ten WebSockets one after the other, each closed before the next: never more than one open, so none may
+            // be refused (each close counted late makes at most a short wait, never a lock-out)
+            for (int i = 0; i < 10; i++) {
+                long deadline = System.currentTimeMillis() + 5000;
+                while (true) {
+                    try (VertxSyncBackend client = VertxSyncBackend.create(TestServer.sharedVertx(),
+                            VertxClientSettings.of(server.wsUri(), dev.eventsync.api.StoreId.of("slots")))) {
+                        client.ping().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        break;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(System.currentTimeMillis()).as("WebSocket #%d refused for good: %s", i, e.getCause())
+                                .isLessThan(deadline);
+                        Thread.sleep(50);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -45,6 +45,13 @@ final class WsConnector {
 
         /** The open connection dropped (not by {@link #close}): {@code error} fails what was in flight. */
         void lost(SyncErrorException error);
+
+        /**
+         * A connection attempt was refused by the server itself (HTTP 401/403: {@code Unauthorized}, 400/404/...:
+         * {@code InvalidRequest}), not lost to the network or an outage: trying again gets the same answer, so what
+         * waits for a reconnection (live pulls) ends with {@code error} instead of waiting for ever.
+         */
+        void refused(SyncErrorException error);
     }
 
     private final VertxClientSettings settings;
@@ -163,7 +170,11 @@ final class WsConnector {
                 SyncError failure = connectError(ar.cause());
                 LOG.debug("connecting to {} failed: {}", url, failure.message());
                 states.set(ConnectionState.DISCONNECTED);
-                failWaiters(new SyncErrorException(failure));
+                SyncErrorException error = new SyncErrorException(failure);
+                failWaiters(error);
+                if (failure instanceof SyncError.Unauthorized || failure instanceof SyncError.InvalidRequest) {
+                    listener.refused(error);
+                }
                 scheduleReconnect();
             }
         });

@@ -67,6 +67,13 @@ final class WsSyncClient extends VertxClientBase {
                     public void lost(SyncErrorException error) {
                         failAll(error, false);
                     }
+
+                    @Override
+                    public void refused(SyncErrorException error) {
+                        List<WsPull> waiting = new ArrayList<>(livePulls);
+                        livePulls.clear();
+                        waiting.forEach(p -> p.delivery.fail(error));
+                    }
                 });
     }
 

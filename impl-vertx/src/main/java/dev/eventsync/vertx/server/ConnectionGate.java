@@ -79,11 +79,21 @@ final class ConnectionGate {
                 : Optional.ofNullable(connection.remoteAddress().hostAddress()).orElse("unknown");
         int total = open.incrementAndGet();
         int mine = perAddress.merge(address, 1, Integer::sum);
-        connection.closeHandler(v -> {
-            open.decrementAndGet();
-            perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
-            refused.remove(connection);
-        });
+        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable closed = () -> {
+            if (counted.getAndSet(false)) {
+                open.decrementAndGet();
+                perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+                refused.remove(connection);
+            }
+        };
+        connection.closeHandler(v -> closed.run());
+        // a connection upgraded to a WebSocket no longer reports its close to the HTTP connection's handler: without
+        // the channel's own close, every WebSocket ever opened stayed counted and an address was locked out for good
+        // after maxConnectionsPerAddress of them
+        if (connection instanceof io.vertx.core.http.impl.HttpServerConnection internal) {
+            internal.channelHandlerContext().channel().closeFuture().addListener(f -> closed.run());
+        }
         String refusal = null;
         if (total > maxConnections) {
             refusal = "too_many_connections";

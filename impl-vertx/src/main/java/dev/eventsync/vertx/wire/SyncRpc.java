@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.eventsync.api.Event;
 import dev.eventsync.api.PullCursor;
 import dev.eventsync.api.PushResult;
+import dev.eventsync.api.SyncError;
+import dev.eventsync.api.SyncErrorException;
 import dev.eventsync.api.json.ProtocolJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -261,6 +263,13 @@ public final class SyncRpc {
     /** A WS pull payload ({@code live} present) or, with {@code http}, the HTTP form (no {@code live}). */
     public static String encodePull(String storeId, Optional<String> payload, boolean live,
                                     Optional<PullCursor> cursor, boolean http) {
+        // sync-cf 0.4.0's cursor schema requires the store's backendId and refuses any other one (an empty one
+        // included) with BackendIdMismatchError: a cursor that does not name it never goes on the wire
+        if (cursor.isPresent() && cursor.get().backendId().filter(id -> !id.isBlank()).isEmpty()) {
+            throw new SyncErrorException(new SyncError.InvalidCursor("a pull after " + cursor.get().eventSequenceNumber()
+                    + " must name the store's backendId (sync-cf requires it); pull from the root or use a cursor of a"
+                    + " page this store sent, got " + cursor.get().backendId().map(id -> "'" + id + "'").orElse("none")));
+        }
         return write(g -> {
             g.writeStartObject();
             writeStoreAndPayload(g, storeId, payload);
@@ -273,8 +282,7 @@ public final class SyncRpc {
                 g.writeFieldName("value");
                 PullCursor c = cursor.get();
                 g.writeStartObject();
-                // sync-cf's cursor schema requires a backendId string; an empty one means "not known yet"
-                g.writeStringField("backendId", c.backendId().orElse(""));
+                g.writeStringField("backendId", c.backendId().orElseThrow());
                 g.writeNumberField("eventSequenceNumber", c.eventSequenceNumber());
                 g.writeEndObject();
             } else {

@@ -183,4 +183,23 @@ class RpcCodecTest {
                 + "\"backendId\":{\"_tag\":\"None\"}}"))
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("event #0");
     }
+
+    @Test
+    void aPullCursorWithoutTheStoresBackendIdNeverGoesOnTheWire() {
+        for (boolean http : List.of(false, true)) {
+            for (Optional<String> backendId : List.of(Optional.<String>empty(), Optional.of(""), Optional.of("  "))) {
+                assertThatThrownBy(() -> SyncRpc.encodePull("s1", Optional.empty(), false,
+                        Optional.of(new dev.eventsync.api.PullCursor(3, backendId)), http))
+                        .isInstanceOf(dev.eventsync.api.SyncErrorException.class)
+                        .satisfies(e -> assertThat(((dev.eventsync.api.SyncErrorException) e).error())
+                                .isInstanceOf(SyncError.InvalidCursor.class)
+                                .extracting(SyncError::message).asString().contains("backendId", "after 3"));
+            }
+            String named = SyncRpc.encodePull("s1", Optional.empty(), true,
+                    Optional.of(dev.eventsync.api.PullCursor.after(3, "b-1")), http);
+            assertThat(named).contains("\"backendId\":\"b-1\"", "\"eventSequenceNumber\":3");
+            assertThat(SyncRpc.encodePull("s1", Optional.empty(), true, Optional.empty(), http))
+                    .contains("\"cursor\":{\"_tag\":\"None\"}").doesNotContain("backendId");
+        }
+    }
 }

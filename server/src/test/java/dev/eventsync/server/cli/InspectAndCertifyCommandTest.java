@@ -75,6 +75,11 @@ class InspectAndCertifyCommandTest {
             String prefix = lines.stream().filter(l -> l.startsWith("left ")).findFirst().orElseThrow()
                     .replaceFirst(".*every id starting with (certify-[a-z0-9]{8}-).*", "$1");
             assertThat(prefix).matches("certify-[a-z0-9]{8}-");
+            // without --admin-token the end of the run says how to delete what it left
+            assertThat(certify.out()).contains("delete them on an Eventsync server with: eventsync certify ... --admin-token T")
+                    .contains("grep '^" + prefix + "'")
+                    .contains("curl -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" http://127.0.0.1:" + server.port()
+                            + "/admin/api/");
             assertThat(server.engine().storage().stores()).isNotEmpty()
                     .allSatisfy(info -> assertThat(info.storeId().value()).startsWith(prefix));
             assertThat(lines).contains("report: " + report.toAbsolutePath());
