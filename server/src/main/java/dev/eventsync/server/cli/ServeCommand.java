@@ -218,12 +218,28 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(host, port, StorageSpec.parse(storage), Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken),
                 jwt(), Duration.ofSeconds(shutdownGraceSeconds),
-                new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
-                        .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+                new HttpOptions(corsOrigins(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
                         Optional.ofNullable(adminToken)),
                 Duration.ofMillis(changeFeedIntervalMillis),
                 new ResourceLimits(maxConnections, maxConnectionsPerAddress, maxJsonDepth, wsCompression, maxIdleStores,
                         metricsPerStore, Optional.ofNullable(metricsToken)));
+    }
+
+    /**
+     * The --cors-origins list; an empty entry ({@code --cors-origins ""} with an unset variable, or a stray comma)
+     * is refused like an empty secret: the server would otherwise start without the CORS it was meant to have.
+     */
+    private List<String> corsOrigins() {
+        if (corsOrigins == null) {
+            return List.of();
+        }
+        List<String> origins = corsOrigins.stream().map(String::strip).toList();
+        if (origins.isEmpty() || origins.contains("")) {
+            throw new ConfigurationException("--cors-origins is given but " + (origins.size() > 1
+                    ? "has an empty entry " + corsOrigins : "empty (an unset variable?)") + ": give origins such as "
+                    + "https://app.example.com,http://localhost:5173, or * for any, or leave the option out");
+        }
+        return origins;
     }
 
     /**
