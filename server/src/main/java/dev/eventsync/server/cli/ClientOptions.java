@@ -77,8 +77,7 @@ final class ClientOptions {
             }
         } catch (javax.net.ssl.SSLException e) {
             throw new ConfigurationException("TLS with " + url + " failed: " + e.getMessage() + " (a self-signed or "
-                    + "private CA certificate? give it with --ca-cert FILE.pem; a server without TLS? use ws:// or "
-                    + "http:// then)", e);
+                    + "private CA certificate? give it with --ca-cert FILE.pem)", e);
         } catch (IOException | GeneralSecurityException e) {
             // not reachable (or no TLS in this runtime): the command's own connection reports it
         }

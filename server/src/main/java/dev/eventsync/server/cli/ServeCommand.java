@@ -115,7 +115,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "text (one readable line per event) or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
-    @CommandLine.Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",
+    // split here, not by picocli: String.split would drop a trailing empty entry ("https://a.example,")
+    @CommandLine.Option(names = "--cors-origins", paramLabel = "ORIGIN[,ORIGIN...]",
             description = "Origins whose web pages may use the HTTP transport (https://app.example.com,...), or * for any.")
     List<String> corsOrigins;
 
@@ -233,7 +234,8 @@ final class ServeCommand implements Callable<Integer> {
         if (corsOrigins == null) {
             return List.of();
         }
-        List<String> origins = corsOrigins.stream().map(String::strip).toList();
+        List<String> origins = corsOrigins.stream().flatMap(v -> java.util.Arrays.stream(v.split(",", -1)))
+                .map(String::strip).toList();
         if (origins.isEmpty() || origins.contains("")) {
             throw new ConfigurationException("--cors-origins is given but " + (origins.size() > 1
                     ? "has an empty entry " + corsOrigins : "empty (an unset variable?)") + ": give origins such as "
