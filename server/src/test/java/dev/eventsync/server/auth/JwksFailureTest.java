@@ -205,13 +205,16 @@ class JwksFailureTest {
         }
     }
 
+    /** A JWKS URL on a loopback port nothing listens on (it was just free). */
+    static URI closedPortUrl() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/jwks.json");
+        }
+    }
+
     @Test
     void aClosedPortIsUnavailable() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
-        URI nowhere = URI.create("http://127.0.0.1:" + closed + "/jwks.json");
+        URI nowhere = closedPortUrl();
         JwtAuthenticator auth = authenticator(nowhere, JwtSettings.Jwks.DEFAULT_MIN_REFRESH_INTERVAL);
         String message = unavailable(auth, token(new RSAKeyGenerator(2048).keyID("k").generate(), JWSAlgorithm.RS256, "k"), 20);
         assertThat(message).contains(nowhere.toString()).containsIgnoringCase("connect");

@@ -17,8 +17,6 @@ import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.HttpOptions;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -110,11 +108,7 @@ class JwtOverTheWireTest {
 
     @Test
     void anUnreachableJwksUrlIs503NamingTheUrlOverHttp() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        URI jwks = URI.create("http://127.0.0.1:" + closedPort + "/jwks.json");
+        URI jwks = JwksFailureTest.closedPortUrl();
         RSAKey key = new RSAKeyGenerator(2048).keyID("k").generate();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k").build(),
                 new JWTClaimsSet.Builder().subject("a").expirationTime(Date.from(Instant.now().plusSeconds(600))).build());
