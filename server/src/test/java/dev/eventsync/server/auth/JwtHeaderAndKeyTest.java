@@ -47,12 +47,24 @@ class JwtHeaderAndKeyTest {
     @Test
     void withOneConfiguredKeyTheKidDoesNotMatter() throws Exception {
         RSAKey rsa = new RSAKeyGenerator(2048).generate();
-        ECKey ec = new ECKeyGenerator(Curve.P_256).generate();
-        List<Case> cases = List.of(
-                new Case("ES256 PEM", new JwtSettings.PublicKeyPem(pem(ec.toECPublicKey())), JWSAlgorithm.ES256, new ECDSASigner(ec)),
-                new Case("RS256 PEM", new JwtSettings.PublicKeyPem(pem(rsa.toRSAPublicKey())), JWSAlgorithm.RS256, new RSASSASigner(rsa)),
-                new Case("PS256 PEM", new JwtSettings.PublicKeyPem(pem(rsa.toRSAPublicKey())), JWSAlgorithm.PS256, new RSASSASigner(rsa)),
-                new Case("HS256 secret", new JwtSettings.Secret(SECRET32), JWSAlgorithm.HS256, new MACSigner(SECRET32)));
+        JwtSettings.Keys rsaPem = new JwtSettings.PublicKeyPem(pem(rsa.toRSAPublicKey()));
+        byte[] secret64 = (new String(SECRET32, StandardCharsets.UTF_8) + new String(SECRET32, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+        List<Case> cases = new java.util.ArrayList<>();
+        for (JWSAlgorithm alg : List.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+                JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512)) {
+            cases.add(new Case(alg + " PEM", rsaPem, alg, new RSASSASigner(rsa)));
+        }
+        for (Curve curve : List.of(Curve.P_256, Curve.P_384, Curve.P_521)) {
+            ECKey ec = new ECKeyGenerator(curve).generate();
+            JWSAlgorithm alg = Curve.P_256.equals(curve) ? JWSAlgorithm.ES256
+                    : Curve.P_384.equals(curve) ? JWSAlgorithm.ES384 : JWSAlgorithm.ES512;
+            cases.add(new Case(alg + " PEM", new JwtSettings.PublicKeyPem(pem(ec.toECPublicKey())), alg, new ECDSASigner(ec)));
+        }
+        cases.add(new Case("HS256 secret", new JwtSettings.Secret(SECRET32), JWSAlgorithm.HS256, new MACSigner(SECRET32)));
+        for (JWSAlgorithm alg : List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512)) {
+            cases.add(new Case(alg + " 64-byte secret", new JwtSettings.Secret(secret64), alg, new MACSigner(secret64)));
+        }
         for (Case c : cases) {
             JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.of(c.keys()), CLOCK);
             for (Optional<String> kid : List.of(Optional.<String>empty(), Optional.of("k1"), Optional.of(""),

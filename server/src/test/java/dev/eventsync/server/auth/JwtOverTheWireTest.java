@@ -107,12 +107,18 @@ class JwtOverTheWireTest {
     }
 
     @Test
-    void anUnreachableJwksUrlIs503NamingTheUrlOverHttp() throws Exception {
+    void anUnreachableJwksUrlIs503NamingTheUrlOverHttpAndWebSocketWithOneWarnAndNoError() throws Exception {
         URI jwks = JwksFailureTest.closedPortUrl();
         RSAKey key = new RSAKeyGenerator(2048).keyID("k").generate();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k").build(),
                 new JWTClaimsSet.Builder().subject("a").expirationTime(Date.from(Instant.now().plusSeconds(600))).build());
         jwt.sign(new RSASSASigner(key));
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
         try (EventsyncServer server = start(JwtSettings.of(new JwtSettings.Jwks(jwks)))) {
             for (int i = 0; i < 5; i++) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
@@ -124,6 +130,19 @@ class JwtOverTheWireTest {
                 assertThat(r.body()).contains("the JWT verification keys are unavailable: the JWKS URL " + jwks)
                         .doesNotContain("failed unexpectedly");
             }
+            // the WebSocket upgrade is refused the same way
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> http.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/?storeId=s&transport=ws&payload="
+                            + payloadParam(jwt.serialize())), new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS));
+            assertThat(failure).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+            HttpResponse<?> upgrade = ((java.net.http.WebSocketHandshakeException) failure.getCause()).getResponse();
+            assertThat(upgrade.statusCode()).isEqualTo(503);
+            assertThat(String.valueOf(upgrade.body())).contains("the JWKS URL " + jwks);
+        } finally {
+            root.detachAppender(log);
         }
+        assertThat(log.list).as("no ERROR (stack trace) per request").noneMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR);
+        assertThat(log.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                && e.getFormattedMessage().contains("the JWKS URL " + jwks))).as("one WARN for the one failed fetch").hasSize(1);
     }
 }
