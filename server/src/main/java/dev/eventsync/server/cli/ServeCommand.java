@@ -96,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
     String jwtAudience;
 
     @CommandLine.Option(names = "--jwt-clock-skew", defaultValue = "30",
-            description = "Seconds exp and nbf may be off this server's clock (default: ${DEFAULT-VALUE}).")
+            description = "Seconds exp and nbf may be off this server's clock, 0..3600 (default: ${DEFAULT-VALUE}).")
     int jwtClockSkewSeconds;
 
     @CommandLine.Option(names = "--shutdown-grace", defaultValue = "10",
@@ -281,15 +281,16 @@ final class ServeCommand implements Callable<Integer> {
         if (sources.size() > 1) {
             throw new ConfigurationException("choose one source of JWT keys, not " + String.join(" and ", sources));
         }
+        if (jwtClockSkewSeconds < 0 || jwtClockSkewSeconds > JwtSettings.MAX_CLOCK_SKEW.toSeconds()) {
+            throw new ConfigurationException("--jwt-clock-skew must be between 0 and "
+                    + JwtSettings.MAX_CLOCK_SKEW.toSeconds() + " seconds, got " + jwtClockSkewSeconds);
+        }
         if (keys.isEmpty()) {
             if (jwtIssuer != null || jwtAudience != null) {
                 throw new ConfigurationException("--jwt-issuer and --jwt-audience need a key: --jwt-secret, "
                         + "--jwt-public-key or --jwt-jwks-url");
             }
             return Optional.empty();
-        }
-        if (jwtClockSkewSeconds < 0) {
-            throw new ConfigurationException("--jwt-clock-skew must not be negative, got " + jwtClockSkewSeconds);
         }
         JwtSettings settings = JwtSettings.of(keys.get()).withClockSkew(Duration.ofSeconds(jwtClockSkewSeconds));
         if (jwtIssuer != null) {

@@ -230,6 +230,21 @@ class CommandLineTest {
     }
 
     @Test
+    void aJwtClockSkewOutside0To3600IsRefusedWithOrWithoutAJwtKey() {
+        for (List<String> key : List.of(List.<String>of(), List.of("--jwt-secret", "a-jwt-secret-of-at-least-32-bytes!!"))) {
+            for (String skew : List.of("-1", "3601", "2000000000")) {
+                List<String> all = new java.util.ArrayList<>(List.of("serve", "--storage", "memory", "--port", "0",
+                        "--jwt-clock-skew", skew));
+                all.addAll(key);
+                Run run = run(all.toArray(String[]::new));
+                assertThat(run.exit()).as("%s %s", skew, key).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+                assertThat(run.err().strip()).as("%s %s", skew, key)
+                        .isEqualTo("eventsync: --jwt-clock-skew must be between 0 and 3600 seconds, got " + skew);
+            }
+        }
+    }
+
+    @Test
     void unknownKeysInAConfigFileAreRefusedWithTheKnownOnes() throws IOException {
         Path file = dir.resolve("eventsync.properties");
         Files.writeString(file, "port=0\nstorage=memory\nmax-push-event=5\nauth_token=x\n");
