@@ -2,26 +2,24 @@ package dev.eventsync.server.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import dev.eventsync.spi.transport.AuthResult;
 import dev.eventsync.spi.transport.Authenticator;
 import dev.eventsync.spi.transport.CallContext;
-import java.net.MalformedURLException;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyFactory;
@@ -38,8 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Admits callers whose {@code authToken} (sync payload) or bearer token is a JSON Web Token (RFC 7519) signed
@@ -53,15 +49,15 @@ import org.slf4j.LoggerFactory;
  * seconds, not strings, within year 1970..9999); the token has not expired and is already valid (with the
  * configured clock skew); {@code iss} and {@code aud} match when configured; a token that names stores limits the
  * caller to them (claim {@code storeId}: one, {@code stores}: an array). The token's {@code sub} is the caller's
- * name in logs, and its {@code exp} the end of the allowance ({@link AuthResult.Allowed#expiresAt()}), so a
- * WebSocket opened with it is closed when it expires. Every refusal says why.
+ * name in logs, and its {@code exp} plus the clock skew the end of the allowance
+ * ({@link AuthResult.Allowed#expiresAt()}), so a WebSocket opened with it is closed when a new connection with the
+ * same token would be refused. With one configured key (a secret or a PEM key) the token's {@code kid} is not
+ * looked at; with a JWKS URL it selects the key ({@link JwksKeys}). Every refusal says why.
  */
 public final class JwtAuthenticator implements Authenticator {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JwtAuthenticator.class);
     /** The last second a NumericDate may name: 9999-12-31T23:59:59Z. */
     private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
-    private static final Set<JWSAlgorithm> HMAC = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
     private static final Set<JWSAlgorithm> RSA = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512);
     private static final Set<JWSAlgorithm> ASYMMETRIC = union(RSA,
@@ -74,6 +70,8 @@ public final class JwtAuthenticator implements Authenticator {
     private final Set<JWSAlgorithm> allowed;
     private final String kindOfKeys;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    /** The JWKS URL's keys, when the keys come from one. */
+    private final Optional<JwksKeys> jwks;
 
     public JwtAuthenticator(JwtSettings settings) {
         this(settings, Clock.systemUTC());
@@ -84,18 +82,21 @@ public final class JwtAuthenticator implements Authenticator {
         this.clock = Objects.requireNonNull(clock, "clock");
         JwtSettings.Keys keys = settings.keys();
         if (keys instanceof JwtSettings.Secret secret) {
-            allowed = HMAC;
-            kindOfKeys = "shared secret";
-            keySelector = new JWSVerificationKeySelector<>(HMAC, new ImmutableSecret<>(secret.bytes()));
+            allowed = JwtSettings.hmacAlgorithms(secret);
+            kindOfKeys = "shared secret of " + secret.bytes().length + " bytes";
+            keySelector = new JWSVerificationKeySelector<>(allowed, singleKey(new OctetSequenceKey.Builder(secret.bytes()).build()));
+            jwks = Optional.empty();
         } else if (keys instanceof JwtSettings.PublicKeyPem pem) {
             JWK jwk = publicJwk(pem.pem());
             allowed = jwk instanceof RSAKey ? RSA : Set.of(ecAlgorithm(((ECKey) jwk).getCurve()));
             kindOfKeys = "public key";
-            keySelector = new JWSVerificationKeySelector<>(allowed, new ImmutableJWKSet<>(new JWKSet(jwk)));
+            keySelector = new JWSVerificationKeySelector<>(allowed, singleKey(jwk));
+            jwks = Optional.empty();
         } else {
             allowed = ASYMMETRIC;
             kindOfKeys = "JWKS keys";
-            keySelector = new JWSVerificationKeySelector<>(ASYMMETRIC, jwksSource((JwtSettings.Jwks) keys));
+            jwks = Optional.of(new JwksKeys((JwtSettings.Jwks) keys));
+            keySelector = new JWSVerificationKeySelector<>(ASYMMETRIC, jwks.get().source());
         }
     }
 
@@ -107,15 +108,14 @@ public final class JwtAuthenticator implements Authenticator {
         }
         SignedJWT jwt;
         try {
+            Optional<String> badHeader = checkHeader(JOSEObject.split(token.get()));
+            if (badHeader.isPresent()) {
+                return AuthResult.deny(badHeader.get());
+            }
             jwt = SignedJWT.parse(token.get());
         } catch (ParseException e) {
             return AuthResult.deny("the auth token is not a well-formed signed JWT (header.payload.signature): "
                     + e.getMessage());
-        }
-        JWSHeader header = jwt.getHeader();
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            return AuthResult.deny("the JWT marks header parameters " + header.getCriticalParams()
-                    + " as critical (crit, RFC 7515 §4.1.11), and this server understands none of them");
         }
         Optional<String> badSignature = verifySignature(jwt);
         if (badSignature.isPresent()) {
@@ -128,6 +128,35 @@ public final class JwtAuthenticator implements Authenticator {
         return checkClaims(claims, context);
     }
 
+    /**
+     * Refuses what a JWS parser would misreport: an unsigned token ({@code alg none}, any case), an encrypted one
+     * (five parts), and a {@code crit} header (RFC 7515 §4.1.11: this server understands no extension, and an empty
+     * list is not allowed at all).
+     */
+    private static Optional<String> checkHeader(Base64URL[] parts) throws ParseException {
+        Map<String, Object> header = JSONObjectUtils.parse(parts[0].decodeToString());
+        if (header.get("alg") instanceof String alg && "none".equalsIgnoreCase(alg.strip())) {
+            return Optional.of("unsigned JWT (alg none) refused: the token must be signed");
+        }
+        if (parts.length != 3) {
+            return Optional.of("the auth token has " + parts.length + " parts; a signed JWT (JWS) has 3 "
+                    + "(encrypted JWTs are not accepted)");
+        }
+        if (header.containsKey("crit")) {
+            Object crit = header.get("crit");
+            return Optional.of(crit instanceof List<?> list && list.isEmpty()
+                    ? "the JWT's crit header is an empty list, which RFC 7515 §4.1.11 forbids"
+                    : "the JWT marks header parameters " + crit + " as critical (crit, RFC 7515 §4.1.11), and this "
+                            + "server understands none of them");
+        }
+        return Optional.empty();
+    }
+
+    static String noKeyMatches(JWSHeader header) {
+        return "no verification key matches the JWT" + (header.getKeyID() != null
+                ? " (kid '" + header.getKeyID() + "')" : "") + " for " + header.getAlgorithm();
+    }
+
     private Optional<String> verifySignature(SignedJWT jwt) {
         JWSHeader header = jwt.getHeader();
         if (!keySelector.isAllowed(header.getAlgorithm())) {
@@ -138,12 +167,11 @@ public final class JwtAuthenticator implements Authenticator {
         try {
             keys = keySelector.selectJWSKeys(header, null);
         } catch (KeySourceException e) {
-            // our side's problem (the JWKS URL is down): not the caller's fault, so not a refusal
-            throw new IllegalStateException("cannot fetch the JWT verification keys: " + e.getMessage(), e);
+            // a refusal when refetching is rate-limited; Unavailable when the JWKS URL is down (not the caller's fault)
+            return Optional.of(jwks.orElseThrow(() -> new IllegalStateException(e)).refusalOrUnavailable(e, header));
         }
         if (keys.isEmpty()) {
-            return Optional.of("no verification key matches the JWT" + (header.getKeyID() != null
-                    ? " (kid '" + header.getKeyID() + "')" : "") + " for " + header.getAlgorithm());
+            return Optional.of(jwks.map(j -> j.noKeyMatches(header)).orElseGet(() -> noKeyMatches(header)));
         }
         String failure = "the JWT signature is not valid";
         for (Key key : keys) {
@@ -184,14 +212,22 @@ public final class JwtAuthenticator implements Authenticator {
                     + settings.audience().get() + "'");
         }
         String store = context.storeId().value();
-        if (claims.containsKey("storeId") && !store.equals(claims.get("storeId"))) {
-            return AuthResult.deny("the JWT does not grant access to store '" + store + "'");
+        if (claims.containsKey("storeId") && !(claims.get("storeId") instanceof String)) {
+            return AuthResult.deny("the JWT's 'storeId' claim must be a string (one store id), got "
+                    + describe(claims.get("storeId")));
         }
-        if (claims.containsKey("stores") && !(claims.get("stores") instanceof List<?> stores && stores.contains(store))) {
+        if (claims.containsKey("stores") && !(claims.get("stores") instanceof List<?> list
+                && list.stream().allMatch(String.class::isInstance))) {
+            return AuthResult.deny("the JWT's 'stores' claim must be an array of store id strings, got "
+                    + describe(claims.get("stores")));
+        }
+        if (claims.containsKey("storeId") && !store.equals(claims.get("storeId"))
+                || claims.get("stores") instanceof List<?> stores && !stores.contains(store)) {
             return AuthResult.deny("the JWT does not grant access to store '" + store + "'");
         }
         Optional<String> subject = claims.get("sub") instanceof String sub ? Optional.of(sub) : Optional.empty();
-        return new AuthResult.Allowed(subject, exp);
+        // the allowance ends where checking the token at this moment would start refusing it: exp plus the skew
+        return new AuthResult.Allowed(subject, exp.map(e -> e.plus(settings.clockSkew())));
     }
 
     /**
@@ -239,22 +275,10 @@ public final class JwtAuthenticator implements Authenticator {
 
     // ---------------------------------------------------------------- key sources
 
-    /** The keys of a JWKS URL: cached, re-fetched (rate-limited) when a token names a kid the cache lacks. */
-    private static JWKSource<SecurityContext> jwksSource(JwtSettings.Jwks jwks) {
-        JWKSource<SecurityContext> source;
-        try {
-            source = JWKSourceBuilder.<SecurityContext>create(jwks.url().toURL(),
-                            new DefaultResourceRetriever(5_000, 5_000, 1024 * 1024))
-                    .cache(jwks.cacheTtl().toMillis(), 15_000)
-                    .rateLimited(Math.max(1, jwks.minRefreshInterval().toMillis()))
-                    .retrying(true)
-                    .build();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("the JWKS URL " + jwks.url() + " is not a URL: " + e.getMessage(), e);
-        }
-        LOG.info("JWT keys from {} (cached {}, refreshed at most every {})", jwks.url(), jwks.cacheTtl(),
-                jwks.minRefreshInterval());
-        return source;
+    /** A source of exactly one key, whatever the token's {@code kid}: with one configured key, the kid is moot. */
+    private static JWKSource<SecurityContext> singleKey(JWK key) {
+        List<JWK> only = List.of(key);
+        return (selector, context) -> only;
     }
 
     /** The JWK of a PEM {@code PUBLIC KEY} (X.509 SubjectPublicKeyInfo), RSA or EC, parsed with the JDK. */

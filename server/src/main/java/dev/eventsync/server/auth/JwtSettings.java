@@ -1,11 +1,15 @@
 package dev.eventsync.server.auth;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACSigner;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How {@link JwtAuthenticator} checks tokens: where the verification keys come from, which issuer and audience a
@@ -15,20 +19,23 @@ import java.util.Optional;
  *                  a JWKS URL (keys by {@code kid}, cached and refreshed when a token names an unknown one)
  * @param issuer    when present, the {@code iss} every token must carry (RFC 7519 §4.1.1)
  * @param audience  when present, a value the token's {@code aud} must contain (RFC 7519 §4.1.3)
- * @param clockSkew how far {@code exp} and {@code nbf} may be off the server's clock
+ * @param clockSkew how far {@code exp} and {@code nbf} may be off the server's clock: 0 to {@link #MAX_CLOCK_SKEW}
  */
 public record JwtSettings(Keys keys, Optional<String> issuer, Optional<String> audience, Duration clockSkew) {
 
     /** The skew allowed unless configured otherwise. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    /** The largest skew accepted: an hour; more would keep expired tokens alive for longer than is sensible. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
     public JwtSettings {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(clockSkew, "clockSkew");
-        if (clockSkew.isNegative()) {
-            throw new IllegalArgumentException("the JWT clock skew must not be negative, got " + clockSkew);
+        if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+            throw new IllegalArgumentException("the JWT clock skew must be between 0 and " + MAX_CLOCK_SKEW.toSeconds()
+                    + " seconds, got " + clockSkew.toSeconds());
         }
     }
 
@@ -127,9 +134,19 @@ public record JwtSettings(Keys keys, Optional<String> issuer, Optional<String> a
         return new JwtSettings(keys, issuer, audience, value);
     }
 
-    /** The kind of keys, for the startup banner: {@code HS256/384/512 secret}, {@code PEM public key}, {@code JWKS <url>}. */
+    /** The HMAC algorithms {@code secret} is long enough for (RFC 7518 §3.2): HS256 from 32 bytes, HS384 48, HS512 64. */
+    static Set<JWSAlgorithm> hmacAlgorithms(Secret secret) {
+        return MACSigner.getCompatibleAlgorithms(secret.bytes.length * 8);
+    }
+
+    /**
+     * The kind of keys, for the startup banner: {@code HS256 secret} (the algorithms the secret's length allows),
+     * {@code PEM public key}, {@code JWKS <url>}.
+     */
     public String describe() {
-        String what = keys instanceof Secret ? "HS256/384/512 secret"
+        String what = keys instanceof Secret secret
+                ? hmacAlgorithms(secret).stream().map(JWSAlgorithm::getName).sorted().collect(Collectors.joining("/"))
+                        + " secret"
                 : keys instanceof PublicKeyPem ? "PEM public key" : "JWKS " + ((Jwks) keys).url();
         return what + issuer.map(i -> ", iss " + i).orElse("") + audience.map(a -> ", aud " + a).orElse("");
     }

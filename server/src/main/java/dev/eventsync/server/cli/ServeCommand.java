@@ -96,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
     String jwtAudience;
 
     @CommandLine.Option(names = "--jwt-clock-skew", defaultValue = "30",
-            description = "Seconds exp and nbf may be off this server's clock (default: ${DEFAULT-VALUE}).")
+            description = "Seconds exp and nbf may be off this server's clock, 0..3600 (default: ${DEFAULT-VALUE}).")
     int jwtClockSkewSeconds;
 
     @CommandLine.Option(names = "--shutdown-grace", defaultValue = "10",
@@ -115,7 +115,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "text (one readable line per event) or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
-    @CommandLine.Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",
+    // split here, not by picocli: String.split would drop a trailing empty entry ("https://a.example,")
+    @CommandLine.Option(names = "--cors-origins", paramLabel = "ORIGIN[,ORIGIN...]",
             description = "Origins whose web pages may use the HTTP transport (https://app.example.com,...), or * for any.")
     List<String> corsOrigins;
 
@@ -218,12 +219,29 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(host, port, StorageSpec.parse(storage), Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken),
                 jwt(), Duration.ofSeconds(shutdownGraceSeconds),
-                new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
-                        .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+                new HttpOptions(corsOrigins(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
                         Optional.ofNullable(adminToken)),
                 Duration.ofMillis(changeFeedIntervalMillis),
                 new ResourceLimits(maxConnections, maxConnectionsPerAddress, maxJsonDepth, wsCompression, maxIdleStores,
                         metricsPerStore, Optional.ofNullable(metricsToken)));
+    }
+
+    /**
+     * The --cors-origins list; an empty entry ({@code --cors-origins ""} with an unset variable, or a stray comma)
+     * is refused like an empty secret: the server would otherwise start without the CORS it was meant to have.
+     */
+    private List<String> corsOrigins() {
+        if (corsOrigins == null) {
+            return List.of();
+        }
+        List<String> origins = corsOrigins.stream().flatMap(v -> java.util.Arrays.stream(v.split(",", -1)))
+                .map(String::strip).toList();
+        if (origins.isEmpty() || origins.contains("")) {
+            throw new ConfigurationException("--cors-origins is given but " + (origins.size() > 1
+                    ? "has an empty entry " + corsOrigins : "empty (an unset variable?)") + ": give origins such as "
+                    + "https://app.example.com,http://localhost:5173, or * for any, or leave the option out");
+        }
+        return origins;
     }
 
     /**
@@ -263,15 +281,16 @@ final class ServeCommand implements Callable<Integer> {
         if (sources.size() > 1) {
             throw new ConfigurationException("choose one source of JWT keys, not " + String.join(" and ", sources));
         }
+        if (jwtClockSkewSeconds < 0 || jwtClockSkewSeconds > JwtSettings.MAX_CLOCK_SKEW.toSeconds()) {
+            throw new ConfigurationException("--jwt-clock-skew must be between 0 and "
+                    + JwtSettings.MAX_CLOCK_SKEW.toSeconds() + " seconds, got " + jwtClockSkewSeconds);
+        }
         if (keys.isEmpty()) {
             if (jwtIssuer != null || jwtAudience != null) {
                 throw new ConfigurationException("--jwt-issuer and --jwt-audience need a key: --jwt-secret, "
                         + "--jwt-public-key or --jwt-jwks-url");
             }
             return Optional.empty();
-        }
-        if (jwtClockSkewSeconds < 0) {
-            throw new ConfigurationException("--jwt-clock-skew must not be negative, got " + jwtClockSkewSeconds);
         }
         JwtSettings settings = JwtSettings.of(keys.get()).withClockSkew(Duration.ofSeconds(jwtClockSkewSeconds));
         if (jwtIssuer != null) {
