@@ -146,9 +146,7 @@ final class AdminClient {
         } catch (ConnectException e) {
             throw new ConfigurationException("cannot connect to " + base + ": is the server running there?", e);
         } catch (javax.net.ssl.SSLException e) {
-            throw new ConfigurationException("TLS with " + base + " failed: " + e.getMessage() + (base.getScheme()
-                    .equals("https") ? " (a self-signed or private CA certificate? give it with --ca-cert FILE.pem)"
-                    : " (is the server speaking TLS? use https:// or wss:// then)"), e);
+            throw new ConfigurationException(TlsCheck.explain(base, e), e);
         } catch (IOException e) {
             throw new ConfigurationException(request.method() + " " + request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {

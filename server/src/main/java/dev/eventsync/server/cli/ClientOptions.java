@@ -53,34 +53,17 @@ final class ClientOptions {
 
     /** A client of the admin API at {@code --url} with {@code --admin-token} and {@code --ca-cert}. */
     AdminClient adminClient() {
+        checkTls(urlOrDefault());
         return new AdminClient(urlOrDefault(), adminToken, sslContext(caCertificates()));
     }
 
     /**
-     * Over {@code wss://} or {@code https://}, one TLS handshake with the server at {@code url}, trusting
-     * {@code --ca-cert} (or the runtime's CAs): a certificate the client does not trust is the documented one line
-     * {@code TLS with URL failed: ... (give it with --ca-cert FILE.pem)} before the command starts, instead of the
-     * sync client's generic "cannot connect". A server that cannot be reached at all is left to the command.
+     * Before a command starts: the one-line TLS diagnosis of {@link TlsCheck#check} for {@code url} with
+     * {@code --ca-cert} (an untrusted certificate, a certificate that does not name the host, a TLS/plain-HTTP
+     * mismatch), instead of a connection's generic failure later.
      */
     void checkTls(URI url) {
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (!scheme.equals("wss") && !scheme.equals("https") || url.getHost() == null) {
-            return;
-        }
-        int port = url.getPort() < 0 ? 443 : url.getPort();
-        try {
-            SSLContext context = sslContext(caCertificates()).orElse(SSLContext.getDefault());
-            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket()) {
-                socket.connect(new java.net.InetSocketAddress(url.getHost(), port), 10_000);
-                socket.setSoTimeout(10_000);
-                socket.startHandshake();
-            }
-        } catch (javax.net.ssl.SSLException e) {
-            throw new ConfigurationException("TLS with " + url + " failed: " + e.getMessage() + " (a self-signed or "
-                    + "private CA certificate? give it with --ca-cert FILE.pem)", e);
-        } catch (IOException | GeneralSecurityException e) {
-            // not reachable (or no TLS in this runtime): the command's own connection reports it
-        }
+        TlsCheck.check(url, sslContext(caCertificates()));
     }
 
     /**

@@ -120,4 +120,59 @@ class ClientTlsTest {
         assertThat(certify.out()).contains("CERTIFIED").containsPattern("deleted the \\d+ stores the run created");
         assertThat(server.engine().storage().stores()).extracting(s -> s.storeId().value()).containsExactly("tls-store");
     }
+
+    /** {@code command} with {@code --url url} and the options every command accepts (a store id where one is needed). */
+    private static CliRun run(String command, String url, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(command));
+        if (command.equals("inspect") || command.equals("delete-store")) {
+            args.add("tls-store");
+        }
+        args.addAll(List.of("--url", url, "--admin-token", TOKEN));
+        args.addAll(List.of(more));
+        return CliRun.run(args.toArray(String[]::new));
+    }
+
+    private static final List<String> CONNECTING = List.of("stores", "inspect", "delete-store", "certify");
+
+    @Test
+    void aCertificateThatDoesNotNameTheHostIsSaidSoByEveryCommand() {
+        // the certificate names localhost; 127.0.0.1 is the same server under a name the certificate lacks
+        for (String command : CONNECTING) {
+            for (String url : List.of("https://127.0.0.1:" + server.port(), "wss://127.0.0.1:" + server.port())) {
+                CliRun r = run(command, url, "--ca-cert", cert.toString());
+                assertThat(r.exit()).as("%s %s: %s", command, url, r.err()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+                assertThat(r.err().strip()).as("%s %s", command, url).startsWith("eventsync: TLS with " + url + " failed")
+                        .contains("certificate does not name the host 127.0.0.1").doesNotContain("--ca-cert")
+                        .doesNotContainIgnoringCase("retry").doesNotContain("\n");
+            }
+        }
+        assertThat(server.engine().storage().stores()).extracting(s -> s.storeId().value()).containsExactly("tls-store");
+    }
+
+    @Test
+    void aTlsSchemeAgainstAPlainServerAndAPlainSchemeAgainstATlsServerSayWhichToUse() {
+        try (EventsyncServer plain = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN)))
+                .build().start()) {
+            for (String command : CONNECTING) {
+                for (String url : List.of("https://127.0.0.1:" + plain.port(), "wss://127.0.0.1:" + plain.port())) {
+                    CliRun r = run(command, url);
+                    assertThat(r.exit()).as("%s %s: %s", command, url, r.err()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+                    assertThat(r.err().strip()).as("%s %s", command, url)
+                            .isEqualTo("eventsync: TLS with " + url + " failed: the server at 127.0.0.1:" + plain.port()
+                                    + " does not speak TLS: use http:// or ws://");
+                }
+                for (String url : List.of("http://localhost:" + server.port(), "ws://localhost:" + server.port())) {
+                    CliRun r = run(command, url);
+                    assertThat(r.exit()).as("%s %s: %s", command, url, r.err()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+                    assertThat(r.err().strip()).as("%s %s", command, url)
+                            .isEqualTo("eventsync: TLS with " + url + " failed: the server at localhost:" + server.port()
+                                    + " speaks TLS: use https:// or wss://");
+                }
+            }
+            // the probe of a plain server does not disturb it: the plain scheme still works
+            CliRun stores = CliRun.run("stores", "--url", "http://127.0.0.1:" + plain.port(), "--admin-token", TOKEN);
+            assertThat(stores.exit()).as(stores.err()).isZero();
+        }
+    }
 }
