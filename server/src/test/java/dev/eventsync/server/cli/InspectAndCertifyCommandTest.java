@@ -69,7 +69,8 @@ class InspectAndCertifyCommandTest {
                     "--profile", "livestore", "--tries", "5", "--report", report.toString());
             assertThat(certify.exit()).as(certify.out() + certify.err()).isZero();
             List<String> lines = certify.out().lines().toList();
-            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] PASS  P-LS-04 +\\d+\\.\\d s"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] PASS  P-LS-04 +livestore +\\d+\\.\\d s"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] SKIP  P-FIELD-02 +eventsync +\\d+\\.\\d s  .*"));
             assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] SKIP  P-PUSH-03 .*profile eventsync.*"));
             assertThat(lines).anySatisfy(l -> assertThat(l).matches("certified .* with profile livestore in \\d+\\.\\d s: CERTIFIED"));
             String prefix = lines.stream().filter(l -> l.startsWith("left ")).findFirst().orElseThrow()
@@ -83,7 +84,12 @@ class InspectAndCertifyCommandTest {
             assertThat(server.engine().storage().stores()).isNotEmpty()
                     .allSatisfy(info -> assertThat(info.storeId().value()).startsWith(prefix));
             assertThat(lines).contains("report: " + report.toAbsolutePath());
-            assertThat(java.nio.file.Files.readString(report)).contains("P-LS-04", "CERTIFIED");
+            assertThat(java.nio.file.Files.readString(report)).contains("P-LS-04", "CERTIFIED")
+                    .contains("kit: PROTOCOL, profile livestore, fast tier")
+                    .containsPattern("P-LS-04 +required +livestore +PASSED")
+                    .containsPattern("P-FIELD-02 +required +eventsync +SKIPPED");
+            assertThat(java.nio.file.Files.list(dir.resolve("reports")).map(p -> p.getFileName().toString()))
+                    .containsExactly("certify.txt"); // written atomically: no temporary file left beside it
         }
     }
 }
