@@ -135,7 +135,7 @@ final class CertifyCommand implements Callable<Integer> {
         RemoteCertification.Run run = new RemoteCertification.Run(url, wire, Optional.ofNullable(authToken),
                 Optional.ofNullable(scopedAuthToken), declared, admin, prefix, java.time.Duration.ofSeconds(timeoutSeconds), vertx,
                 client.caCertificates());
-        CertifyProgress progress = new CertifyProgress(out, HEARTBEAT_SECONDS);
+        CertifyProgress progress = new CertifyProgress(out, HEARTBEAT_SECONDS, text -> redact(text, secrets()));
         long started = System.nanoTime();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors)
@@ -281,7 +281,7 @@ final class CertifyCommand implements Callable<Integer> {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             boolean unreachable = cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
                     || cause instanceof java.nio.channels.UnresolvedAddressException;
-            throw new ConfigurationException("cannot reach a sync server at " + printable(url) + ": " + describe(cause)
+            throw new ConfigurationException("cannot reach a sync server at " + printable(url) + ": " + redact(describe(cause), secrets())
                     + (unreachable ? "; is it running, and is the URL right (ws://host:port/)?" : ""));
         }
     }
@@ -307,6 +307,34 @@ final class CertifyCommand implements Callable<Integer> {
         } catch (java.net.URISyntaxException e) {
             return url.getScheme() + "://" + url.getHost();
         }
+    }
+
+    /**
+     * {@code text} without credentials: user:password@ in URLs, token-like query parameters, a payload's
+     * authToken, Bearer tokens, and every one of {@code secrets} (the tokens given on the command line).
+     */
+    static String redact(String text, List<String> secrets) {
+        String t = text.replaceAll("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@", "$1")
+                .replaceAll("(?i)([?&](?:auth_?token|token|access_token|payload|password|secret)=)[^&\\s]*", "$1<redacted>")
+                .replaceAll("(?i)(\\\\?\"authToken\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*", "$1<redacted>")
+                .replaceAll("(?i)(Bearer\\s+)[^\\s\"<$]+", "$1<redacted>");
+        for (String secret : secrets) {
+            if (secret != null && secret.length() >= 4) {
+                t = t.replace(secret, "<redacted>");
+            }
+        }
+        return t;
+    }
+
+    /** The secrets of this run that must never be printed. */
+    List<String> secrets() {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(authToken);
+        all.add(client.adminToken);
+        if (client.url != null && client.url.getUserInfo() != null) {
+            all.add(client.url.getUserInfo());
+        }
+        return all;
     }
 
     /** The message of {@code failure}, or its type when it has none (never "null"). */

@@ -41,8 +41,11 @@ final class CertifyProgress implements TestExecutionListener, AutoCloseable {
     final Map<String, Long> seededFailures = new java.util.concurrent.ConcurrentSkipListMap<>();
     private static final java.util.regex.Pattern SEED = java.util.regex.Pattern.compile("\\bseed: (-?\\d+)");
 
-    CertifyProgress(PrintWriter out, long heartbeatSeconds) {
+    private final java.util.function.UnaryOperator<String> redact;
+
+    CertifyProgress(PrintWriter out, long heartbeatSeconds, java.util.function.UnaryOperator<String> redact) {
         this.out = out;
+        this.redact = redact;
         heartbeat.scheduleAtFixedRate(this::beat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
     }
 
@@ -91,14 +94,14 @@ final class CertifyProgress implements TestExecutionListener, AutoCloseable {
     public synchronized void executionSkipped(TestIdentifier test, String reason) {
         if (test.isTest()) {
             skipped.incrementAndGet();
-            out.printf("%s  %s%n", line(test, "SKIP"), reason);
+            out.printf("%s  %s%n", line(test, "SKIP"), redact.apply(reason));
             out.flush();
         }
     }
 
     @Override
     public synchronized void executionFinished(TestIdentifier test, TestExecutionResult result) {
-        String message = result.getThrowable().map(CertifyCommand::describe).orElse("");
+        String message = result.getThrowable().map(CertifyCommand::describe).map(redact).orElse("");
         if (!test.isTest()) {
             if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                 failed.incrementAndGet();

@@ -98,6 +98,17 @@ class CertifyUsageTest {
     }
 
     @Test
+    void tokensInMessagesAreRedacted() {
+        String message = "refused {\"authToken\":\"tok-123\"} at wss://u:pw@h:1/?authToken=tok-123&storeId=s with "
+                + "Authorization: Bearer adm-456, payload \\\"authToken\\\":\\\"other-789\\\"";
+        String redacted = CertifyCommand.redact(message, java.util.Arrays.asList("adm-456", null, "x"));
+        assertThat(redacted).doesNotContain("tok-123", "adm-456", "other-789", "u:pw")
+                .contains("wss://h:1/?authToken=<redacted>&storeId=s", "Bearer <redacted>");
+        assertThat(CertifyCommand.redact("Authorization: Bearer <the server's --admin-token>", java.util.List.of()))
+                .isEqualTo("Authorization: Bearer <the server's --admin-token>");
+    }
+
+    @Test
     void anUnreachableServerIsDescribedWithoutNull() {
         CliRun run = certify();
         assertThat(run.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
