@@ -116,6 +116,9 @@ final class CertifyCommand implements Callable<Integer> {
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
         checkReachable(wire);
+        Optional<AdminApi> admin = Optional.ofNullable(client.adminToken)
+                .map(token -> new AdminApi(url, token, client.caCertificates()));
+        admin.ifPresent(AdminApi::check);
         String runId = runId();
         Path reportDir = Files.createTempDirectory("eventsync-certify-" + runId + "-");
         System.setProperty(KitSettings.PROFILE_PROPERTY, certified.label());
@@ -129,8 +132,7 @@ final class CertifyCommand implements Callable<Integer> {
                 wire == VertxClientSettings.Transport.HTTP ? "HTTP" : "WebSocket", certified.label(),
                 thorough ? "thorough" : "fast", seed == null ? "random seeds, printed with any failure" : "seed " + seed, prefix);
         out.flush();
-        Optional<AdminApi> admin = Optional.ofNullable(client.adminToken)
-                .map(token -> new AdminApi(url, token, client.caCertificates()));
+
         Vertx vertx = Vertx.vertx();
         RemoteCertification.Run run = new RemoteCertification.Run(url, wire, Optional.ofNullable(authToken),
                 Optional.ofNullable(scopedAuthToken), declared, admin, prefix, java.time.Duration.ofSeconds(timeoutSeconds), vertx,
@@ -143,9 +145,18 @@ final class CertifyCommand implements Callable<Integer> {
                 .build();
         Launcher launcher = LauncherFactory.create();
         RemoteCertification.use(run);
+        // interrupted (Ctrl-C, SIGTERM): still delete (with --admin-token) or name what the run left
+        Thread interrupted = new Thread(() -> {
+            out.printf("%ninterrupted: ");
+            cleanUp(out, run, admin);
+            out.flush();
+        }, "certify-cleanup");
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        boolean hookRemoved;
         try {
             launcher.execute(request, progress);
         } finally {
+            hookRemoved = removeHook(interrupted);
             progress.close();
             RemoteCertification.use(null);
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -160,11 +171,22 @@ final class CertifyCommand implements Callable<Integer> {
         progress.seededFailures.forEach((rule, failedSeed) -> out.printf(
                 "replay %s with: eventsync certify --url %s --transport %s --profile %s --rules %s --seed %d%n",
                 rule, printable(url), transport, certified.label(), rule, failedSeed));
+        if (!hookRemoved) {
+            return 1; // shutting down: the hook cleans up
+        }
         cleanUp(out, run, admin);
         out.printf("report: %s%n", CertifyReportFile.move(reportDir.resolve(RemoteCertification.class.getSimpleName() + ".txt"),
                 reportFile));
         out.flush();
         return progress.certified() ? 0 : 1;
+    }
+
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
     }
 
     private static void setOrClear(String property, Object value) {
@@ -258,15 +280,16 @@ final class CertifyCommand implements Callable<Integer> {
             out.printf("deleted the %d stores the run created (prefix %s-)%n", deleted, run.storePrefix());
             return;
         }
-        out.printf("left %d stores on the server, every id starting with %s- (events the kit pushed);%n", left, run.storePrefix());
+        out.printf("left %s%d stores on the server, every id starting with %s- (events the kit pushed%s);%n",
+                admin.isPresent() ? "" : "up to ", left, run.storePrefix(),
+                admin.isPresent() ? "" : "; the run used that many ids, and an id only pulled from is never created");
         if (admin.isPresent()) {
             out.printf("  the admin API did not delete them: check --admin-token and the server's admin API%n");
         } else {
-            out.printf("  delete them on an Eventsync server with: eventsync certify ... --admin-token T (deletes at the end),%n"
-                    + "  or: for id in $(eventsync stores --storage <its storage> | grep '^%s-' | cut -d' ' -f1); do"
-                    + " curl -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" %s://%s/admin/api/store?storeId=$id; done%n",
-                    run.storePrefix(), run.url().getScheme().startsWith("wss") || run.url().getScheme().equals("https")
-                            ? "https" : "http", URI.create(printable(run.url())).getRawAuthority());
+            String server = printable(run.url());
+            out.printf("  delete them on an Eventsync server: run certify with --admin-token (deletes at the end), or, with"
+                    + " EVENTSYNC_ADMIN_TOKEN set:%n  for id in $(eventsync stores --url %s | grep -o '^%s-[^ ]*'); do"
+                    + " eventsync delete-store --url %s -- \"$id\"; done%n", server, run.storePrefix(), server);
         }
     }
 
