@@ -4,7 +4,8 @@
 // It opens /admin/, sees the store appear when the client pushes, opens it, sees the client among the live clients
 // and the tail grow live, writes a screenshot, then deletes the store through the page's button (accepting the
 // confirmation) and sees it leave the list. With EVENTSYNC_AWKWARD_STORE_ID (a store the caller pushed 2 events to,
-// for example '..'), it then inspects that store, resets it (new backendId) and deletes it through the page.
+// for example '..'), it then inspects that store, sees a refused reset reported on the page (the refusal is
+// simulated), resets it (new backendId) and deletes it through the page.
 //
 // Arguments as for every scenario (see ../lib/harness.mjs): --url http://127.0.0.1:PORT --store-id ID.
 // Environment: EVENTSYNC_ADMIN_TOKEN (required), EVENTSYNC_INSPECTOR_SCREENSHOT (a .png path, optional),
@@ -93,8 +94,23 @@ await runScenario('web inspector in headless Chromium', async ({ startClient, pr
       await page.getByTestId('detail-store').filter({ hasText: awkward }).waitFor()
       await page.locator('[data-testid=tail-event][data-seq-num="2"]').waitFor({ timeout: 15000 })
       progress(`store ${JSON.stringify(awkward)} inspected: head 2, its tail shows event 2`)
+      // an action that fails says so on the page, and the message outlives the next polls: a plain-text refusal
+      // (as a proxy or a CORS refusal answers) is simulated once for the reset
+      await page.route((url) => url.pathname === '/admin/api/store/reset', (route) => route.fulfill({
+        status: 403, contentType: 'text/plain', body: 'CORS Rejected - Invalid origin' }), { times: 1 })
       dialogs.length = 0
       await page.getByTestId('reset').click()
+      const failure = page.getByTestId('action-result').filter({ hasText: 'failed' })
+      await failure.waitFor({ timeout: 15000 })
+      await page.waitForTimeout(1500) // two more polls
+      const said = await failure.textContent()
+      check(said.includes('Reset') && said.includes('HTTP 403') && said.includes('CORS Rejected'),
+        `the failed reset is shown: ${said}`)
+      check((await awkwardRow.getByTestId('store-head').textContent()).trim() === '2', 'the refused reset changed nothing')
+      progress(`a failed reset is shown on the page: ${said}`)
+      dialogs.length = 0
+      await page.getByTestId('reset').click()
+      await page.getByTestId('action-result').filter({ hasText: 'done' }).waitFor({ timeout: 15000 })
       await awkwardRow.getByTestId('store-head').filter({ hasText: /^0$/ }).waitFor({ timeout: 15000 })
       const after = (await awkwardRow.getByTestId('store-backend-id').textContent()).trim()
       check(dialogs.length === 1 && dialogs[0].includes(`Reset store "${awkward}"`), `reset asked first: ${dialogs}`)

@@ -29,7 +29,10 @@ async function call(method, path) {
     headers: { Authorization: `Bearer ${state.token}` },
     cache: 'no-store',
   });
-  const body = await response.json().catch(() => ({}));
+  // an error may come from a proxy or the transport in plain text: keep its words for the message
+  const text = await response.text().catch(() => '');
+  let body = {};
+  try { body = text ? JSON.parse(text) : {}; } catch { body = { message: text.trim().slice(0, 300) }; }
   if (response.status === 401) {
     sessionStorage.removeItem(TOKEN_KEY);
     state.token = null;
@@ -37,7 +40,7 @@ async function call(method, path) {
     throw new Error('unauthorized');
   }
   if (!response.ok) {
-    throw new Error(body.message || `${method} ${path}: HTTP ${response.status}`);
+    throw new Error(`HTTP ${response.status}${body.message ? `: ${body.message}` : ` for ${method} ${path}`}`);
   }
   return body;
 }
@@ -90,7 +93,10 @@ function renderStores(stores) {
     const open = document.createElement('button');
     open.textContent = 'Inspect';
     open.dataset.testid = 'inspect';
-    open.addEventListener('click', () => select(s.storeId));
+    open.addEventListener('click', () => {
+      $('action-result').hidden = true; // the last action's result belongs to the store it was done to
+      select(s.storeId);
+    });
     row.appendChild(document.createElement('td')).appendChild(open);
     body.appendChild(row);
   }
@@ -227,13 +233,21 @@ async function confirmAndCall(what, method, path) {
   if (!storeId || !window.confirm(`${what} store "${storeId}"? Connected clients will have to reset.`)) return;
   try {
     const result = await call(method, path(storeId));
-    setStatus(`${what.toLowerCase()} ${storeId}: ${JSON.stringify(result)}`);
+    showResult(`${what} ${storeId}: done ${JSON.stringify(result)}`, false);
     if (method === 'DELETE') deselect();
     else { stopTail(); state.selected = null; select(storeId); }
     await refresh();
   } catch (e) {
-    setStatus(`${what.toLowerCase()} failed: ${e.message}`, true);
+    // the status line is rewritten by every poll: a failed action is said where it stays until the next one
+    showResult(`${what} ${storeId} failed: ${e.message}`, true);
   }
+}
+
+function showResult(text, error) {
+  const result = $('action-result');
+  result.textContent = text;
+  result.classList.toggle('error', error);
+  result.hidden = false;
 }
 
 function showLogin(message) {

@@ -111,7 +111,7 @@ final class PushAdmission {
             if (result instanceof AppendResult.Appended) {
                 publish(channel, batch, now);
                 long newHead = batch.get(batch.size() - 1).seqNum();
-                LOG.atDebug().addKeyValue("store", channel.storeId.value()).addKeyValue("fromSeqNum", head)
+                LOG.atDebug().addKeyValue("store", channel.storeId.value()).addKeyValue("fromSeqNum", batch.get(0).seqNum())
                         .addKeyValue("toSeqNum", newHead)
                         .log("store {}: appended {} events, head {} -> {}", channel.storeId, batch.size(), head, newHead);
                 return new PushResult.Appended(newHead, batch.size());

@@ -1,6 +1,7 @@
 package dev.eventsync.vertx;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
 /**
@@ -23,5 +24,16 @@ public interface HttpRoutes {
      * wait for them; called when the transport starts stopping.
      */
     default void stopping() {
+    }
+
+    /**
+     * Answers a request whose path the transport cannot decode (a {@code %} that starts no escape) if it is under
+     * this contribution's paths, in the contribution's own error format; returns whether it did. Otherwise the
+     * transport answers {@code 400} in plain text.
+     *
+     * @param message what is wrong with the path, for the answer
+     */
+    default boolean refuseMalformed(HttpServerRequest request, String message) {
+        return false;
     }
 }

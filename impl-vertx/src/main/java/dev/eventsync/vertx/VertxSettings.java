@@ -44,8 +44,9 @@ import java.util.Optional;
  *                             never public)
  * @param healthTimeout        how long {@code /health} waits for a fresh storage check before it answers with the
  *                             last known state (refreshed in the background)
- * @param corsAllowedOrigins   origins allowed to call the HTTP transport from a browser ({@code *} for any);
- *                             empty disables CORS (WebSockets need none)
+ * @param corsAllowedOrigins   origins allowed to call the HTTP transport from a browser ({@code *} for any),
+ *                             normalised by {@link CorsOrigins#normalise(String)}; empty disables CORS. Requests
+ *                             from the server's own origin and WebSocket upgrades are never refused by it
  * @param tls                  when present, the server speaks TLS only ({@code wss://}, {@code https://}) with this
  *                             PEM certificate chain and private key
  */
@@ -64,7 +65,8 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         Objects.requireNonNull(causeFormat, "causeFormat");
         Objects.requireNonNull(metricsToken, "metricsToken");
         Objects.requireNonNull(healthTimeout, "healthTimeout");
-        corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        // as browsers send them (lower case, no default port, no trailing slash); IllegalArgumentException if not
+        corsAllowedOrigins = corsAllowedOrigins.stream().map(CorsOrigins::normalise).distinct().toList();
         Objects.requireNonNull(tls, "tls");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);

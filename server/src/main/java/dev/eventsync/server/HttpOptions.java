@@ -1,6 +1,6 @@
 package dev.eventsync.server;
 
-import java.net.URI;
+import dev.eventsync.vertx.CorsOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +11,8 @@ import java.util.Optional;
  * How the server faces browsers and operators over HTTP: CORS, TLS and the admin API.
  *
  * @param corsOrigins origins (such as {@code https://app.example.com}) whose pages may call the HTTP transport,
- *                    or {@code *} for any; empty: no CORS headers (same-origin and non-browser clients only)
+ *                    or {@code *} for any, normalised as browsers send them (lower case, no default port, no
+ *                    trailing slash); empty: no CORS headers (same-origin and non-browser clients only)
  * @param tlsCert     a PEM certificate chain; with {@code tlsKey}, the server speaks only {@code https://} and
  *                    {@code wss://}
  * @param tlsKey      the PEM private key of {@code tlsCert} (PKCS#8 or PKCS#1, unencrypted)
@@ -25,13 +26,11 @@ public record HttpOptions(List<String> corsOrigins, Optional<Path> tlsCert, Opti
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
     public HttpOptions {
-        corsOrigins = List.copyOf(corsOrigins);
+        // as browsers send them: https://App.example.com:443/ is https://app.example.com
+        corsOrigins = corsOrigins.stream().map(HttpOptions::normaliseOrigin).distinct().toList();
         Objects.requireNonNull(tlsCert, "tlsCert");
         Objects.requireNonNull(tlsKey, "tlsKey");
         Objects.requireNonNull(adminToken, "adminToken");
-        for (String origin : corsOrigins) {
-            checkOrigin(origin);
-        }
         if (corsOrigins.contains("*") && corsOrigins.size() > 1) {
             throw new ConfigurationException("--cors-origins: '*' allows every origin; give it alone, not with "
                     + "other origins");
@@ -74,27 +73,13 @@ public record HttpOptions(List<String> corsOrigins, Optional<Path> tlsCert, Opti
         return tlsCert.isPresent() ? "wss" : "ws";
     }
 
-    private static void checkOrigin(String origin) {
-        if (origin.equals("*")) {
-            return;
-        }
-        URI uri;
+    /** {@code origin} as browsers send it ({@link CorsOrigins#normalise(String)}); else one line. */
+    private static String normaliseOrigin(String origin) {
         try {
-            uri = URI.create(origin);
+            return CorsOrigins.normalise(origin);
         } catch (IllegalArgumentException e) {
-            throw badOrigin(origin);
+            throw new ConfigurationException("--cors-origins: " + e.getMessage());
         }
-        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-        if (!web || uri.getHost() == null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
-                || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw badOrigin(origin);
-        }
-    }
-
-    private static ConfigurationException badOrigin(String origin) {
-        return new ConfigurationException("--cors-origins: '" + origin + "' is not an origin; give scheme, host "
-                + "and optional port without a path, such as https://app.example.com or http://localhost:5173, "
-                + "or * for any");
     }
 
     private static void checkReadable(String option, Path file) {

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import dev.eventsync.core.EngineSettings;
 import dev.eventsync.core.EventsyncBinder;
+import dev.eventsync.server.admin.AdminDisabled;
 import dev.eventsync.server.admin.AdminRoutes;
 import dev.eventsync.server.admin.AdminToken;
 import dev.eventsync.server.auth.JwtAuthenticator;
@@ -47,9 +48,11 @@ public final class ServerModule extends AbstractModule {
         vertx = config.resources().applyTo(vertx, config.authToken().isPresent() || config.jwt().isPresent(),
                 config.http().adminToken());
         install(new VertxTransportModule(vertx));
-        config.http().adminToken().ifPresent(token -> {
-            bind(AdminToken.class).toInstance(new AdminToken(token));
+        if (config.http().adminToken().isPresent()) {
+            bind(AdminToken.class).toInstance(new AdminToken(config.http().adminToken().get()));
             VertxTransportModule.routes(binder()).addBinding().to(AdminRoutes.class);
-        });
+        } else {
+            VertxTransportModule.routes(binder()).addBinding().to(AdminDisabled.class);
+        }
     }
 }

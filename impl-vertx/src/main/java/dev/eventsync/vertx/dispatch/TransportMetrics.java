@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TransportMetrics {
 
     private final MeterRegistry registry;
+    private static final String STORE_HEAD = "eventsync.store.head";
+
     private final boolean storeHeads;
     private final AtomicInteger liveSubscribers = new AtomicInteger();
     private final AtomicInteger wsConnections = new AtomicInteger();
@@ -39,6 +41,9 @@ public final class TransportMetrics {
         this.registry = registry;
         this.storeHeads = storeHeads;
         this.maxStoreHeads = maxStoreHeads;
+        // a store's series removed from outside (forgetStore, after a delete or reset): start it afresh next time
+        registry.config().onMeterRemoved(meter -> heads.entrySet()
+                .removeIf(e -> e.getValue().gauge != null && e.getValue().gauge.getId().equals(meter.getId())));
         Gauge.builder("eventsync.live.subscribers", liveSubscribers, AtomicInteger::get)
                 .description("Live pulls currently open on this node").register(registry);
         Gauge.builder("eventsync.connections", wsConnections, AtomicInteger::get).tag("transport", "ws")
@@ -144,7 +149,7 @@ public final class TransportMetrics {
                                 });
                     }
                     StoreHead created = new StoreHead();
-                    created.gauge = Gauge.builder("eventsync.store.head", created.value, AtomicLong::get)
+                    created.gauge = Gauge.builder(STORE_HEAD, created.value, AtomicLong::get)
                             .tag("store", storeId.value())
                             .description("Highest seqNum seen for the store on this node").register(registry);
                     heads.put(storeId, created);
@@ -154,6 +159,15 @@ public final class TransportMetrics {
         }
         head.touched = System.nanoTime();
         head.value.accumulateAndGet(seqNum, Math::max);
+    }
+
+    /**
+     * Removes the {@code eventsync_store_head} series of {@code storeId} from {@code registry} (after the store was
+     * deleted or reset on this node): it no longer shows the old head, and the next push or pull of the store starts
+     * a new series at the store's new head.
+     */
+    public static void forgetStore(MeterRegistry registry, StoreId storeId) {
+        registry.find(STORE_HEAD).tag("store", storeId.value()).meters().forEach(registry::remove);
     }
 
     /** One store's head series. */

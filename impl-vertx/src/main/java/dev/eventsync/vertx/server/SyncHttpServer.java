@@ -26,7 +26,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,18 +123,11 @@ public final class SyncHttpServer {
         Router router = Router.router(vertx);
         router.route().handler(this::admit);
         router.route().failureHandler(this::failed);
-        if (!settings.corsAllowedOrigins().isEmpty()) {
-            if (!settings.corsAllowedOrigins().contains("*")) {
-                // an exact-origin answer depends on the request's Origin (echoed, or left out for a foreign one):
-                // caches must keep one copy per Origin, on every response (preflight, answer, refusal, error)
-                router.route().handler(ctx -> {
-                    ctx.addHeadersEndHandler(v -> varyByOrigin(ctx.response()));
-                    ctx.next();
-                });
-            }
-            router.route().handler(cors(settings.corsAllowedOrigins()));
-        }
+        Optional<CorsPolicy> cors = settings.corsAllowedOrigins().isEmpty() ? Optional.empty()
+                : Optional.of(new CorsPolicy(settings.corsAllowedOrigins(), settings.tls().isPresent()));
+        cors.ifPresent(c -> c.mountHeaders(router));
         routes.forEach(r -> r.mount(router, vertx));
+        cors.ifPresent(c -> c.mountRefusal(router));
         router.route().handler(this::routeSync);
         new OperationsEndpoints(settings, registry, metrics, healthCheck, connections::size, () -> stopping)
                 .mount(router);
@@ -153,7 +145,10 @@ public final class SyncHttpServer {
                     if (path != null && !hasValidEscapes(path)) {
                         metrics.connectionRejected("bad_request");
                         LOG.debug("malformed path in {}", uri(request));
-                        plain(request.response(), 400, "malformed path: every % must start an escape such as %20");
+                        String problem = "malformed path: every % must start an escape such as %20";
+                        if (routes.stream().noneMatch(r -> r.refuseMalformed(request, problem))) {
+                            plain(request.response(), 400, problem);
+                        }
                         return;
                     }
                     router.handle(request);
@@ -379,34 +374,6 @@ public final class SyncHttpServer {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /**
-     * CORS for browser apps using LiveStore's HTTP transport from another origin (preflight included). Exact
-     * origins are echoed and may send credentials ({@code Access-Control-Allow-Credentials: true}); {@code *}
-     * answers the wildcard and never allows credentials, as browsers require (Fetch standard, "CORS check").
-     */
-    private static CorsHandler cors(List<String> origins) {
-        CorsHandler cors = CorsHandler.create();
-        if (origins.contains("*")) {
-            cors.addOrigin("*");
-        } else {
-            cors.addOrigins(origins).allowCredentials(true);
-        }
-        return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
-                .allowedHeaders(Set.of("content-type", "x-livestore-store-id", "traceparent", "b3", "authorization"))
-                .maxAgeSeconds(600);
-    }
-
-    /** Adds {@code Origin} to the response's {@code Vary} header, keeping what is there. */
-    static void varyByOrigin(HttpServerResponse response) {
-        String vary = response.headers().get(HttpHeaders.VARY);
-        if (vary == null || vary.isBlank()) {
-            response.putHeader(HttpHeaders.VARY, "Origin");
-        } else if (java.util.Arrays.stream(vary.split(",")).map(String::strip)
-                .noneMatch(v -> v.equalsIgnoreCase("Origin") || v.equals("*"))) {
-            response.putHeader(HttpHeaders.VARY, vary + ", Origin");
-        }
-    }
 
     private static Map<String, List<String>> headersOf(HttpServerRequest request) {
         Map<String, List<String>> headers = new HashMap<>();

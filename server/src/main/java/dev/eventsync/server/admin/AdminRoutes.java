@@ -7,10 +7,13 @@ import dev.eventsync.core.PullStatus;
 import dev.eventsync.core.StoreStatus;
 import dev.eventsync.core.SyncEngine;
 import dev.eventsync.vertx.HttpRoutes;
+import dev.eventsync.vertx.dispatch.TransportMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,12 +73,14 @@ public final class AdminRoutes implements HttpRoutes {
 
     private final SyncEngine engine;
     private final AdminToken token;
+    private final PrometheusMeterRegistry registry;
     private final Set<AdminTail> tails = ConcurrentHashMap.newKeySet();
 
     @Inject
-    public AdminRoutes(SyncEngine engine, AdminToken token) {
+    public AdminRoutes(SyncEngine engine, AdminToken token, PrometheusMeterRegistry registry) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.token = Objects.requireNonNull(token, "token");
+        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     @Override
@@ -90,6 +95,10 @@ public final class AdminRoutes implements HttpRoutes {
         admin.route("/api/*").handler(AdminRoutes::noEndpoint);
         admin.get("/").handler(ctx -> staticFile(ctx, "index.html"));
         admin.get("/:file").handler(ctx -> staticFile(ctx, ctx.pathParam("file")));
+        // everything else under the prefix is this contribution's too: never the sync endpoint's
+        admin.route().handler(AdminRoutes::noEndpoint);
+        // a malformed query (storeId=%zz) or anything a handler throws: a JSON error, like every admin answer
+        admin.route().failureHandler(AdminRoutes::failed);
         // Vert.x matches "/admin" and "/admin/" alike: only the bare prefix is redirected
         router.get(PREFIX).handler(ctx -> {
             if (ctx.request().path().equals(PREFIX)) {
@@ -110,14 +119,30 @@ public final class AdminRoutes implements HttpRoutes {
 
     // ---------------------------------------------------------------- handlers
 
+    @Override
+    public boolean refuseMalformed(HttpServerRequest request, String message) {
+        if (request.path() == null || !request.path().startsWith(PREFIX + "/")) {
+            return false;
+        }
+        error(request.response(), 400, "invalid_request", message);
+        return true;
+    }
+
     private void authenticate(RoutingContext ctx) {
         if (token.acceptsHeader(Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))) {
-            if (ctx.request().path().equals(ctx.normalizedPath())) {
-                ctx.next();
-            } else {
+            if (!ctx.request().path().equals(ctx.normalizedPath())) {
                 // "/admin/api/stores/." would be the list, "/admin/api/store/reset/.." the store: only exact paths
                 noEndpoint(ctx);
+                return;
             }
+            try {
+                ctx.queryParams();
+            } catch (RuntimeException e) {
+                error(ctx.response(), 400, "invalid_request", "malformed query string (" + e.getMessage()
+                        + "); percent-encode each parameter value, as encodeURIComponent does (a literal % is %25)");
+                return;
+            }
+            ctx.next();
             return;
         }
         LOG.debug("admin request {} {} from {} refused: no valid admin token", ctx.request().method(),
@@ -125,6 +150,20 @@ public final class AdminRoutes implements HttpRoutes {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-admin\"");
         error(ctx.response(), 401, "unauthorized",
                 "the admin API needs the header Authorization: Bearer <the server's --admin-token>");
+    }
+
+    private static void failed(RoutingContext ctx) {
+        Throwable cause = ctx.failure();
+        if (ctx.statusCode() >= 400 && ctx.statusCode() < 500 || cause instanceof IllegalArgumentException) {
+            int status = ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 400;
+            LOG.debug("admin request {} {} refused: {}", ctx.request().method(), ctx.request().path(), cause);
+            error(ctx.response(), status, status == 404 ? "not_found" : "invalid_request", "malformed request"
+                    + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        } else if (cause != null) {
+            failure(ctx, cause);
+        } else {
+            error(ctx.response(), 500, "internal", "request failed");
+        }
     }
 
     private static void noEndpoint(RoutingContext ctx) {
@@ -176,7 +215,8 @@ public final class AdminRoutes implements HttpRoutes {
         }
         LOG.info("store {}: reset requested through the admin API by {}", id.get(), ctx.request().remoteAddress());
         // a reset would create a missing store: it acts on existing stores only
-        answer(ctx, existing(id.get()).thenCompose(engine::resetStore),
+        answer(ctx, existing(id.get()).thenCompose(engine::resetStore)
+                        .thenApply(backendId -> forgetHead(id.get(), backendId)),
                 backendId -> new JsonObject().put("storeId", id.get().value()).put("backendId", backendId));
     }
 
@@ -191,7 +231,7 @@ public final class AdminRoutes implements HttpRoutes {
             if (!existed) {
                 throw new NotFound(id.get()); // deleted by someone else in between
             }
-            return true;
+            return forgetHead(id.get(), true);
         });
         answer(ctx, deleted, existed -> new JsonObject().put("storeId", id.get().value()).put("deleted", true));
     }
@@ -215,9 +255,19 @@ public final class AdminRoutes implements HttpRoutes {
             error(ctx.response(), 400, "invalid_request", "after must be one number, 0 or more, got " + afterParams);
             return;
         }
-        // a tail serves an existing store only: a mistyped id is a 404, not an empty stream that waits forever
+        // a tail serves an existing store only: a mistyped id is a 404, not an empty stream that waits forever;
+        // and it starts at most at the head: after a later seqNum it would wait for events that may never come
         Context context = Vertx.currentContext();
-        Future.fromCompletionStage(existing(id.get()), context).onComplete(ar -> {
+        CompletionStage<StoreId> checked = engine.storeStatuses().thenApply(stores -> {
+            StoreStatus status = stores.stream().filter(s -> s.storeId().equals(id.get())).findFirst()
+                    .orElseThrow(() -> new NotFound(id.get()));
+            if (after > status.head()) {
+                throw new BadRequest("after " + after + " is past the head of store '" + id.get() + "' ("
+                        + status.head() + "): give a seqNum from 0 to the head");
+            }
+            return id.get();
+        });
+        Future.fromCompletionStage(checked, context).onComplete(ar -> {
             if (ar.failed()) {
                 failure(ctx, ar.cause());
             } else {
@@ -234,11 +284,17 @@ public final class AdminRoutes implements HttpRoutes {
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": tail of store " + id + " after seqNum " + after + "\n\n");
         AdminTail[] holder = new AdminTail[1];
-        holder[0] = new AdminTail(context, response, id, HEARTBEAT_MS, () -> tails.remove(holder[0]));
+        holder[0] = new AdminTail(context, response, id, after, HEARTBEAT_MS, () -> tails.remove(holder[0]));
         tails.add(holder[0]);
         LOG.debug("store {}: admin tail from {} after {}", id, ctx.request().remoteAddress(), after);
         engine.tail(id, after, Optional.ofNullable(ctx.request().remoteAddress()).map(Object::toString))
                 .subscribe(holder[0]);
+    }
+
+    /** Drops the store's old head from {@code /metrics} ({@code --metrics-per-store}); returns {@code result}. */
+    private <T> T forgetHead(StoreId id, T result) {
+        TransportMetrics.forgetStore(registry, id);
+        return result;
     }
 
     /** {@code id} when the store exists; else fails with {@link NotFound}. One read of the store list. */
@@ -313,6 +369,10 @@ public final class AdminRoutes implements HttpRoutes {
             error(ctx.response(), 404, "not_found", notFound.getMessage());
             return;
         }
+        if (cause instanceof BadRequest bad) {
+            error(ctx.response(), 400, "invalid_request", bad.getMessage());
+            return;
+        }
         Optional<SyncError> error = SyncErrorException.errorOf(cause);
         if (error.isPresent()) {
             int status = error.get() instanceof SyncError.Unavailable ? 503 : 400;
@@ -349,6 +409,13 @@ public final class AdminRoutes implements HttpRoutes {
                     .end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A parameter that does not fit the store (a tail after its head). */
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -29,9 +29,13 @@ final class AdminTail implements Flow.Subscriber<PullPage> {
     private volatile Flow.Subscription subscription;
     private boolean caughtUp;
     private boolean ended;
+    /** The seqNum of the last event sent, or the tail's {@code after} before the first one. */
+    private long cursor;
 
-    AdminTail(Context context, HttpServerResponse response, StoreId storeId, long heartbeatMillis, Runnable onEnd) {
+    AdminTail(Context context, HttpServerResponse response, StoreId storeId, long after, long heartbeatMillis,
+              Runnable onEnd) {
         this.context = context;
+        this.cursor = after;
         this.response = response;
         this.storeId = storeId;
         this.onEnd = onEnd;
@@ -68,13 +72,14 @@ final class AdminTail implements Flow.Subscriber<PullPage> {
         if (!page.batch().isEmpty()) {
             JsonArray events = new JsonArray();
             page.batch().forEach(e -> events.add(eventJson(e)));
+            cursor = page.batch().get(page.batch().size() - 1).seqNum();
             send("events", new JsonObject().put("storeId", storeId.value()).put("backendId", page.backendId())
                     .put("events", events));
         }
         if (!caughtUp && page.pageInfo() instanceof PageInfo.NoMore) {
             caughtUp = true;
             send("caught-up", new JsonObject().put("storeId", storeId.value()).put("backendId", page.backendId())
-                    .put("cursor", page.lastSeqNum().isPresent() ? page.lastSeqNum().getAsLong() : null));
+                    .put("cursor", cursor));
         }
         if (response.writeQueueFull()) {
             response.drainHandler(d -> subscription.request(1));

@@ -115,6 +115,7 @@ final class CertifyCommand implements Callable<Integer> {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vertx.core.http.impl"))
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
+        client.checkTls(url);
         checkReachable(wire);
         Optional<AdminApi> admin = Optional.ofNullable(client.adminToken)
                 .map(token -> new AdminApi(url, token, client.caCertificates()));

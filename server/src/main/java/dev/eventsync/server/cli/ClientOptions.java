@@ -57,6 +57,33 @@ final class ClientOptions {
     }
 
     /**
+     * Over {@code wss://} or {@code https://}, one TLS handshake with the server at {@code url}, trusting
+     * {@code --ca-cert} (or the runtime's CAs): a certificate the client does not trust is the documented one line
+     * {@code TLS with URL failed: ... (give it with --ca-cert FILE.pem)} before the command starts, instead of the
+     * sync client's generic "cannot connect". A server that cannot be reached at all is left to the command.
+     */
+    void checkTls(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("wss") && !scheme.equals("https") || url.getHost() == null) {
+            return;
+        }
+        int port = url.getPort() < 0 ? 443 : url.getPort();
+        try {
+            SSLContext context = sslContext(caCertificates()).orElse(SSLContext.getDefault());
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.connect(new java.net.InetSocketAddress(url.getHost(), port), 10_000);
+                socket.setSoTimeout(10_000);
+                socket.startHandshake();
+            }
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ConfigurationException("TLS with " + url + " failed: " + e.getMessage() + " (a self-signed or "
+                    + "private CA certificate? give it with --ca-cert FILE.pem)", e);
+        } catch (IOException | GeneralSecurityException e) {
+            // not reachable (or no TLS in this runtime): the command's own connection reports it
+        }
+    }
+
+    /**
      * An {@link SSLContext} that trusts exactly the X.509 certificates of the PEM file {@code pem} (empty: the
      * runtime's default trust). A file that cannot be read or holds no certificate is one-line
      * {@link ConfigurationException}.

@@ -51,6 +51,9 @@ public final class EventsyncCommand implements Runnable {
      */
     public static int run(String[] args, java.util.Map<String, String> env, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new EventsyncCommand());
+        // every command lists -V/--version (mixinStandardHelpOptions): each one prints the build's version
+        Version version = new Version();
+        cli.getSubcommands().values().forEach(c -> c.getCommandSpec().versionProvider(version));
         if (out != null) {
             cli.setOut(out);
         }

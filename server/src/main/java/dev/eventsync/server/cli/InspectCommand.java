@@ -71,11 +71,12 @@ final class InspectCommand implements Callable<Integer> {
         } catch (SyncErrorException e) {
             throw new ConfigurationException(e.getMessage());
         }
+        client.checkTls(url);
         if (authToken != null) {
             settings = settings.withPayload("{\"authToken\":" + dev.eventsync.api.json.ProtocolJson.write(authToken) + "}");
         }
         try (VertxSyncBackend client = VertxSyncBackend.create(settings)) {
-            Printer printer = new Printer(out, Math.max(last, 0), follow);
+            Printer printer = new Printer(out, storeId, Math.max(last, 0), follow);
             client.pull(Optional.empty(), follow).subscribe(printer);
             try {
                 printer.done.join();
@@ -141,14 +142,16 @@ final class InspectCommand implements Callable<Integer> {
     private static final class Printer implements Flow.Subscriber<PullPage> {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         private final PrintWriter out;
+        private final String storeId;
         private final int last;
         private final boolean follow;
         private final Deque<StoredEvent> tail = new ArrayDeque<>();
         private boolean live;
         private long total;
 
-        Printer(PrintWriter out, int last, boolean follow) {
+        Printer(PrintWriter out, String storeId, int last, boolean follow) {
             this.out = out;
+            this.storeId = storeId;
             this.last = last;
             this.follow = follow;
         }
@@ -173,7 +176,14 @@ final class InspectCommand implements Callable<Integer> {
                 }
             }
             if (page.pageInfo() instanceof dev.eventsync.api.PageInfo.NoMore) {
-                out.printf("store backendId %s, %d event(s); showing the last %d%n", page.backendId(), total, tail.size());
+                if (total == 0) {
+                    // the sync protocol answers a missing store like an empty one
+                    out.printf("store %s: no events (it is empty or does not exist; --admin-token tells which)%n",
+                            storeId);
+                } else {
+                    out.printf("store %s: backendId %s, %d event(s); showing the last %d%n", storeId,
+                            page.backendId(), total, tail.size());
+                }
                 tail.forEach(this::print);
                 out.flush();
                 live = true;

@@ -115,7 +115,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "text (one readable line per event) or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
-    @CommandLine.Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",
+    // split here, not by picocli: String.split would drop a trailing empty entry ("https://a.example,")
+    @CommandLine.Option(names = "--cors-origins", paramLabel = "ORIGIN[,ORIGIN...]",
             description = "Origins whose web pages may use the HTTP transport (https://app.example.com,...), or * for any.")
     List<String> corsOrigins;
 
@@ -218,12 +219,29 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(host, port, StorageSpec.parse(storage), Optional.ofNullable(dbUser),
                 Optional.ofNullable(dbPassword), dbPoolSize, limits, Optional.ofNullable(authToken),
                 jwt(), Duration.ofSeconds(shutdownGraceSeconds),
-                new HttpOptions(corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip)
-                        .filter(s -> !s.isEmpty()).toList(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+                new HttpOptions(corsOrigins(), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
                         Optional.ofNullable(adminToken)),
                 Duration.ofMillis(changeFeedIntervalMillis),
                 new ResourceLimits(maxConnections, maxConnectionsPerAddress, maxJsonDepth, wsCompression, maxIdleStores,
                         metricsPerStore, Optional.ofNullable(metricsToken)));
+    }
+
+    /**
+     * The --cors-origins list; an empty entry ({@code --cors-origins ""} with an unset variable, or a stray comma)
+     * is refused like an empty secret: the server would otherwise start without the CORS it was meant to have.
+     */
+    private List<String> corsOrigins() {
+        if (corsOrigins == null) {
+            return List.of();
+        }
+        List<String> origins = corsOrigins.stream().flatMap(v -> java.util.Arrays.stream(v.split(",", -1)))
+                .map(String::strip).toList();
+        if (origins.isEmpty() || origins.contains("")) {
+            throw new ConfigurationException("--cors-origins is given but " + (origins.size() > 1
+                    ? "has an empty entry " + corsOrigins : "empty (an unset variable?)") + ": give origins such as "
+                    + "https://app.example.com,http://localhost:5173, or * for any, or leave the option out");
+        }
+        return origins;
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.eventsync.api.json.ProtocolJson;
 import dev.eventsync.server.Eventsync;
 import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.HttpOptions;
+import dev.eventsync.server.ResourceLimits;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
 import dev.eventsync.server.testing.RecordingPull;
@@ -77,6 +78,25 @@ class AdminApiTest {
         assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(expectedStatus);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
         return ProtocolJson.readTree(r.body());
+    }
+
+    /**
+     * One request over a raw socket, for targets {@link URI} refuses (a malformed %-escape): the status, the
+     * content type and the body of the answer.
+     */
+    private static String[] raw(int port, String method, String target, boolean token) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + (token ? "Authorization: Bearer " + TOKEN + "\r\n" : "") + "Connection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            String head = answer.substring(0, end);
+            String type = head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:"))
+                    .map(l -> l.substring(13).strip()).findFirst().orElse("");
+            return new String[] {head.substring(9, 12), type, answer.substring(end + 4)};
+        }
     }
 
     private VertxSyncBackend client(String store) {
@@ -345,7 +365,10 @@ class AdminApiTest {
                 .replace("+", "%20");
         for (String[] call : new String[][] {{"GET", "/admin/api/store" + q}, {"GET", "/admin/api/store/tail" + q},
                 {"POST", "/admin/api/store/reset" + q}, {"DELETE", "/admin/api/store" + q}}) {
-            JsonNode error = admin(call[0], call[1], 400);
+            String[] r = raw(server.port(), call[0], call[1], true);
+            assertThat(r[0]).as("%s %s: %s", call[0], call[1], r[2]).isEqualTo("400");
+            assertThat(r[1]).as("%s %s", call[0], call[1]).isEqualTo("application/json");
+            JsonNode error = ProtocolJson.readTree(r[2]);
             assertThat(error.path("error").asText()).as("%s %s", call[0], call[1]).isEqualTo("invalid_request");
             assertThat(error.path("message").asText()).contains("invalid storeId");
         }
@@ -426,6 +449,120 @@ class AdminApiTest {
                         .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(path).isEqualTo(404);
             }
+        }
+    }
+
+    @Test
+    void withoutAnAdminTokenEveryAdminPathIsAPlain404WhateverItsQuery() throws Exception {
+        try (EventsyncServer plain = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory"))).build().start()) {
+            for (String[] call : new String[][] {{"GET", "/admin/api/store?storeId=x"},
+                    {"GET", "/admin/api/store?storeId=x&transport=ws"}, {"POST", "/admin/api/store?storeId=x&transport=http"},
+                    {"DELETE", "/admin/api/store?storeId=x"}, {"POST", "/admin/api/store/reset?storeId=x"},
+                    {"GET", "/admin?storeId=x&transport=http"}, {"GET", "/admin/anything?transport=http"},
+                    {"OPTIONS", "/admin/api/stores?storeId=x"}, {"GET", "/admin/api/store?storeId=%zz"}}) {
+                String[] r = raw(plain.port(), call[0], call[1], true);
+                assertThat(r[0]).as("%s %s: %s", call[0], call[1], r[2]).isEqualTo("404");
+                assertThat(r[1]).startsWith("text/plain");
+                assertThat(r[2]).as("%s %s", call[0], call[1]).startsWith("no such endpoint: /admin");
+            }
+            assertThat(plain.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void everyMalformedAdminRequestIsAJsonErrorAndChangesNothing() throws Exception {
+        join(client("kept").push(chain(0, 2, "c1")));
+        for (String[] call : new String[][] {{"GET", "/admin/api/store?storeId=%zz"},
+                {"GET", "/admin/api/store?storeId=kept%"}, {"GET", "/admin/api/store/tail?storeId=%G1"},
+                {"GET", "/admin/api/store/tail?storeId=kept&after=%"}, {"GET", "/admin/api/stores?x=%zz"},
+                {"POST", "/admin/api/store/reset?storeId=%zz"}, {"DELETE", "/admin/api/store?storeId=%"},
+                {"DELETE", "/admin/api/store?%=kept"}, {"GET", "/admin/api/st%zzore?storeId=kept"},
+                {"GET", "/admin/api/store/tail?storeId=kept&after=abc"}}) {
+            String[] r = raw(server.port(), call[0], call[1], true);
+            assertThat(r[0]).as("%s %s: %s", call[0], call[1], r[2]).isEqualTo("400");
+            assertThat(r[1]).as("%s %s", call[0], call[1]).isEqualTo("application/json");
+            JsonNode error = ProtocolJson.readTree(r[2]);
+            assertThat(error.path("error").asText()).as("%s %s", call[0], call[1]).isEqualTo("invalid_request");
+            assertThat(error.path("message").asText()).as("%s %s", call[0], call[1]).isNotBlank();
+        }
+        // a path under /admin that no admin endpoint has is the admin's 404, never the sync endpoint's answer
+        for (String[] call : new String[][] {{"POST", "/admin/other?storeId=kept&transport=http"},
+                {"DELETE", "/admin/?storeId=kept"}, {"PUT", "/admin/x"}}) {
+            assertThat(admin(call[0], call[1], 404).path("error").asText()).as("%s %s", call[0], call[1])
+                    .isEqualTo("not_found");
+        }
+        JsonNode kept = admin("GET", "/admin/api/store?storeId=kept", 200);
+        assertThat(kept.path("head").asLong()).isEqualTo(2);
+        assertThat(admin("GET", "/admin/api/stores", 200).path("stores")).hasSize(1);
+    }
+
+    @Test
+    void aTailStartsAtMostAtTheHeadAndSaysItsCursor() throws Exception {
+        join(client("short").push(chain(0, 3, "c1")));
+        for (String after : List.of("4", "100", String.valueOf(Long.MAX_VALUE))) {
+            JsonNode refused = admin("GET", "/admin/api/store/tail?storeId=short&after=" + after, 400);
+            assertThat(refused.path("message").asText()).as(after).contains("past the head").contains("(3)");
+        }
+        for (long after : new long[] {3, 1, 0}) {
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(
+                            uri("/admin/api/store/tail?storeId=short&after=" + after))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
+            assertThat(response.statusCode()).isEqualTo(200);
+            Thread reader = new Thread(() -> response.body().forEach(lines::add));
+            reader.setDaemon(true);
+            reader.start();
+            // caught up at the head, whether or not events came before: the cursor is a seqNum, never null
+            JsonNode caughtUp = awaitEvent(lines, "caught-up");
+            assertThat(caughtUp.path("cursor").isIntegralNumber()).as("after %d: %s", after, caughtUp).isTrue();
+            assertThat(caughtUp.path("cursor").asLong()).as("after %d", after).isEqualTo(3);
+            response.body().close();
+        }
+    }
+
+    @Test
+    void aDeletedOrResetStoreLeavesNoOldHeadInTheMetrics() throws Exception {
+        ResourceLimits perStore = new ResourceLimits(ResourceLimits.defaults().maxConnections(),
+                ResourceLimits.defaults().maxConnectionsPerAddress(), ResourceLimits.defaults().maxJsonDepth(),
+                ResourceLimits.defaults().webSocketCompression(), ResourceLimits.defaults().maxIdleStores(), true,
+                Optional.empty());
+        try (EventsyncServer metered = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN))
+                .withResources(perStore)).build().start()) {
+            String base = "http://127.0.0.1:" + metered.port();
+            for (String store : List.of("deleted-one", "reset-one", "other-one")) {
+                try (VertxSyncBackend c = VertxSyncBackend.create(VertxClientSettings.of(URI.create("ws://127.0.0.1:"
+                        + metered.port()), StoreId.of(store)))) {
+                    join(c.push(chain(0, 3, "c1")));
+                }
+            }
+            java.util.function.Supplier<String> metrics = () -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                            .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+                            .body();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertThat(metrics.get()).contains("eventsync_store_head{store=\"deleted-one\"} 3.0",
+                    "eventsync_store_head{store=\"reset-one\"} 3.0", "eventsync_store_head{store=\"other-one\"} 3.0");
+            for (String[] call : new String[][] {{"DELETE", "/admin/api/store?storeId=deleted-one"},
+                    {"POST", "/admin/api/store/reset?storeId=reset-one"}}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + call[1]))
+                        .method(call[0], HttpRequest.BodyPublishers.noBody())
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as("%s %s: %s", call[0], call[1], r.body()).isEqualTo(200);
+            }
+            assertThat(metrics.get()).doesNotContain("store=\"deleted-one\"").doesNotContain("store=\"reset-one\"")
+                    .contains("eventsync_store_head{store=\"other-one\"} 3.0");
+            // the reset store starts a new series at its new head when it is used again
+            try (VertxSyncBackend c = VertxSyncBackend.create(VertxClientSettings.of(URI.create("ws://127.0.0.1:"
+                    + metered.port()), StoreId.of("reset-one")))) {
+                join(c.push(chain(0, 1, "c2")));
+            }
+            assertThat(metrics.get()).contains("eventsync_store_head{store=\"reset-one\"} 1.0");
         }
     }
 }

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * The web inspector in a real browser: {@code interop/inspector/inspector-browser.mjs} drives headless Chromium
  * (Debian's {@code chromium}, through {@code playwright-core}) against this server while a real LiveStore client
  * pushes; it sees the store appear, the tail grow live, and the store go when deleted; then it inspects, resets
- * (confirming, and seeing the new backendId) and deletes the store {@code ..}, an id no URL path can carry. The
+ * (confirming, and seeing the new backendId) and deletes the store {@code ..}, an id no URL path can carry; a
+ * reset refused in plain text (simulated in the page) is reported on the page. The server runs with
+ * {@code --cors-origins} for another origin: the page's own requests are same-origin and never refused. The
  * screenshot it takes is
  * kept as {@code server/target/inspector.png}.
  *
@@ -46,7 +48,10 @@ class InspectorBrowserTest {
         requirePrerequisites();
         Files.deleteIfExists(SCREENSHOT);
         try (EventsyncServer server = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
-                .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN)))
+                .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN)
+                        // with CORS on for an app elsewhere: the page's own POST and DELETE (which carry Origin)
+                        // are same-origin and never refused by it
+                        .withCorsOrigins(List.of("https://app.example.com"))))
                 .build().start()) {
             String storeId = "browser-" + Long.toHexString(System.nanoTime());
             // a store no URL path can name ('..'), for the page to inspect, reset and delete
@@ -75,7 +80,8 @@ class InspectorBrowserTest {
             assertThat(ended).as("the browser run ended within 150 s; its output:\n%s", output).isTrue();
             assertThat(process.exitValue()).as("the browser run's exit code; its output:\n%s", output).isZero();
             assertThat(output).contains("the store appeared", "the tail updated live", "the store left the list",
-                    "store \"..\" inspected", "reset \"..\" through the page", "deleted \"..\" through the page",
+                    "store \"..\" inspected", "a failed reset is shown on the page",
+                    "reset \"..\" through the page", "deleted \"..\" through the page",
                     "PASS web inspector");
             assertThat(server.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS))
                     .as("both stores were deleted through the page").isEmpty();

@@ -91,13 +91,49 @@ class CommandLineTest {
         assertThat(format.err().strip()).isEqualTo("eventsync: unknown log format 'xml': use text or json");
     }
 
+    @Test
+    void everyCommandPrintsTheBuildsVersion() {
+        for (String command : List.of("", "serve", "certify", "stores", "inspect", "delete-store")) {
+            for (String flag : List.of("--version", "-V")) {
+                Run version = command.isEmpty() ? run(flag) : run(command, flag);
+                assertThat(version.exit()).as("%s %s", command, flag).isZero();
+                assertThat(version.out()).as("%s %s", command, flag).startsWith("eventsync " + Version.number() + " (built ");
+            }
+        }
+    }
+
+    @Test
+    void anEmptyCorsOriginListIsRefusedLikeAnEmptySecret() {
+        for (String value : List.of("", " ", "https://a.example,", ",https://a.example", "https://a.example,,http://b")) {
+            Run empty = run("serve", "--storage", "memory", "--port", "0", "--cors-origins", value);
+            assertThat(empty.exit()).as("'%s'", value).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+            assertThat(empty.err().strip()).as("'%s'", value).startsWith("eventsync: --cors-origins is given but")
+                    .doesNotContain("\n");
+        }
+        Run fromEnv = runWith(Map.of("EVENTSYNC_CORS_ORIGINS", ""), "serve", "--storage", "memory", "--port", "0");
+        assertThat(fromEnv.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+        assertThat(fromEnv.err()).contains("--cors-origins is given but empty");
+    }
+
+    @Test
+    void corsOriginsAreKeptAsBrowsersSendThem() {
+        ServerConfig config = parse(Map.of(), new Properties(), "--cors-origins",
+                "https://App.Example.com:443,http://x.example:80/,HTTP://LOCALHOST:5173,https://b.example:8443/");
+        assertThat(config.http().corsOrigins()).containsExactly("https://app.example.com", "http://x.example",
+                "http://localhost:5173", "https://b.example:8443");
+    }
+
     private record Run(int exit, String out, String err) {
     }
 
     private Run run(String... args) {
+        return runWith(Map.of(), args);
+    }
+
+    private Run runWith(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = EventsyncCommand.run(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        int exit = EventsyncCommand.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(exit, out.toString(), err.toString());
     }
 

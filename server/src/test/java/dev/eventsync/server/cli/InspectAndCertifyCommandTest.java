@@ -29,10 +29,17 @@ class InspectAndCertifyCommandTest {
             }
             CliRun inspect = CliRun.run("inspect", "todos", "--url", "ws://127.0.0.1:" + server.port(), "--last", "2");
             assertThat(inspect.exit()).as(inspect.err()).isZero();
-            assertThat(inspect.out()).contains("5 event(s); showing the last 2")
+            assertThat(inspect.out()).contains("store todos: backendId ").contains("5 event(s); showing the last 2")
                     .contains("#4 (parent 3) todoCreated-v1  client=cli session=s1")
                     .contains("args={\"n\":5}")
                     .doesNotContain("#3 (parent 2)");
+            // a store without events is named, and said to have none, never shown with a bare backendId
+            for (String missing : List.of("nothing-here", "..")) {
+                CliRun none = CliRun.run("inspect", "--url", "ws://127.0.0.1:" + server.port(), "--", missing);
+                assertThat(none.exit()).as(none.err()).isZero();
+                assertThat(none.out().strip()).isEqualTo("store " + missing + ": no events (it is empty or does not "
+                        + "exist; --admin-token tells which)");
+            }
         }
     }
 

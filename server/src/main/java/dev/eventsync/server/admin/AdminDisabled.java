@@ -1,0 +1,28 @@
+package dev.eventsync.server.admin;
+
+import dev.eventsync.vertx.HttpRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+
+/**
+ * What {@value AdminRoutes#PREFIX} is without {@code --admin-token}: every path under it, whatever its query
+ * ({@code ?storeId=x} included), is a plain-text {@code 404}, as for any path the server does not serve. Without
+ * it such a request would reach the sync endpoint, which answers sync-protocol errors.
+ */
+public final class AdminDisabled implements HttpRoutes {
+
+    @Override
+    public void mount(Router router, Vertx vertx) {
+        router.route().handler(ctx -> {
+            String path = ctx.request().path();
+            if (path.equals(AdminRoutes.PREFIX) || path.startsWith(AdminRoutes.PREFIX + "/")) {
+                ctx.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                        .end("no such endpoint: " + path + " (the admin API is off: the server runs without "
+                                + "--admin-token)\n");
+            } else {
+                ctx.next();
+            }
+        });
+    }
+}
