@@ -305,7 +305,7 @@ final class CertifyCommand implements Callable<Integer> {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             boolean unreachable = cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
                     || cause instanceof java.nio.channels.UnresolvedAddressException;
-            throw new ConfigurationException("cannot reach a sync server at " + printable(url) + ": " + redact(describe(cause), secrets())
+            throw new ConfigurationException("cannot reach a sync server at " + printable(url) + ": " + capped(redact(describe(cause), secrets()))
                     + (unreachable ? "; is it running, and is the URL right (ws://host:port/)?" : ""));
         }
     }
@@ -359,6 +359,12 @@ final class CertifyCommand implements Callable<Integer> {
             all.add(client.url.getUserInfo());
         }
         return all;
+    }
+
+    /** {@code text} on one line and at most 300 characters: a server's HTML error page is never dumped. */
+    static String capped(String text) {
+        String line = text.replaceAll("\\s+", " ").strip();
+        return line.length() <= 300 ? line : line.substring(0, 300) + "… (" + line.length() + " characters)";
     }
 
     /** The message of {@code failure}, or its type when it has none (never "null"). */

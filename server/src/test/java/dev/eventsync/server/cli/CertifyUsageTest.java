@@ -109,6 +109,13 @@ class CertifyUsageTest {
     }
 
     @Test
+    void aQuotedServerAnswerIsOneShortLine() {
+        String page = "<html>\n<body>" + "x".repeat(5000) + "</body></html>";
+        assertThat(CertifyCommand.capped("HTTP 502: " + page)).hasSizeLessThan(340).doesNotContain("\n")
+                .startsWith("HTTP 502: <html> <body>xxx").endsWith("(5037 characters)");
+    }
+
+    @Test
     void anUnreachableServerIsDescribedWithoutNull() {
         CliRun run = certify();
         assertThat(run.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
