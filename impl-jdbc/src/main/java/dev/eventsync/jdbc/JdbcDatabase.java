@@ -212,7 +212,7 @@ final class JdbcDatabase implements AutoCloseable {
         }
     }
 
-    private StorageUnavailableException unavailable(String operation, StoreId storeId, SQLException e) {
+    StorageUnavailableException unavailable(String operation, StoreId storeId, SQLException e) {
         String where = storeId == null ? "" : " on store " + storeId;
         return new StorageUnavailableException("database unavailable (" + dialectName + "): " + operation + where
                 + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);

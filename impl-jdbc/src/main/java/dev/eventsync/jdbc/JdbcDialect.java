@@ -47,6 +47,16 @@ public interface JdbcDialect {
     String lockStoreSql();
 
     /**
+     * Whether concurrent appends share one transaction and one commit ({@link GroupCommit}), each in its own
+     * savepoint. Worth it where commits are the bottleneck and writers serialize anyway (SQLite: one fsync per
+     * commit, one writer per file); off by default, where row locks let appends to different stores commit in
+     * parallel and a group would hold several stores' locks at once.
+     */
+    default boolean groupsCommits() {
+        return false;
+    }
+
+    /**
      * Called inside the append transaction, just before it commits, so that other nodes can learn of the
      * append (PostgreSQL sends a notification). {@code nodeId} identifies this store instance, so that its
      * own feed can ignore its own appends.

@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -44,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Conditional append</h2>
  * One transaction: lock the store's head row ({@code SELECT ... FOR UPDATE}; on SQLite a no-op
  * {@code UPDATE ... RETURNING} that takes the file's write lock first), compare its head with the expected one inside the database, insert the
- * batch as one JDBC batch, move the head, announce the append (PostgreSQL), commit. Another node's
+ * batch as one JDBC batch, move the head, announce the append (PostgreSQL), commit. On SQLite the appends that
+ * arrive while a commit is in progress share the next transaction, each in its own savepoint with its own head
+ * check, and one commit (one fsync): see {@link GroupCommit}. Another node's
  * append to the same store waits for the lock and then sees the new head, so there is no
  * read-then-write race across processes. A failed transaction rolls back entirely.
  *
@@ -60,9 +61,6 @@ public final class JdbcEventStore implements EventStore {
 
     private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
     private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
-    private static final String INSERT_EVENT = "INSERT INTO eventsync_event (store_id, seq_num, parent_seq_num,"
-            + " ord, name, args, client_id, session_id, created_at_second, created_at_nano)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_HEAD = "UPDATE eventsync_store SET head = ?, event_count = ? WHERE store_id = ?";
     private static final String SELECT_EVENTS = "SELECT seq_num, parent_seq_num, name, args, client_id, session_id,"
             + " created_at_second, created_at_nano FROM eventsync_event WHERE store_id = ? AND seq_num > ?"
@@ -89,6 +87,8 @@ public final class JdbcEventStore implements EventStore {
     /** This database's random key ({@code eventsync_storage}), from which new stores' backendIds derive. */
     private final String storageKey;
     private final Optional<JdbcChangeFeed> changeFeed;
+    /** Group commit of appends when the dialect asks for it (SQLite), else null. */
+    private final GroupCommit groupCommit;
     /**
      * Stores whose head row is known to exist on this node (reset keeps the row; a delete by another node is
      * noticed by the append's lock, which recreates the row).
@@ -118,6 +118,9 @@ public final class JdbcEventStore implements EventStore {
             throw e;
         }
         this.changeFeed = dialect.changeFeed(settings, nodeId);
+        this.groupCommit = !dialect.groupsCommits() ? null : new GroupCommit(database, this::appendInTransaction,
+                (stores, work) -> database.transaction("append", stores.size() == 1 ? stores.iterator().next() : null,
+                        createRows(stores), work));
         LOG.info("JDBC event store ready: dialect={}, url={}, pool={}, node={}", dialect.name(),
                 settings.redactedUrl(), settings.maximumPoolSize(), nodeId);
     }
@@ -201,47 +204,40 @@ public final class JdbcEventStore implements EventStore {
         Objects.requireNonNull(storeId, "store");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(createdAt, "createdAt");
-        return transaction("append", storeId, true, connection -> {
-            LockedHead locked = lockStore(connection, storeId);
-            long head = locked.head();
-            long count = locked.eventCount();
-            if (head != expectedHead) {
-                return new AppendResult.HeadMismatch(head);
-            }
-            if (batch.isEmpty()) {
-                return new AppendResult.Appended(head);
-            }
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
-                long ord = count;
-                for (Event event : batch) {
-                    insert.setString(1, storeId.value());
-                    insert.setLong(2, event.seqNum());
-                    insert.setLong(3, event.parentSeqNum());
-                    insert.setLong(4, ++ord);
-                    insert.setString(5, event.name());
-                    if (event.args().isPresent()) {
-                        insert.setString(6, event.args().get());
-                    } else {
-                        insert.setNull(6, Types.VARCHAR);
-                    }
-                    insert.setString(7, event.clientId());
-                    insert.setString(8, event.sessionId());
-                    insert.setLong(9, createdAt.getEpochSecond());
-                    insert.setInt(10, createdAt.getNano());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            long newHead = batch.get(batch.size() - 1).seqNum();
-            try (PreparedStatement update = connection.prepareStatement(UPDATE_HEAD)) {
-                update.setLong(1, newHead);
-                update.setLong(2, count + batch.size());
-                update.setString(3, storeId.value());
-                update.executeUpdate();
-            }
-            dialect.announceAppend(connection, nodeId, storeId, newHead);
-            return new AppendResult.Appended(newHead);
-        });
+        if (groupCommit != null) {
+            return groupCommit.append(storeId, expectedHead, batch, createdAt);
+        }
+        return transaction("append", storeId, true,
+                connection -> appendInTransaction(connection, storeId, expectedHead, batch, createdAt));
+    }
+
+    /** The group commit in use (SQLite), or null; package-private for tests. */
+    GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
+    /** One conditional append inside an open transaction (alone, or in a savepoint of a group). */
+    private AppendResult appendInTransaction(Connection connection, StoreId storeId, long expectedHead,
+            List<Event> batch, Instant createdAt) throws SQLException {
+        LockedHead locked = lockStore(connection, storeId);
+        long head = locked.head();
+        long count = locked.eventCount();
+        if (head != expectedHead) {
+            return new AppendResult.HeadMismatch(head);
+        }
+        if (batch.isEmpty()) {
+            return new AppendResult.Appended(head);
+        }
+        EventRows.insert(connection, storeId, batch, count, createdAt);
+        long newHead = batch.get(batch.size() - 1).seqNum();
+        try (PreparedStatement update = connection.prepareStatement(UPDATE_HEAD)) {
+            update.setLong(1, newHead);
+            update.setLong(2, count + batch.size());
+            update.setString(3, storeId.value());
+            update.executeUpdate();
+        }
+        dialect.announceAppend(connection, nodeId, storeId, newHead);
+        return new AppendResult.Appended(newHead);
     }
 
     /** A store's head row as read under its lock. */
@@ -418,17 +414,24 @@ public final class JdbcEventStore implements EventStore {
      * on MariaDB (both lock the missing row's gap, then both insert).
      */
     private <T> T transaction(String operation, StoreId storeId, boolean createRow, JdbcDatabase.Work<T> work) {
-        return database.transaction(operation, storeId, !createRow ? null : connection -> {
-            if (!knownStores.contains(storeId)) {
-                insertStoreIfAbsent(connection, storeId);
-                if (knownStores.size() >= MAX_KNOWN_STORES) {
-                    // only a shortcut past the insert-if-absent: start over rather than grow with every store
-                    knownStores.clear();
+        return database.transaction(operation, storeId, createRow ? createRows(Set.of(storeId)) : null, work);
+    }
+
+    /** Creates the head rows of {@code stores} not yet known on this node, each in its own statement. */
+    private JdbcDatabase.Work<Void> createRows(Set<StoreId> stores) {
+        return connection -> {
+            for (StoreId storeId : stores) {
+                if (!knownStores.contains(storeId)) {
+                    insertStoreIfAbsent(connection, storeId);
+                    if (knownStores.size() >= MAX_KNOWN_STORES) {
+                        // only a shortcut past the insert-if-absent: start over rather than grow with every store
+                        knownStores.clear();
+                    }
+                    knownStores.add(storeId);
                 }
-                knownStores.add(storeId);
             }
             return null;
-        }, work);
+        };
     }
 
     private static String newRandomId(int bytes) {

@@ -32,6 +32,12 @@ public final class SqliteDialect implements JdbcDialect {
         pool.addDataSourceProperty("busy_timeout", String.valueOf(settings.connectionTimeout().toMillis()));
     }
 
+    /** True: one writer per file and one fsync per commit, so concurrent appends share a commit. */
+    @Override
+    public boolean groupsCommits() {
+        return true;
+    }
+
     @Override
     public String insertStoreIfAbsentSql() {
         return "INSERT OR IGNORE INTO eventsync_store (store_id, backend_id, head, event_count) VALUES (?, ?, 0, 0)";
