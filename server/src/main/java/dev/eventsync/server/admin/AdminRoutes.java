@@ -99,6 +99,16 @@ public final class AdminRoutes implements HttpRoutes {
         admin.route().handler(AdminRoutes::noEndpoint);
         // a malformed query (storeId=%zz) or anything a handler throws: a JSON error, like every admin answer
         admin.route().failureHandler(AdminRoutes::failed);
+        // another spelling of an admin path (//admin, /%61dmin, /ADMIN, /./admin): the admin's 401, or its 404
+        // with the token; never the sync endpoint's or another route's answer
+        router.route().handler(ctx -> {
+            String path = ctx.request().path();
+            if (!AdminPath.isAdminArea(path) || AdminPath.isExact(path)) {
+                ctx.next();
+            } else if (admitted(ctx)) {
+                noEndpoint(ctx);
+            }
+        });
         // Vert.x matches "/admin" and "/admin/" alike: only the bare prefix is redirected
         router.get(PREFIX).handler(ctx -> {
             if (ctx.request().path().equals(PREFIX)) {
@@ -129,7 +139,7 @@ public final class AdminRoutes implements HttpRoutes {
     }
 
     private void authenticate(RoutingContext ctx) {
-        if (token.acceptsHeader(Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))) {
+        if (admitted(ctx)) {
             if (!ctx.request().path().equals(ctx.normalizedPath())) {
                 // "/admin/api/stores/." would be the list, "/admin/api/store/reset/.." the store: only exact paths
                 noEndpoint(ctx);
@@ -143,13 +153,20 @@ public final class AdminRoutes implements HttpRoutes {
                 return;
             }
             ctx.next();
-            return;
+        }
+    }
+
+    /** Whether the request carries the admin token; if not, it has been answered {@code 401}. */
+    private boolean admitted(RoutingContext ctx) {
+        if (token.acceptsHeader(Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))) {
+            return true;
         }
         LOG.debug("admin request {} {} from {} refused: no valid admin token", ctx.request().method(),
                 ctx.request().path(), ctx.request().remoteAddress());
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"eventsync-admin\"");
         error(ctx.response(), 401, "unauthorized",
                 "the admin API needs the header Authorization: Bearer <the server's --admin-token>");
+        return false;
     }
 
     private static void failed(RoutingContext ctx) {

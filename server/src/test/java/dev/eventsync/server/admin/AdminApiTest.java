@@ -470,6 +470,68 @@ class AdminApiTest {
         }
     }
 
+    /** Spellings of admin paths that a client, a proxy or a browser may send for {@code /admin/api/store}. */
+    private static final List<String> ADMIN_SPELLINGS = List.of("//admin/api/store", "/%2F%2Fadmin/api/store",
+            "/%2fadmin/api/store", "/%61dmin/api/store", "/%41DMIN/api/store", "/ADMIN/api/store", "/Admin/api/store",
+            "/./admin/api/store", "/x/../admin/api/store", "/x/%2e%2e/admin/api/store", "/%2e/admin/api/store",
+            "/admin/../", "/admin/..", "/admin//api/store", "/admin/./api/store", "/admin/api/store/.",
+            "/admin%2Fapi/store", "///admin");
+
+    /**
+     * The status line of one request sent over a raw socket (targets as sent, no client normalisation), reading
+     * only the answer's head: a {@code 101} would keep the socket open.
+     */
+    private static String status(int port, String method, String target, String headers) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + headers + "Content-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder();
+            java.io.InputStream in = socket.getInputStream();
+            while (head.indexOf("\r\n") < 0) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+            return head.toString().strip();
+        }
+    }
+
+    private static final String WS_UPGRADE = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+
+    @Test
+    void everySpellingOfAnAdminPathIsTheAdminAreaNeverTheSyncEndpointInBothTokenStates() throws Exception {
+        try (EventsyncServer plain = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
+                .withStorage(StorageSpec.parse("memory"))).build().start()) {
+            // the exact sync spellings still work on both servers (the control: the raw requests below are valid)
+            for (int port : new int[] {plain.port(), server.port()}) {
+                assertThat(status(port, "GET", "/?storeId=x&transport=ws", WS_UPGRADE)).contains(" 101 ");
+            }
+            for (String path : ADMIN_SPELLINGS) {
+                String http = path + (path.contains("?") ? "&" : "?") + "storeId=x&transport=http";
+                String ws = path + "?storeId=x&transport=ws";
+                String bearer = "Authorization: Bearer " + TOKEN + "\r\n";
+                assertThat(status(plain.port(), "POST", http, "")).as("no token, POST %s", http).contains(" 404 ");
+                assertThat(status(plain.port(), "GET", ws, WS_UPGRADE)).as("no token, WS %s", ws).contains(" 404 ");
+                assertThat(status(plain.port(), "POST", http, bearer)).as("no token, POST %s", http).contains(" 404 ");
+                String[] r = raw(plain.port(), "POST", http, false);
+                assertThat(r[1]).as(http).startsWith("text/plain");
+                assertThat(r[2]).as(http).contains("--admin-token");
+                assertThat(status(server.port(), "POST", http, "")).as("token, POST %s", http).contains(" 401 ");
+                assertThat(status(server.port(), "GET", ws, WS_UPGRADE)).as("token, WS %s", ws).contains(" 401 ");
+                assertThat(status(server.port(), "POST", http, bearer)).as("token, authorised POST %s", http)
+                        .containsAnyOf(" 404 ", " 405 ");
+                assertThat(status(server.port(), "GET", ws, WS_UPGRADE + bearer)).as("token, authorised WS %s", ws)
+                        .doesNotContain(" 101 ");
+            }
+            assertThat(plain.engine().stores().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+        }
+        assertThat(admin("GET", "/admin/api/stores", 200).path("stores")).isEmpty();
+    }
+
     @Test
     void everyMalformedAdminRequestIsAJsonErrorAndChangesNothing() throws Exception {
         join(client("kept").push(chain(0, 2, "c1")));
