@@ -109,6 +109,11 @@ final class CertifyCommand implements Callable<Integer> {
             throw new ConfigurationException("--tries must be at least 1, got " + tries);
         }
         checkUrl(url);
+        if (scopedAuthToken != null && (!scopedAuthToken.contains("{storeId}") || authToken == null)) {
+            throw new ConfigurationException("--scoped-auth-token is a template containing {storeId} (replaced by each "
+                    + "store's id, as 'scoped:{storeId}'), given with --auth-token; got one "
+                    + (authToken == null ? "without --auth-token" : "without {storeId}"));
+        }
         Optional<Path> reportFile = report == null ? Optional.empty() : Optional.of(CertifyReportFile.check(report));
         ServeCommand.setLogLevel("WARN");
         // the kit opens and drops thousands of connections on purpose: Vert.x's pool notes on each evicted one are noise

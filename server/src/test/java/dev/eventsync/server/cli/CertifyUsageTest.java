@@ -116,6 +116,14 @@ class CertifyUsageTest {
     }
 
     @Test
+    void aScopedTokenTemplateWithoutStoreIdOrWithoutAuthTokenIsAUsageError() {
+        CliRun noPlaceholder = certify("--auth-token", "shared-0123", "--scoped-auth-token", "scoped-secret-9876");
+        assertUsageLine(noPlaceholder, "without {storeId}");
+        assertThat(noPlaceholder.err()).doesNotContain("scoped-secret-9876", "shared-0123");
+        assertUsageLine(certify("--scoped-auth-token", "scoped:{storeId}"), "without --auth-token");
+    }
+
+    @Test
     void anUnreachableServerIsDescribedWithoutNull() {
         CliRun run = certify();
         assertThat(run.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
