@@ -30,7 +30,8 @@ public final class CertificationReport implements TestWatcher, AfterAllCallback,
 
     private static final Logger LOG = LoggerFactory.getLogger(CertificationReport.class);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CertificationReport.class);
-    static final String OPTIONAL_FAILURE = "optional rule failed (reported, does not fail certification): ";
+    /** How the message of an optional rule's failure starts (it is reported as an aborted test). */
+    public static final String OPTIONAL_FAILURE = "optional rule failed (reported, does not fail certification): ";
 
     /** What happened to one rule. */
     public enum Status { PASSED, FAILED, FAILED_OPTIONAL, SKIPPED, NOT_RUN }
@@ -117,16 +118,21 @@ public final class CertificationReport implements TestWatcher, AfterAllCallback,
                 case NOT_RUN -> notRun++;
                 default -> throw new IllegalStateException("unknown status " + outcome.status());
             }
-            lines.append(String.format("  %-16s %-9s %-16s %s%n", rule.id(), rule.level().name().toLowerCase(java.util.Locale.ROOT),
-                    outcome.status(), outcome.detail().isEmpty() ? "" : "- " + outcome.detail()));
+            lines.append(String.format("  %-16s %-9s %-10s %-16s %s%n", rule.id(),
+                    rule.level().name().toLowerCase(java.util.Locale.ROOT), rule.profile().label(), outcome.status(), outcome.detail().isEmpty() ? "" : "- " + outcome.detail()));
         }
-        boolean certified = failed == 0 && notRun == 0;
+        boolean certified = failed == 0 && notRun == 0 && passed > 0;
         out.append("Eventsync compatibility kit report for ").append(subject).append('\n');
-        out.append("  kit: ").append(kit).append(", at ").append(Instant.now()).append('\n');
+        out.append("  kit: ").append(kit).append(", profile ").append(KitSettings.profile().label()).append(", ")
+                .append(KitSettings.tier().name().toLowerCase(java.util.Locale.ROOT)).append(" tier, at ")
+                .append(Instant.now()).append('\n');
         out.append(String.format("  %d passed, %d failed, %d optional failed, %d skipped, %d not run: %s%n", passed,
                 failed, optionalFailed, skipped, notRun,
                 certified ? "CERTIFIED (skipped rules are listed with their reasons)"
-                        : failed > 0 ? "NOT CERTIFIED" : "INCOMPLETE RUN"));
+                        : failed > 0 ? "NOT CERTIFIED"
+                        : passed == 0 && notRun == 0 ? "NOT CERTIFIED (no rule ran: every rule was skipped)"
+                        : "INCOMPLETE RUN"));
+        out.append(String.format("  %-16s %-9s %-10s %-16s %s%n", "rule", "level", "profile", "status", "detail"));
         out.append(lines);
         return out.toString();
     }

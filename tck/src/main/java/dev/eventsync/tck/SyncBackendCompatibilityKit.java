@@ -1298,7 +1298,15 @@ public abstract class SyncBackendCompatibilityKit {
             thousand.append("é\"\\😀日-").append(thousand.length());
         }
         return List.of("a", tag + " with \"quotes\", \\backslashes\\ and \ttabs\n", tag + " \u0001\u001f control",
-                tag + " café 日本 😀 \u2028", thousand.substring(0, 1000));
+                tag + " café 日本 😀 \u2028", thousand.substring(0, 1000),
+                // what a normalising server changes: case, Unicode normal forms, surrounding and inner white space
+                "Mixed" + tag.toUpperCase(java.util.Locale.ROOT) + " CASE İ ΣΑΣ Straße",
+                tag + " cafe\u0301 A\u030A \u1100\u1161 (NFD, NFC composes them)",
+                tag + " \uFB01 \uFF21 \u2460 \u00B5 x\u00B2 (NFKC folds them)",
+                "  " + tag + " leading and trailing  ", "\t" + tag + "\tinner\t\ttabs  and   spaces\u00A0\u3000\t",
+                tag + " \uD835\uDD18\uD835\uDD2B\uD835\uDD26 \uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08 \uD800\uDC00 (astral)",
+                tag + " \u05E9\u05C1\u05B8\u05DC\u05D5\u05B9\u05DD \u0645\u0631\u062D\u0628\u0627 \u202Ertl\u202C \u200F",
+                tag + " \uD83D\uDC69\u200D\uD83D\uDCBB a\u200Bb c\u200Cd e\u200Df \uFEFF (zero width)");
     }
 
     @Test

@@ -24,6 +24,21 @@ final class AdminApi {
         this.client = new AdminClient(syncUrl, token, ClientOptions.sslContext(caCert));
     }
 
+    /**
+     * Checks, before a run, that the admin API answers with this token (lists the stores); a wrong token or a
+     * server without the admin API is a {@link ConfigurationException} naming {@code --admin-token}.
+     */
+    void check() {
+        try {
+            client.stores();
+        } catch (ConfigurationException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ConfigurationException("--admin-token: the admin API did not accept it ("
+                    + (reason.length() > 300 ? reason.substring(0, 300) + "…" : reason)
+                    + "); give the server's admin token, or leave --admin-token out");
+        }
+    }
+
     /** Resets {@code store}: no events, a new backendId; fails with {@link IllegalStateException}. */
     void reset(StoreId store) {
         try {

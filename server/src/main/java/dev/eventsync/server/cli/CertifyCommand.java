@@ -7,29 +7,20 @@ import dev.eventsync.tck.KitSettings;
 import dev.eventsync.tck.Rule;
 import dev.eventsync.vertx.VertxClientSettings;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
-import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import picocli.CommandLine;
@@ -45,6 +36,7 @@ import picocli.CommandLine;
         description = "Certifies a running sync server against the protocol compatibility kit.")
 final class CertifyCommand implements Callable<Integer> {
 
+    private static final long HEARTBEAT_SECONDS = 15;
     private static final String RUN_ID_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     @CommandLine.Spec
@@ -94,7 +86,8 @@ final class CertifyCommand implements Callable<Integer> {
             description = "Runs only these rules (ids such as P-AUTH-01, comma-separated), for example to replay a failure.")
     List<String> rules;
 
-    @CommandLine.Option(names = "--report", paramLabel = "FILE", description = "Writes the per-rule report to FILE (default: a temporary file, named at the end).")
+    @CommandLine.Option(names = "--report", paramLabel = "FILE", description = "Writes the per-rule report to FILE, replacing a file but never a directory; "
+            + "its directory is created if missing and must be writable (checked before the run; default: a temporary file, named at the end).")
     Path report;
 
     @Override
@@ -112,6 +105,16 @@ final class CertifyCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw new ConfigurationException("--timeout must be at least 1 second, got " + timeoutSeconds);
         }
+        if (tries != null && tries < 1) {
+            throw new ConfigurationException("--tries must be at least 1, got " + tries);
+        }
+        checkUrl(url);
+        if (scopedAuthToken != null && (!scopedAuthToken.contains("{storeId}") || authToken == null)) {
+            throw new ConfigurationException("--scoped-auth-token is a template containing {storeId} (replaced by each "
+                    + "store's id, as 'scoped:{storeId}'), given with --auth-token; got one "
+                    + (authToken == null ? "without --auth-token" : "without {storeId}"));
+        }
+        Optional<Path> reportFile = report == null ? Optional.empty() : Optional.of(CertifyReportFile.check(report));
         ServeCommand.setLogLevel("WARN");
         // the kit opens and drops thousands of connections on purpose: Vert.x's pool notes on each evicted one are noise
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vertx.core.http.impl"))
@@ -119,6 +122,9 @@ final class CertifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         client.checkTls(url);
         checkReachable(wire);
+        Optional<AdminApi> admin = Optional.ofNullable(client.adminToken)
+                .map(token -> new AdminApi(url, token, client.caCertificates()));
+        admin.ifPresent(AdminApi::check);
         String runId = runId();
         Path reportDir = Files.createTempDirectory("eventsync-certify-" + runId + "-");
         System.setProperty(KitSettings.PROFILE_PROPERTY, certified.label());
@@ -128,17 +134,16 @@ final class CertifyCommand implements Callable<Integer> {
         setOrClear(KitSettings.SEED_PROPERTY, seed);
         setOrClear(KitSettings.TRIES_PROPERTY, tries);
         String prefix = "certify-" + runId;
-        out.printf("certifying %s over %s, profile %s, %s tier (%s); stores created: %s-*%n", url,
+        out.printf("certifying %s over %s, profile %s, %s tier (%s); stores created: %s-*%n", printable(url),
                 wire == VertxClientSettings.Transport.HTTP ? "HTTP" : "WebSocket", certified.label(),
                 thorough ? "thorough" : "fast", seed == null ? "random seeds, printed with any failure" : "seed " + seed, prefix);
         out.flush();
-        Optional<AdminApi> admin = Optional.ofNullable(client.adminToken)
-                .map(token -> new AdminApi(url, token, client.caCertificates()));
+
         Vertx vertx = Vertx.vertx();
         RemoteCertification.Run run = new RemoteCertification.Run(url, wire, Optional.ofNullable(authToken),
                 Optional.ofNullable(scopedAuthToken), declared, admin, prefix, java.time.Duration.ofSeconds(timeoutSeconds), vertx,
                 client.caCertificates());
-        Progress progress = new Progress(out);
+        CertifyProgress progress = new CertifyProgress(out, HEARTBEAT_SECONDS, text -> redact(text, secrets()));
         long started = System.nanoTime();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors)
@@ -146,24 +151,48 @@ final class CertifyCommand implements Callable<Integer> {
                 .build();
         Launcher launcher = LauncherFactory.create();
         RemoteCertification.use(run);
+        // interrupted (Ctrl-C, SIGTERM): still delete (with --admin-token) or name what the run left
+        Thread interrupted = new Thread(() -> {
+            out.printf("%ninterrupted: ");
+            cleanUp(out, run, admin);
+            out.flush();
+        }, "certify-cleanup");
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        boolean hookRemoved;
         try {
             launcher.execute(request, progress);
         } finally {
+            hookRemoved = removeHook(interrupted);
+            progress.close();
             RemoteCertification.use(null);
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.printf("%n%d passed, %d failed, %d skipped%n", progress.passed.get(), progress.failed.get(), progress.skipped.get());
-        out.printf("certified %s with profile %s in %.1f s: %s%n", url, certified.label(), seconds,
-                progress.failed.get() == 0 && progress.passed.get() > 0 ? "CERTIFIED" : "NOT CERTIFIED");
-        if (progress.failed.get() > 0) {
-            out.printf("replay a failure with: eventsync certify --url %s --transport %s --profile %s --seed <the seed in its message>%n",
-                    url, transport, certified.label());
+        out.printf("%n%d passed, %d failed, %d optional failed, %d skipped%n", progress.passed.get(), progress.failed.get(),
+                progress.optionalFailed.get(), progress.skipped.get());
+        out.printf("certified %s with profile %s in %.1f s: %s%n", printable(url), certified.label(), seconds,
+                progress.certified() ? "CERTIFIED"
+                        : progress.failed.get() == 0 ? "NOT CERTIFIED (no rule ran and passed: every selected rule was skipped)"
+                        : "NOT CERTIFIED");
+        progress.seededFailures.forEach((rule, failedSeed) -> out.printf(
+                "replay %s with: eventsync certify --url %s --transport %s --profile %s --rules %s --seed %d%n",
+                rule, printable(url), transport, certified.label(), rule, failedSeed));
+        if (!hookRemoved) {
+            return 1; // shutting down: the hook cleans up
         }
         cleanUp(out, run, admin);
-        out.printf("report: %s%n", writeReport(reportDir));
+        out.printf("report: %s%n", CertifyReportFile.move(reportDir.resolve(RemoteCertification.class.getSimpleName() + ".txt"),
+                reportFile));
         out.flush();
-        return progress.failed.get() == 0 && progress.passed.get() > 0 ? 0 : 1;
+        return progress.certified() ? 0 : 1;
+    }
+
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
     }
 
     private static void setOrClear(String property, Object value) {
@@ -193,8 +222,12 @@ final class CertifyCommand implements Callable<Integer> {
 
     /** The whole kit, or the methods of the rules named by {@code --rules} (an unknown id is a usage error). */
     private List<org.junit.platform.engine.DiscoverySelector> selectors() {
-        if (rules == null || rules.isEmpty()) {
+        if (rules == null) {
             return List.of(DiscoverySelectors.selectClass(RemoteCertification.class));
+        }
+        if (rules.isEmpty() || rules.stream().anyMatch(String::isBlank)) {
+            throw new ConfigurationException("--rules needs rule ids separated by commas (such as P-LS-01,P-AUTH-01), got '"
+                    + String.join(",", rules) + "'");
         }
         Map<String, String> methods = new java.util.HashMap<>();
         for (java.lang.reflect.Method method : RemoteCertification.class.getMethods()) {
@@ -253,113 +286,95 @@ final class CertifyCommand implements Callable<Integer> {
             out.printf("deleted the %d stores the run created (prefix %s-)%n", deleted, run.storePrefix());
             return;
         }
-        out.printf("left %d stores on the server, every id starting with %s- (events the kit pushed);%n", left, run.storePrefix());
+        out.printf("left %s%d stores on the server, every id starting with %s- (events the kit pushed%s);%n",
+                admin.isPresent() ? "" : "up to ", left, run.storePrefix(),
+                admin.isPresent() ? "" : "; the run used that many ids, and an id only pulled from is never created");
         if (admin.isPresent()) {
             out.printf("  the admin API did not delete them: check --admin-token and the server's admin API%n");
         } else {
-            out.printf("  delete them on an Eventsync server with: eventsync certify ... --admin-token T (deletes at the end),%n"
-                    + "  or: for id in $(eventsync stores --storage <its storage> | grep '^%s-' | cut -d' ' -f1); do"
-                    + " curl -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" %s://%s/admin/api/store?storeId=$id; done%n",
-                    run.storePrefix(), run.url().getScheme().startsWith("wss") || run.url().getScheme().equals("https")
-                            ? "https" : "http", run.url().getRawAuthority());
+            String server = printable(run.url());
+            out.printf("  delete them on an Eventsync server: run certify with --admin-token (deletes at the end), or, with"
+                    + " EVENTSYNC_ADMIN_TOKEN set:%n  for id in $(eventsync stores --url %s | grep -o '^%s-[^ ]*'); do"
+                    + " eventsync delete-store --url %s -- \"$id\"; done%n", server, run.storePrefix(), server);
         }
-    }
-
-    private Path writeReport(Path reportDir) throws IOException {
-        Path written = reportDir.resolve(RemoteCertification.class.getSimpleName() + ".txt");
-        if (report == null) {
-            return written;
-        }
-        Path target = report.toAbsolutePath();
-        if (target.getParent() != null) {
-            Files.createDirectories(target.getParent());
-        }
-        Files.move(written, target, StandardCopyOption.REPLACE_EXISTING);
-        Files.deleteIfExists(reportDir);
-        return target;
     }
 
     private void checkReachable(VertxClientSettings.Transport wire) {
         try (var probe = RemoteCertification.probe(url, wire, Optional.ofNullable(authToken),
                 client.caCertificates())) {
             probe.ping().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ConfigurationException("cannot reach a sync server at " + printable(url) + ": no answer to a ping within 10 s"
+                    + "; is it a LiveStore sync server, and is the URL right (ws://host:port/)?");
         } catch (Exception e) {
-            throw new ConfigurationException("cannot reach a sync server at " + url + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-                    + "; is it running, and is the URL right (ws://host:port)?");
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            boolean unreachable = cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+                    || cause instanceof java.nio.channels.UnresolvedAddressException;
+            throw new ConfigurationException("cannot reach a sync server at " + printable(url) + ": " + capped(redact(describe(cause), secrets()))
+                    + (unreachable ? "; is it running, and is the URL right (ws://host:port/)?" : ""));
         }
     }
 
-    /** Prints one line per rule as it finishes: {@code [n/N] PASS  P-LS-04  0.1 s}. */
-    private static final class Progress implements TestExecutionListener {
-        final AtomicInteger passed = new AtomicInteger();
-        final AtomicInteger failed = new AtomicInteger();
-        final AtomicInteger skipped = new AtomicInteger();
-        private final AtomicInteger done = new AtomicInteger();
-        private final PrintWriter out;
-        private final Map<String, Long> started = new ConcurrentHashMap<>();
-        private volatile long total;
-
-        Progress(PrintWriter out) {
-            this.out = out;
+    /** A URL certify can dial: ws, wss, http or https, a host, and a port in 1..65535 if one is given. */
+    static void checkUrl(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!List.of("ws", "wss", "http", "https").contains(scheme)) {
+            throw new ConfigurationException("--url must start with ws://, wss://, http:// or https://, got '" + printable(url) + "'");
         }
-
-        @Override
-        public void testPlanExecutionStarted(TestPlan plan) {
-            total = plan.countTestIdentifiers(TestIdentifier::isTest);
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new ConfigurationException("--url has no host name (ws://host:port/), got '" + printable(url) + "'");
         }
+        if (url.getPort() != -1 && (url.getPort() < 1 || url.getPort() > 65535)) {
+            throw new ConfigurationException("--url port must be in 1..65535, got " + url.getPort() + " in '" + printable(url) + "'");
+        }
+    }
 
-        @Override
-        public void executionStarted(TestIdentifier test) {
-            if (test.isTest()) {
-                started.put(test.getUniqueId(), System.nanoTime());
+    /** {@code url} as it may be printed: without user:password@, query (tokens) or fragment. */
+    static String printable(URI url) {
+        try {
+            return new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), null, null).toString();
+        } catch (java.net.URISyntaxException e) {
+            return url.getScheme() + "://" + url.getHost();
+        }
+    }
+
+    /**
+     * {@code text} without credentials: user:password@ in URLs, token-like query parameters, a payload's
+     * authToken, Bearer tokens, and every one of {@code secrets} (the tokens given on the command line).
+     */
+    static String redact(String text, List<String> secrets) {
+        String t = text.replaceAll("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@", "$1")
+                .replaceAll("(?i)([?&](?:auth_?token|token|access_token|payload|password|secret)=)[^&\\s]*", "$1<redacted>")
+                .replaceAll("(?i)(\\\\?\"authToken\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*", "$1<redacted>")
+                .replaceAll("(?i)(Bearer\\s+)[^\\s\"<$]+", "$1<redacted>");
+        for (String secret : secrets) {
+            if (secret != null && secret.length() >= 4) {
+                t = t.replace(secret, "<redacted>");
             }
         }
+        return t;
+    }
 
-        private String line(TestIdentifier test, String verdict) {
-            String id = test.getSource().filter(MethodSource.class::isInstance)
-                    .flatMap(s -> Rule.ofMethodName(((MethodSource) s).getMethodName())).map(Rule::id)
-                    .orElse(test.getDisplayName());
-            long nanos = System.nanoTime() - started.getOrDefault(test.getUniqueId(), System.nanoTime());
-            return String.format("[%" + String.valueOf(total).length() + "d/%d] %-4s  %-12s %6.1f s", done.incrementAndGet(),
-                    total, verdict, id, nanos / 1e9);
+    /** The secrets of this run that must never be printed. */
+    List<String> secrets() {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(authToken);
+        all.add(client.adminToken);
+        if (client.url != null && client.url.getUserInfo() != null) {
+            all.add(client.url.getUserInfo());
         }
+        return all;
+    }
 
-        @Override
-        public void executionSkipped(TestIdentifier test, String reason) {
-            if (test.isTest()) {
-                skipped.incrementAndGet();
-                out.printf("%s  %s%n", line(test, "SKIP"), reason);
-                out.flush();
-            }
-        }
+    /** {@code text} on one line and at most 300 characters: a server's HTML error page is never dumped. */
+    static String capped(String text) {
+        String line = text.replaceAll("\\s+", " ").strip();
+        return line.length() <= 300 ? line : line.substring(0, 300) + "… (" + line.length() + " characters)";
+    }
 
-        @Override
-        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-            if (!test.isTest()) {
-                if (result.getStatus() == TestExecutionResult.Status.FAILED) {
-                    failed.incrementAndGet();
-                    out.printf("FAIL  %s: %s%n", test.getDisplayName(), result.getThrowable().map(Throwable::getMessage).orElse(""));
-                }
-                return;
-            }
-            switch (result.getStatus()) {
-                case SUCCESSFUL -> {
-                    passed.incrementAndGet();
-                    out.printf("%s%n", line(test, "PASS"));
-                }
-                case ABORTED -> {
-                    skipped.incrementAndGet();
-                    out.printf("%s  %s%n", line(test, "SKIP"), result.getThrowable().map(Throwable::getMessage)
-                            .map(m -> m.replaceFirst("^Assumption failed: ", "")).orElse("not supported"));
-                }
-                case FAILED -> {
-                    failed.incrementAndGet();
-                    out.printf("%s%n%s%n", line(test, "FAIL"),
-                            result.getThrowable().map(Throwable::getMessage).orElse("").indent(8));
-                }
-            }
-            out.flush();
-        }
+    /** The message of {@code failure}, or its type when it has none (never "null"). */
+    static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
 }

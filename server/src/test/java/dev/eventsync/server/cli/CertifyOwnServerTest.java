@@ -73,10 +73,10 @@ class CertifyOwnServerTest {
                 seconds[i++] = Double.parseDouble(certified.group(1));
                 String text = Files.readString(report);
                 assertThat(text).as("the report of the %s run", transport)
-                        .containsPattern("P-AUTH-01 +required +PASSED")
-                        .containsPattern("P-RESET-01 +required +PASSED")
-                        .containsPattern("P-PUSH-03 +required +PASSED")
-                        .doesNotContainPattern("required +FAILED");
+                        .containsPattern("P-AUTH-01 +required +livestore +PASSED")
+                        .containsPattern("P-RESET-01 +required +eventsync +PASSED")
+                        .containsPattern("P-PUSH-03 +required +eventsync +PASSED")
+                        .doesNotContainPattern("required +[a-z]+ +FAILED");
                 Matcher prefix = PREFIX.matcher(run.out());
                 assertThat(prefix.find()).as(output).isTrue();
                 assertThat(run.out()).containsPattern("deleted the [1-9]\\d* stores the run created \\(prefix " + prefix.group(1) + "-\\)");

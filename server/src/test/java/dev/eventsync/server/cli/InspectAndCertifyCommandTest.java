@@ -76,21 +76,51 @@ class InspectAndCertifyCommandTest {
                     "--profile", "livestore", "--tries", "5", "--report", report.toString());
             assertThat(certify.exit()).as(certify.out() + certify.err()).isZero();
             List<String> lines = certify.out().lines().toList();
-            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] PASS  P-LS-04 +\\d+\\.\\d s"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] PASS  P-LS-04 +livestore +\\d+\\.\\d s"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] SKIP  P-FIELD-02 +eventsync +\\d+\\.\\d s  .*"));
             assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\[ ?\\d+/\\d+] SKIP  P-PUSH-03 .*profile eventsync.*"));
             assertThat(lines).anySatisfy(l -> assertThat(l).matches("certified .* with profile livestore in \\d+\\.\\d s: CERTIFIED"));
             String prefix = lines.stream().filter(l -> l.startsWith("left ")).findFirst().orElseThrow()
                     .replaceFirst(".*every id starting with (certify-[a-z0-9]{8}-).*", "$1");
             assertThat(prefix).matches("certify-[a-z0-9]{8}-");
             // without --admin-token the end of the run says how to delete what it left
-            assertThat(certify.out()).contains("delete them on an Eventsync server with: eventsync certify ... --admin-token T")
-                    .contains("grep '^" + prefix + "'")
-                    .contains("curl -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" http://127.0.0.1:" + server.port()
-                            + "/admin/api/");
+            assertThat(certify.out()).contains("delete them on an Eventsync server: run certify with --admin-token")
+                    .contains("for id in $(eventsync stores --url http://127.0.0.1:" + server.port() + " | grep -o '^"
+                            + prefix + "[^ ]*'); do eventsync delete-store --url http://127.0.0.1:" + server.port()
+                            + " -- \"$id\"; done");
+            long created = server.engine().storage().stores().size();
+            long printed = Long.parseLong(certify.out().replaceFirst("(?s).*\nleft up to (\\d+) stores on the server.*", "$1"));
+            assertThat(printed).isGreaterThanOrEqualTo(created);
             assertThat(server.engine().storage().stores()).isNotEmpty()
                     .allSatisfy(info -> assertThat(info.storeId().value()).startsWith(prefix));
             assertThat(lines).contains("report: " + report.toAbsolutePath());
-            assertThat(java.nio.file.Files.readString(report)).contains("P-LS-04", "CERTIFIED");
+            assertThat(java.nio.file.Files.readString(report)).contains("P-LS-04", "CERTIFIED")
+                    .contains("kit: PROTOCOL, profile livestore, fast tier")
+                    .containsPattern("P-LS-04 +required +livestore +PASSED")
+                    .containsPattern("P-FIELD-02 +required +eventsync +SKIPPED");
+            assertThat(java.nio.file.Files.list(dir.resolve("reports")).map(p -> p.getFileName().toString()))
+                    .containsExactly("certify.txt"); // written atomically: no temporary file left beside it
+        }
+    }
+
+    @Test
+    void aWrongAdminTokenOrAServerWithoutAdminApiIsOneUsageLineBeforeTheRun() throws Exception {
+        ServerConfig config = ServerConfig.defaults().withPort(0).withStorage(StorageSpec.parse("memory"))
+                .withHttp(dev.eventsync.server.HttpOptions.defaults().withAdminToken("the-right-admin-token-0123456789"));
+        try (EventsyncServer server = Eventsync.builder().config(config).build().start()) {
+            CliRun wrong = CliRun.run("certify", "--url", "ws://127.0.0.1:" + server.port(), "--admin-token", "a-wrong-token-0123");
+            assertThat(wrong.exit()).as(wrong.out() + wrong.err()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+            assertThat(wrong.err().strip()).startsWith("eventsync: --admin-token: the admin API did not accept it (")
+                    .contains("HTTP 401").doesNotContain("\n", "a-wrong-token-0123", "is it running");
+            assertThat(wrong.out()).doesNotContain("certifying");
+            assertThat(server.engine().storage().stores()).isEmpty();
+        }
+        ServerConfig noAdmin = ServerConfig.defaults().withPort(0).withStorage(StorageSpec.parse("memory"));
+        try (EventsyncServer server = Eventsync.builder().config(noAdmin).build().start()) {
+            CliRun none = CliRun.run("certify", "--url", "ws://127.0.0.1:" + server.port(), "--admin-token", "any-token-0123");
+            assertThat(none.exit()).as(none.out() + none.err()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+            assertThat(none.err().strip()).startsWith("eventsync: --admin-token: the admin API did not accept it (")
+                    .doesNotContain("\n");
         }
     }
 }

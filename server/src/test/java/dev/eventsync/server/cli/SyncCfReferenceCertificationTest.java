@@ -117,7 +117,7 @@ class SyncCfReferenceCertificationTest {
         assertThat(exit).as("certify's exit code; output:%n%s%s", out, err).isEqualTo(failed.isEmpty() ? 0 : 1);
         // the authentication rules ran against the worker's validatePayload, and passed
         assertThat(Files.readString(report)).as("the report of the %s run", transport)
-                .containsPattern("P-AUTH-01 +required +PASSED").containsPattern("P-AUTH-02 +required +PASSED");
+                .containsPattern("P-AUTH-01 +required +livestore +PASSED").containsPattern("P-AUTH-02 +required +[a-z]+ +PASSED");
     }
 
     private static void awaitListening(Process process, int port, Path log) throws InterruptedException, IOException {
