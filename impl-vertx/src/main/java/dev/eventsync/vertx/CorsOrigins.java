@@ -53,6 +53,69 @@ public final class CorsOrigins {
         int defaultPort = scheme.equals("https") ? 443 : 80;
         int port = uri.getPort();
         String host = uri.getHost().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[")) {
+            Optional<String> literal = ipv6(host.substring(1, host.length() - 1));
+            if (literal.isEmpty()) {
+                return Optional.empty();
+            }
+            host = "[" + literal.get() + "]";
+        }
         return Optional.of(scheme + "://" + host + (port < 0 || port == defaultPort ? "" : ":" + port));
+    }
+
+    /**
+     * An IPv6 literal (without brackets) in the form browsers serialise it (the WHATWG URL standard, as RFC 5952):
+     * lower-case hex pieces without leading zeros, the first longest run of two or more zero pieces as {@code ::},
+     * an embedded IPv4 address as two hex pieces ({@code ::ffff:1.2.3.4} is {@code ::ffff:102:304}); empty when
+     * it is not one (a zone id included).
+     */
+    static Optional<String> ipv6(String literal) {
+        if (literal.isEmpty() || literal.indexOf('%') >= 0 || !literal.matches("[0-9a-fA-F:.]+")) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try {
+            // a literal: no name lookup happens
+            java.net.InetAddress address = java.net.InetAddress.getByName("[" + literal + "]");
+            bytes = address.getAddress();
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+        int[] pieces = new int[8];
+        if (bytes.length == 4) { // an IPv4-mapped literal, which Java hands back as IPv4
+            pieces[5] = 0xffff;
+            pieces[6] = (bytes[0] & 0xff) << 8 | (bytes[1] & 0xff);
+            pieces[7] = (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+        } else {
+            for (int i = 0; i < 8; i++) {
+                pieces[i] = (bytes[2 * i] & 0xff) << 8 | (bytes[2 * i + 1] & 0xff);
+            }
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && pieces[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(pieces[i]));
+        }
+        return Optional.of(out.toString());
     }
 }

@@ -27,11 +27,11 @@ public interface HttpRoutes {
     }
 
     /**
-     * Answers a request whose path the transport cannot decode (a {@code %} that starts no escape) if it is under
-     * this contribution's paths, in the contribution's own error format; returns whether it did. Otherwise the
-     * transport answers {@code 400} in plain text.
+     * Answers a request the transport refuses before routing (a path it cannot decode: a {@code %} that starts no
+     * escape; several {@code Origin} headers) if it is under this contribution's paths, in the contribution's own
+     * error format ({@code 400}); returns whether it did. Otherwise the transport answers {@code 400} in plain text.
      *
-     * @param message what is wrong with the path, for the answer
+     * @param message what is wrong with the request, for the answer
      */
     default boolean refuseMalformed(HttpServerRequest request, String message) {
         return false;

@@ -112,6 +112,52 @@ class CorsPolicyTest {
     }
 
     @Test
+    void ipv6OriginsAreNormalisedToTheCompressedFormBrowsersSend() throws Exception {
+        for (String[] configuredAndSent : new String[][] {
+                {"http://[0:0:0:0:0:0:0:1]:5173", "http://[::1]:5173"},
+                {"http://[0000:0000:0000:0000:0000:0000:0000:0001]:5173/", "http://[::1]:5173"},
+                {"https://[2001:DB8:0:0:1:0:0:1]:443", "https://[2001:db8::1:0:0:1]"},
+                {"http://[2001:db8:0:1:1:1:1:1]", "http://[2001:db8:0:1:1:1:1:1]"},
+                {"http://[::ffff:127.0.0.1]:8080", "http://[::ffff:7f00:1]:8080"},
+                {"http://[0:0:0:0:0:0:0:0]", "http://[::]"},
+                {"http://[fe80:0:0:1:0:0:0:5]", "http://[fe80:0:0:1::5]"}}) {
+            assertThat(CorsOrigins.normalise(configuredAndSent[0])).as(configuredAndSent[0])
+                    .isEqualTo(configuredAndSent[1]);
+        }
+        for (String bad : List.of("http://[::1%25eth0]", "http://[::g]", "http://[1:2:3:4:5:6:7:8:9]")) {
+            assertThatThrownBy(() -> CorsOrigins.normalise(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+        // the browser's Origin for a page at http://[::1]:5173 matches the long form in the configuration
+        try (TestServer server = TestServer.start(VertxSettings.defaults()
+                .withCorsAllowedOrigins(List.of("http://[0:0:0:0:0:0:0:1]:5173")))) {
+            String answer = raw(server.port, "POST", "/?storeId=c&transport=http", "127.0.0.1:" + server.port,
+                    "http://[::1]:5173", List.of(), PING);
+            assertThat(status(answer)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(answer).contains("http://[::1]:5173");
+        }
+    }
+
+    @Test
+    void severalOriginHeadersAreRefusedWith400WithOrWithoutCors() throws Exception {
+        for (List<String> cors : List.of(List.<String>of(), List.of("https://app.example.com"), List.of("*"))) {
+            try (TestServer server = TestServer.start(VertxSettings.defaults().withCorsAllowedOrigins(cors))) {
+                String own = "127.0.0.1:" + server.port;
+                for (String second : List.of("https://app.example.com", "http://" + own, "https://evil.example")) {
+                    for (String path : List.of("/?storeId=c&transport=http", "/health")) {
+                        String answer = raw(server.port, path.startsWith("/?") ? "POST" : "GET", path, own,
+                                "https://app.example.com", List.of("Origin: " + second), path.startsWith("/?") ? PING : null);
+                        assertThat(status(answer)).as("%s %s, Origin x2", cors, path).isEqualTo("HTTP/1.1 400 Bad Request");
+                        assertThat(answer).contains("several Origin headers");
+                    }
+                }
+                // one Origin still works
+                assertThat(status(raw(server.port, "POST", "/?storeId=c&transport=http", own, "http://" + own,
+                        List.of(), PING))).isEqualTo("HTTP/1.1 200 OK");
+            }
+        }
+    }
+
+    @Test
     void configuredOriginsAreNormalisedToWhatBrowsersSend() throws Exception {
         assertThat(VertxSettings.defaults().withCorsAllowedOrigins(List.of("https://app.example.com:443",
                 "http://x:80", "HTTPS://App.Example.COM/", "http://localhost:5173/", "http://x:8080", " https://b.example "))

@@ -151,6 +151,16 @@ public final class SyncHttpServer {
                         }
                         return;
                     }
+                    if (request.headers().getAll(HttpHeaders.ORIGIN).size() > 1) {
+                        // a browser sends one Origin; with several, which one CORS and same-origin checks would
+                        // judge is the server's guess: refuse instead of guessing
+                        metrics.connectionRejected("bad_request");
+                        String problem = "several Origin headers: send at most one";
+                        if (routes.stream().noneMatch(r -> r.refuseMalformed(request, problem))) {
+                            plain(request.response(), 400, problem);
+                        }
+                        return;
+                    }
                     router.handle(request);
                 });
         CompletableFuture<Integer> started = new CompletableFuture<>();

@@ -115,10 +115,7 @@ final class CertifyCommand implements Callable<Integer> {
                     + (authToken == null ? "without --auth-token" : "without {storeId}"));
         }
         Optional<Path> reportFile = report == null ? Optional.empty() : Optional.of(CertifyReportFile.check(report));
-        ServeCommand.setLogLevel("WARN");
-        // the kit opens and drops thousands of connections on purpose: Vert.x's pool notes on each evicted one are noise
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vertx.core.http.impl"))
-                .setLevel(ch.qos.logback.classic.Level.ERROR);
+        ClientOptions.quietClientLogs();
         PrintWriter out = spec.commandLine().getOut();
         client.checkTls(url);
         checkReachable(wire);

@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -55,6 +56,23 @@ final class ClientOptions {
     AdminClient adminClient() {
         checkTls(urlOrDefault());
         return new AdminClient(urlOrDefault(), adminToken, sslContext(caCertificates()));
+    }
+
+    /** The libraries whose log lines a client command never prints (pool notes such as "Connection evicted"). */
+    static final List<String> CLIENT_LIBRARY_LOGGERS = List.of("io.vertx", "io.netty");
+
+    /**
+     * The log setup of the commands that connect to a server ({@code stores}, {@code inspect},
+     * {@code delete-store}, {@code certify}), not of {@code serve}: the root at {@code WARN}, and Vert.x's and
+     * Netty's loggers off, so that a command's output and its one-line errors carry no library lines (their
+     * failures reach the command as exceptions and are reported once, in its own words).
+     */
+    static void quietClientLogs() {
+        ServeCommand.setLogLevel("WARN");
+        for (String name : CLIENT_LIBRARY_LOGGERS) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
+                    .setLevel(ch.qos.logback.classic.Level.OFF);
+        }
     }
 
     /**

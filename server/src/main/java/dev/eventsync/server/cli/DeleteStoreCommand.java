@@ -31,6 +31,7 @@ final class DeleteStoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ClientOptions.quietClientLogs();
         StoreId id = storeIdOf(storeId);
         AdminClient admin = client.adminClient();
         if (!admin.delete(id)) {

@@ -53,7 +53,11 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServeCommand.setLogLevel("WARN");
+        if (last < 0) {
+            throw new ConfigurationException("--last must be 0 or more (how many of the latest events to print), got "
+                    + last);
+        }
+        ClientOptions.quietClientLogs();
         PrintWriter out = spec.commandLine().getOut();
         if (client.adminToken != null && !client.adminToken.isBlank()) {
             return throughAdminApi(out);
@@ -76,7 +80,7 @@ final class InspectCommand implements Callable<Integer> {
             settings = settings.withPayload("{\"authToken\":" + dev.eventsync.api.json.ProtocolJson.write(authToken) + "}");
         }
         try (VertxSyncBackend client = VertxSyncBackend.create(settings)) {
-            Printer printer = new Printer(out, storeId, Math.max(last, 0), follow);
+            Printer printer = new Printer(out, storeId, last, follow);
             client.pull(Optional.empty(), follow).subscribe(printer);
             try {
                 printer.done.join();
@@ -106,7 +110,7 @@ final class InspectCommand implements Callable<Integer> {
                     c.path("live").asBoolean() ? "live" : "catching up", c.path("lagEvents").asLong(),
                     c.path("lagMs").asLong());
         }
-        long after = Math.max(0, head - Math.max(last, 0));
+        long after = Math.max(0, head - last);
         out.printf("events after seqNum %d:%n", after);
         out.flush();
         admin.tail(id, after, (event, data) -> {

@@ -175,7 +175,7 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), signal -> stopSignal.countDown());
         Signal.handle(new Signal("INT"), signal -> stopSignal.countDown());
         EventsyncServer server = Eventsync.builder().config(config).build().start();
-        String address = config.host() + ":" + server.port();
+        String address = urlHost(config.host()) + ":" + server.port();
         String ws = config.http().wsScheme();
         String http = config.http().httpScheme();
         out.printf("Eventsync listening on %s (WebSocket %s://%s, HTTP %s://%s)%n", address, ws, address, http, address);
@@ -300,6 +300,11 @@ final class ServeCommand implements Callable<Integer> {
             settings = settings.withAudience(jwtAudience);
         }
         return Optional.of(settings);
+    }
+
+    /** {@code host} as a URL's host: an IPv6 literal in brackets ({@code ::1} is {@code [::1]}), others as they are. */
+    static String urlHost(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     static void setLogLevel(String level) {

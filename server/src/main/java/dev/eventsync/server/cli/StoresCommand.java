@@ -51,10 +51,10 @@ final class StoresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ClientOptions.quietClientLogs();
         if (client.url != null) {
             return fromServer();
         }
-        ServeCommand.setLogLevel("WARN");
         StorageSpec spec = StorageSpec.parse(storage);
         if (spec.kind().equals("memory")) {
             throw new ConfigurationException("memory storage lives inside the server process; "

@@ -533,6 +533,17 @@ class AdminApiTest {
     }
 
     @Test
+    void severalOriginHeadersAreAJson400AndChangeNothing() throws Exception {
+        join(client("kept").push(chain(0, 1, "c1")));
+        String twice = "Origin: https://a.example\r\nOrigin: https://b.example\r\nAuthorization: Bearer " + TOKEN + "\r\n";
+        for (String[] call : new String[][] {{"GET", "/admin/api/stores"}, {"DELETE", "/admin/api/store?storeId=kept"},
+                {"POST", "/admin/api/store/reset?storeId=kept"}}) {
+            assertThat(status(server.port(), call[0], call[1], twice)).as("%s %s", call[0], call[1]).contains(" 400 ");
+        }
+        assertThat(admin("GET", "/admin/api/store?storeId=kept", 200).path("head").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void everyMalformedAdminRequestIsAJsonErrorAndChangesNothing() throws Exception {
         join(client("kept").push(chain(0, 2, "c1")));
         for (String[] call : new String[][] {{"GET", "/admin/api/store?storeId=%zz"},

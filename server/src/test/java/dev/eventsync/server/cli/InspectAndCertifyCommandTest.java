@@ -54,6 +54,39 @@ class InspectAndCertifyCommandTest {
     }
 
     @Test
+    void aNegativeLastIsAUsageErrorOnBothPathsBeforeAnyConnection() {
+        for (String[] extra : new String[][] {{}, {"--admin-token", "some-admin-token-0123456789"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("inspect", "todos", "--url",
+                    "ws://127.0.0.1:1/", "--last", "-1"));
+            args.addAll(java.util.List.of(extra));
+            CliRun inspect = CliRun.run(args.toArray(String[]::new));
+            assertThat(inspect.exit()).as(inspect.err()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+            assertThat(inspect.err().strip()).as(args.toString())
+                    .isEqualTo("eventsync: --last must be 0 or more (how many of the latest events to print), got -1");
+        }
+    }
+
+    @Test
+    void everyConnectingCommandSilencesVertxAndNettySoTheirLinesNeverJoinItsOutput() {
+        for (String[] args : new String[][] {{"stores", "--url", "http://127.0.0.1:1", "--admin-token", "t-0123456789abcdef"},
+                {"delete-store", "x", "--url", "http://127.0.0.1:1", "--admin-token", "t-0123456789abcdef"},
+                {"inspect", "x", "--url", "ws://127.0.0.1:1"}, {"certify", "--url", "ws://127.0.0.1:1/"}}) {
+            for (String name : ClientOptions.CLIENT_LIBRARY_LOGGERS) {
+                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(null);
+            }
+            assertThat(org.slf4j.LoggerFactory.getLogger("io.vertx.core.net.impl.pool.SimpleConnectionPool")
+                    .isWarnEnabled()).as("before %s", args[0]).isTrue();
+            CliRun r = CliRun.run(args);
+            assertThat(r.exit()).as("%s: %s", args[0], r.err()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
+            for (String logger : java.util.List.of("io.vertx.core.net.impl.pool.SimpleConnectionPool",
+                    "io.vertx.core.http.impl.HttpClientImpl", "io.netty.channel.DefaultChannelPipeline")) {
+                assertThat(org.slf4j.LoggerFactory.getLogger(logger).isErrorEnabled()).as("%s: %s", args[0], logger)
+                        .isFalse();
+            }
+        }
+    }
+
+    @Test
     void certifyRejectsAnUnknownTransportOrProfileWithOneLine() {
         CliRun transport = CliRun.run("certify", "--url", "ws://127.0.0.1:1/", "--transport", "wss");
         assertThat(transport.exit()).isEqualTo(EventsyncCommand.EXIT_CONFIG);
