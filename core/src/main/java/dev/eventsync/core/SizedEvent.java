@@ -1,12 +1,11 @@
 package dev.eventsync.core;
 
 import dev.eventsync.api.StoredEvent;
-import dev.eventsync.api.json.ProtocolJson;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stored event with the size of its wire encoding, computed once, and the one rule that cuts pages: at most
+ * A stored event with the size of its wire encoding, computed once with the encoding, and the one rule that cuts pages: at most
  * {@code maxPullEvents} events and {@code maxPullBytes} bytes, a single larger event alone.
  */
 record SizedEvent(StoredEvent event, long bytes) {
@@ -16,10 +15,11 @@ record SizedEvent(StoredEvent event, long bytes) {
 
     /**
      * {@code event} with the exact size of its encoding in a page ({@code eventEncoded} and the
-     * {@code SyncMetadata} option with its timestamp) plus its separator.
+     * {@code SyncMetadata} option with its timestamp) plus its separator. The size comes with the encoding the
+     * event keeps ({@link StoredEvent#encodedBytes()}), which the page then copies instead of encoding again.
      */
     static SizedEvent of(StoredEvent event) {
-        return new SizedEvent(event, ProtocolJson.encodedSize(event) + SEPARATOR_BYTES);
+        return new SizedEvent(event, event.encodedBytes() + SEPARATOR_BYTES);
     }
 
     static List<SizedEvent> ofAll(List<StoredEvent> events) {

@@ -42,6 +42,17 @@ public final class JsonText {
         return out.toString();
     }
 
+    /** {@code s} as a JSON string literal, quotes included, escaped as the protocol's generators escape it. */
+    public static String quoted(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+                return write(g -> g.writeString(s));
+            }
+        }
+        return new StringBuilder(s.length() + 2).append('"').append(s).append('"').toString();
+    }
+
     /** The number of UTF-8 bytes {@code body} writes, without keeping them. */
     public static long encodedBytes(GeneratorBody body) {
         CountingOutputStream out = new CountingOutputStream();
@@ -64,12 +75,21 @@ public final class JsonText {
             return ProtocolJson.reader().readTree(p).toString();
         }
         JsonLocation start = p.currentTokenLocation();
-        ContentReference ref = start.contentReference();
-        Object raw = ref.getRawContent();
         if (p.currentToken() == JsonToken.VALUE_STRING) {
             p.getText(); // completes the lazily parsed token so that the end location is exact
         }
         skipOpaque(p);
+        return sourceSince(p, start);
+    }
+
+    /**
+     * The exact source text from {@code start}, a token location of {@code p}, to the end of the token {@code p}
+     * is on: after reading a value in full, its text as the document spells it. {@code p} must read from source
+     * text (a String, characters or bytes), not from a tree.
+     */
+    public static String sourceSince(JsonParser p, JsonLocation start) {
+        ContentReference ref = start.contentReference();
+        Object raw = ref.getRawContent();
         JsonLocation end = p.currentLocation();
         int base = Math.max(ref.contentOffset(), 0);
         if (raw instanceof String s) {

@@ -168,7 +168,29 @@ public final class ProtocolJson {
     public static long encodedSize(StoredEvent event) {
         long size = EncodedSize.of(event);
         return size != EncodedSize.UNKNOWN ? size
-                : JsonText.encodedBytes(g -> ProtocolSerializers.writeStoredEvent(g, event));
+                : JsonText.encodedBytes(g -> ProtocolSerializers.encodeStoredEvent(g, event));
+    }
+
+    /**
+     * {@code event}'s JSON in a pull page, encoded afresh: {@code {"eventEncoded":{...},"metadata":{"_tag":"Some",
+     * "value":{"_tag":"SyncMessage.SyncMetadata","createdAt":"..."}}}}. {@link StoredEvent#encoded()} keeps it;
+     * use that.
+     */
+    public static String encodeStoredEvent(StoredEvent event) {
+        return JsonText.write(g -> ProtocolSerializers.encodeStoredEvent(g, event));
+    }
+
+    /**
+     * {@code prefix}, then {@code page} as a {@code PullResponse} exactly as {@link #write(Object)} writes it, then
+     * {@code suffix}: the page's events are copied from their kept encodings ({@link StoredEvent#encoded()}), not
+     * encoded again.
+     */
+    public static String writePage(String prefix, PullPage page, String suffix) {
+        StringBuilder out = new StringBuilder(ProtocolSerializers.pageCapacity(page) + prefix.length()
+                + suffix.length());
+        out.append(prefix);
+        ProtocolSerializers.appendPage(out, page);
+        return out.append(suffix).toString();
     }
 
     /** Whether {@code text} is exactly one well-formed JSON value (surrounding whitespace allowed). */

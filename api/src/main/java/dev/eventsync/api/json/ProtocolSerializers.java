@@ -40,7 +40,21 @@ final class ProtocolSerializers {
         g.writeEndObject();
     }
 
+    /**
+     * {@code e}'s page encoding: the event's kept text ({@link StoredEvent#encoded()}) when it is ASCII, which every
+     * generator writes alike; otherwise encoded by {@code g}, since a generator of UTF-8 bytes escapes a surrogate
+     * pair in a string field where a generator of text keeps the character.
+     */
     static void writeStoredEvent(JsonGenerator g, StoredEvent e) throws IOException {
+        if (e.encodedBytes() == e.encoded().length()) {
+            g.writeRawValue(e.encoded());
+        } else {
+            encodeStoredEvent(g, e);
+        }
+    }
+
+    /** Encodes {@code e} for a page, always afresh; {@link StoredEvent#encoded()} keeps the result. */
+    static void encodeStoredEvent(JsonGenerator g, StoredEvent e) throws IOException {
         g.writeStartObject();
         g.writeFieldName("eventEncoded");
         writeEvent(g, e.event());
@@ -113,6 +127,41 @@ final class ProtocolSerializers {
             g.writeStringField("_tag", "NoMore");
         }
         g.writeEndObject();
+    }
+
+    /** A capacity for {@code page}'s text that is rarely exceeded: its events' encodings and room for the rest. */
+    static int pageCapacity(PullPage page) {
+        long chars = 96 + page.backendId().length();
+        for (StoredEvent e : page.batch()) {
+            chars += e.encoded().length() + 1;
+        }
+        return (int) Math.min(chars, Integer.MAX_VALUE - 16);
+    }
+
+    /**
+     * Appends {@code page} as a {@code PullResponse}, {@code {"batch":[...],"pageInfo":{...},"backendId":"..."}},
+     * the events as their kept encodings: the same text a generator writes, built by concatenation.
+     */
+    static void appendPage(StringBuilder out, PullPage page) {
+        out.append("{\"batch\":[");
+        boolean first = true;
+        for (StoredEvent e : page.batch()) {
+            if (!first) {
+                out.append(',');
+            }
+            out.append(e.encoded());
+            first = false;
+        }
+        out.append("],\"pageInfo\":");
+        PageInfo info = page.pageInfo();
+        if (info instanceof PageInfo.MoreKnown known) {
+            out.append("{\"_tag\":\"MoreKnown\",\"remaining\":").append(known.remaining()).append('}');
+        } else if (info instanceof PageInfo.MoreUnknown) {
+            out.append("{\"_tag\":\"MoreUnknown\"}");
+        } else {
+            out.append("{\"_tag\":\"NoMore\"}");
+        }
+        out.append(",\"backendId\":").append(JsonText.quoted(page.backendId())).append('}');
     }
 
     static final class EventSerializer extends StdSerializer<Event> {

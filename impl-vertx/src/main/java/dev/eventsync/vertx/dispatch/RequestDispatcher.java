@@ -131,7 +131,8 @@ public final class RequestDispatcher {
         try {
             return switch (kind.get()) {
                 case PUSH -> {
-                    SyncRpc.PushRequest push = SyncRpc.decodePush(request.payload());
+                    SyncRpc.PushRequest push = request.decodedPush().isPresent() ? request.decodedPush().get()
+                            : SyncRpc.decodePush(request.payload());
                     CallContext ctx = contextFor(connection, push.storeId(), push.payload(), transport);
                     if (!push.batch().isEmpty()) {
                         Event first = push.batch().get(0);

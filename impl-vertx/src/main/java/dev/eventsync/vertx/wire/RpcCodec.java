@@ -4,10 +4,12 @@ import static dev.eventsync.api.json.JsonText.abbreviate;
 import static dev.eventsync.api.json.JsonText.describe;
 import static dev.eventsync.api.json.JsonText.rawValue;
 import static dev.eventsync.api.json.JsonText.skipOpaque;
+import static dev.eventsync.api.json.JsonText.sourceSince;
 import static dev.eventsync.api.json.JsonText.write;
 import static dev.eventsync.vertx.wire.WireFormatException.requireString;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.eventsync.api.PullPage;
 import dev.eventsync.api.SyncError;
+import dev.eventsync.api.json.JsonText;
 import dev.eventsync.api.json.ProtocolJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,12 +71,9 @@ public final class RpcCodec {
 
     /** {@code {"_tag":"Chunk","requestId":..,"values":[page]}}: one PullResponse per chunk, as sync-cf sends. */
     public String chunk(String requestId, PullPage page) {
-        // the page is encoded once, straight into the frame's text (no second writer to copy it through)
-        String pageJson = ProtocolJson.write(page);
-        String id = write(g -> g.writeString(requestId));
-        return new StringBuilder(pageJson.length() + id.length() + 40)
-                .append("{\"_tag\":\"Chunk\",\"requestId\":").append(id).append(",\"values\":[")
-                .append(pageJson).append("]}").toString();
+        // the page's events are copied from the encodings they keep, straight into the frame's text
+        return ProtocolJson.writePage("{\"_tag\":\"Chunk\",\"requestId\":" + JsonText.quoted(requestId)
+                + ",\"values\":[", page, "]}");
     }
 
     /**
@@ -81,19 +81,12 @@ public final class RpcCodec {
      * {@code void} value JSON drops: {@code {"_tag":"Success"}}.
      */
     public String exitSuccess(String requestId, Optional<String> rawValue) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("_tag", "Exit");
-            g.writeStringField("requestId", requestId);
-            g.writeObjectFieldStart("exit");
-            g.writeStringField("_tag", "Success");
-            if (rawValue.isPresent()) {
-                g.writeFieldName("value");
-                g.writeRawValue(rawValue.get());
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        });
+        // built as text: one ack per push, and a generator per ack showed in the push profile
+        StringBuilder out = new StringBuilder(64 + requestId.length() + rawValue.map(String::length).orElse(0))
+                .append("{\"_tag\":\"Exit\",\"requestId\":").append(JsonText.quoted(requestId))
+                .append(",\"exit\":{\"_tag\":\"Success\"");
+        rawValue.ifPresent(value -> out.append(",\"value\":").append(value));
+        return out.append("}}").toString();
     }
 
     /** An {@code Exit} failure whose cause is {@code Fail(error)} in the configured {@link CauseFormat}. */
@@ -188,8 +181,34 @@ public final class RpcCodec {
 
     // ---------------------------------------------------------------- decoding, server side
 
-    /** Decodes one client frame. */
+    /**
+     * Decodes one client frame. A push whose {@code tag} comes before its {@code payload} (as LiveStore sends it)
+     * is decoded in the same pass ({@link ClientMessage.Request#decodedPush()}); when that payload is not a valid
+     * push, the frame is decoded again in two passes, so that every error is the one the two passes report.
+     */
     public ClientMessage decodeClientMessage(String text) throws WireFormatException {
+        try {
+            return decode(text, true);
+        } catch (OnePassFailed e) {
+            return decode(text, false);
+        }
+    }
+
+    /** The frame in two passes: the payload is only sliced out, to be decoded by {@link SyncRpc}. */
+    ClientMessage decodeInTwoPasses(String text) throws WireFormatException {
+        return decode(text, false);
+    }
+
+    /** A push payload that the one-pass decoding could not read; the frame is decoded again in two passes. */
+    private static final class OnePassFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OnePassFailed() {
+            super(null, null, false, false);
+        }
+    }
+
+    private ClientMessage decode(String text, boolean onePass) throws WireFormatException {
         String tag = null;
         String id = null;
         try (JsonParser p = clientMessages.createParser(text)) {
@@ -200,6 +219,7 @@ public final class RpcCodec {
             String requestId = null;
             String rpcTag = null;
             String payload = null;
+            SyncRpc.PushRequest push = null;
             List<Map.Entry<String, String>> headers = List.of();
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                 String field = p.currentName();
@@ -209,7 +229,16 @@ public final class RpcCodec {
                     case "id" -> id = idValue(p, "id");
                     case "requestId" -> requestId = idValue(p, "requestId");
                     case "tag" -> rpcTag = requireString(p, "tag");
-                    case "payload" -> payload = rawValue(p);
+                    case "payload" -> {
+                        if (onePass && value == JsonToken.START_OBJECT && rpcTag != null
+                                && SyncRpc.Kind.of(rpcTag).orElse(null) == SyncRpc.Kind.PUSH) {
+                            JsonLocation start = p.currentTokenLocation();
+                            push = readPush(p);
+                            payload = sourceSince(p, start);
+                        } else {
+                            payload = rawValue(p);
+                        }
+                    }
                     case "headers" -> headers = headers(p);
                     default -> skipOpaque(p);
                 }
@@ -231,7 +260,7 @@ public final class RpcCodec {
                     if (payload == null) {
                         throw new WireFormatException("Request " + rpcTag + " has no 'payload'", Optional.of(id));
                     }
-                    yield new ClientMessage.Request(id, rpcTag, payload, headers);
+                    yield new ClientMessage.Request(id, rpcTag, payload, headers, push);
                 }
                 case "Ack" -> new ClientMessage.Ack(require(requestId, "Ack has no 'requestId'"));
                 case "Interrupt" -> new ClientMessage.Interrupt(require(requestId, "Interrupt has no 'requestId'"));
@@ -252,6 +281,15 @@ public final class RpcCodec {
             throw attributed(e, text, tag, id);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link SyncRpc#readPush}, or {@link OnePassFailed} for a payload it cannot read. */
+    private static SyncRpc.PushRequest readPush(JsonParser p) {
+        try {
+            return SyncRpc.readPush(p);
+        } catch (IOException | WireFormatException | RuntimeException e) {
+            throw new OnePassFailed();
         }
     }
 

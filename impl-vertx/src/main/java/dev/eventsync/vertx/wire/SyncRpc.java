@@ -138,7 +138,11 @@ public final class SyncRpc {
     }
 
     public static PushRequest decodePush(String json) throws WireFormatException {
-        return decode(json, "Push", new RpcFields<>() {
+        return decode(json, "Push", pushFields());
+    }
+
+    private static RpcFields<PushRequest> pushFields() {
+        return new RpcFields<>() {
             private List<Event> batch;
             private Optional<String> backendId = Optional.empty();
 
@@ -161,7 +165,7 @@ public final class SyncRpc {
                 }
                 return new PushRequest(storeId, payload, batch, backendId);
             }
-        });
+        };
     }
 
     public static PingRequest decodePing(String json) throws WireFormatException {
@@ -184,30 +188,45 @@ public final class SyncRpc {
     /** Decodes the payload object of the RPC {@code what}: the common fields here, its own by {@code rpc}. */
     private static <T> T decode(String json, String what, RpcFields<T> rpc) throws WireFormatException {
         try (JsonParser p = open(json, what)) {
-            String storeId = null;
-            Optional<String> payload = Optional.empty();
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (field) {
-                    case "storeId" -> storeId = requireString(p, "storeId");
-                    case "payload" -> payload = syncPayload(json, p);
-                    default -> {
-                        if (!rpc.read(field, v, p)) {
-                            skipOpaque(p);
-                        }
-                    }
-                }
-            }
-            if (storeId == null) {
-                throw new WireFormatException(what + " payload has no 'storeId'");
-            }
-            return rpc.build(storeId, payload);
+            return readFields(p, what, rpc);
         } catch (JsonProcessingException e) {
             throw new WireFormatException("malformed " + what + " payload: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Reads a push payload with {@code p}, a parser of the whole message on the payload's {@code START_OBJECT}, and
+     * leaves it on the payload's {@code END_OBJECT}: {@link #decodePush} without a parser of its own. For a valid
+     * payload the result equals {@code decodePush}'s; for any other it fails, and the caller decodes the message
+     * again in two passes to report exactly what {@code decodePush} reports.
+     */
+    static PushRequest readPush(JsonParser p) throws IOException, WireFormatException {
+        return readFields(p, "Push", pushFields());
+    }
+
+    /** The fields of the payload object whose {@code START_OBJECT} is current; {@code p} ends on its end. */
+    private static <T> T readFields(JsonParser p, String what, RpcFields<T> rpc) throws IOException, WireFormatException {
+        String storeId = null;
+        Optional<String> payload = Optional.empty();
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "storeId" -> storeId = requireString(p, "storeId");
+                case "payload" -> payload = syncPayload(p);
+                default -> {
+                    if (!rpc.read(field, v, p)) {
+                        skipOpaque(p);
+                    }
+                }
+            }
+        }
+        if (storeId == null) {
+            throw new WireFormatException(what + " payload has no 'storeId'");
+        }
+        return rpc.build(storeId, payload);
     }
 
     /** The push ack's value: {@code {}}, or the detailed result when the client asked for it. */
@@ -425,7 +444,7 @@ public final class SyncRpc {
                 + valueShape + "}");
     }
 
-    private static Optional<String> syncPayload(String json, JsonParser p) throws IOException {
+    private static Optional<String> syncPayload(JsonParser p) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return Optional.empty();
         }
