@@ -221,16 +221,26 @@ public final class RpcCodec {
             String payload = null;
             SyncRpc.PushRequest push = null;
             List<Map.Entry<String, String>> headers = List.of();
+            // Jackson reuses a parser's nested contexts with the duplicate-name checks they had, so that whether a
+            // repeated name inside an opaque value is refused depends on the structures read before it at the same
+            // depth: one pass only where those are what the two passes see (no structure before the payload, and
+            // none but the headers after it), so that both accept and refuse the same frames
+            boolean structureBefore = false;
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
+                if (push != null && value.isStructStart() && !"headers".equals(field)) {
+                    throw new OnePassFailed();
+                }
+                boolean onePassHere = onePass && !structureBefore;
+                structureBefore |= value.isStructStart();
                 switch (field) {
                     case "_tag" -> tag = requireString(p, "_tag");
                     case "id" -> id = idValue(p, "id");
                     case "requestId" -> requestId = idValue(p, "requestId");
                     case "tag" -> rpcTag = requireString(p, "tag");
                     case "payload" -> {
-                        if (onePass && value == JsonToken.START_OBJECT && rpcTag != null
+                        if (onePassHere && value == JsonToken.START_OBJECT && rpcTag != null
                                 && SyncRpc.Kind.of(rpcTag).orElse(null) == SyncRpc.Kind.PUSH) {
                             JsonLocation start = p.currentTokenLocation();
                             push = readPush(p);
