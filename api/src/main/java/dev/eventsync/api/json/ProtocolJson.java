@@ -177,7 +177,7 @@ public final class ProtocolJson {
      * use that.
      */
     public static String encodeStoredEvent(StoredEvent event) {
-        return JsonText.write(g -> ProtocolSerializers.encodeStoredEvent(g, event));
+        return ProtocolSerializers.storedEventText(event);
     }
 
     /**
@@ -193,13 +193,20 @@ public final class ProtocolJson {
         return out.append(suffix).toString();
     }
 
+    /**
+     * Checks validity only: no source text in locations (no copy of {@code text}) and no duplicate-name checks, which
+     * {@link #isValidJson} never applies (repeated names are valid JSON, RFC 8259), so its answers are the same.
+     */
+    private static final JsonFactory VALIDITY = new JsonFactoryBuilder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
     /** Whether {@code text} is exactly one well-formed JSON value (surrounding whitespace allowed). */
     public static boolean isValidJson(String text) {
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = VALIDITY.createParser(text)) {
             if (p.nextToken() == null) {
                 return false;
             }
-            JsonText.skipOpaque(p);
+            p.skipChildren();
             return p.nextToken() == null;
         } catch (IOException e) {
             return false;

@@ -53,7 +53,30 @@ final class ProtocolSerializers {
         }
     }
 
-    /** Encodes {@code e} for a page, always afresh; {@link StoredEvent#encoded()} keeps the result. */
+    /**
+     * {@code e}'s page encoding as {@link #encodeStoredEvent(JsonGenerator, StoredEvent)} writes it with a generator
+     * of text, built without a generator: the fields' literals ({@link JsonText#quoted}), {@code args} raw.
+     */
+    static String storedEventText(StoredEvent e) {
+        Event ev = e.event();
+        String args = ev.args().orElse(null);
+        StringBuilder b = new StringBuilder(STORED_TEXT_FIXED + ev.name().length() + ev.clientId().length()
+                + ev.sessionId().length() + (args == null ? 0 : args.length()) + 40);
+        b.append("{\"eventEncoded\":{\"name\":").append(JsonText.quoted(ev.name()));
+        if (args != null) {
+            b.append(",\"args\":").append(args);
+        }
+        b.append(",\"seqNum\":").append(ev.seqNum()).append(",\"parentSeqNum\":").append(ev.parentSeqNum())
+                .append(",\"clientId\":").append(JsonText.quoted(ev.clientId()))
+                .append(",\"sessionId\":").append(JsonText.quoted(ev.sessionId()))
+                .append("},\"metadata\":{\"_tag\":\"Some\",\"value\":{\"_tag\":\"" + SYNC_METADATA_TAG + "\",\"createdAt\":")
+                .append(JsonText.quoted(formatInstant(e.createdAt()))).append("}}}");
+        return b.toString();
+    }
+
+    private static final int STORED_TEXT_FIXED = 200;
+
+    /** Encodes {@code e} for a page with {@code g}, always afresh; {@link StoredEvent#encoded()} keeps its text. */
     static void encodeStoredEvent(JsonGenerator g, StoredEvent e) throws IOException {
         g.writeStartObject();
         g.writeFieldName("eventEncoded");

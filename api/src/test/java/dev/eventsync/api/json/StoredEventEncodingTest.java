@@ -213,6 +213,40 @@ class StoredEventEncodingTest {
         assertThat(JsonText.quoted("")).isEqualTo("\"\"");
     }
 
+    /** The validity check as it was: the protocol's factory, the value skipped as opaque. */
+    private static boolean referenceIsValidJson(String text) {
+        try (com.fasterxml.jackson.core.JsonParser p = ProtocolJson.factory().createParser(text)) {
+            if (p.nextToken() == null) {
+                return false;
+            }
+            JsonText.skipOpaque(p);
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theValidityCheckAnswersAsTheProtocolParserDid() {
+        Random random = new Random(SEED + 3);
+        String[] cuts = {"{", "}", "[", "]", ",", ":", "\"", "1", "-", "e", "t", "n", " ", "\\", "\u0000", "/"};
+        for (int i = 0; i < 20_000; i++) {
+            String text = args(random).orElse("");
+            if (text.length() > 2_000) {
+                text = text.substring(0, 100) + "\"}";
+            }
+            if (random.nextBoolean() && !text.isEmpty()) {
+                int at = random.nextInt(text.length());
+                text = random.nextBoolean() ? text.substring(0, at) + cuts[random.nextInt(cuts.length)] + text.substring(at)
+                        : text.substring(0, at) + text.substring(at + 1);
+            }
+            if (random.nextInt(10) == 0) {
+                text = "{\"k\":1,\"k\":{\"k\":[{\"k\":2,\"k\":3}]}}" + (random.nextBoolean() ? "" : " x");
+            }
+            assertThat(ProtocolJson.isValidJson(text)).as("seed %d: %s", SEED, text).isEqualTo(referenceIsValidJson(text));
+        }
+    }
+
     @Test
     void storedEventsAreValuesAsTheRecordWas() {
         Event event = Event.of("n", "{\"a\":1}", 2, 1, "c", "s");

@@ -119,7 +119,8 @@ final class WsConnection {
 
     private void handleText(String text) {
         lastActivityNanos = System.nanoTime();
-        int bytes = utf8Length(text);
+        // UTF-8 takes at most 3 bytes per char: a frame of few enough chars is within the limit without counting
+        int bytes = text.length() <= settings.maxFrameBytes() / 3 ? text.length() : utf8Length(text);
         if (bytes > settings.maxFrameBytes()) {
             metrics.badFrame("oversize");
             LOG.debug("{}: refused a frame of {} bytes (limit {})", label, bytes, settings.maxFrameBytes());

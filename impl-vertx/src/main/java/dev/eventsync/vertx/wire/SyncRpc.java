@@ -196,12 +196,7 @@ public final class SyncRpc {
         }
     }
 
-    /**
-     * Reads a push payload with {@code p}, a parser of the whole message on the payload's {@code START_OBJECT}, and
-     * leaves it on the payload's {@code END_OBJECT}: {@link #decodePush} without a parser of its own. For a valid
-     * payload the result equals {@code decodePush}'s; for any other it fails, and the caller decodes the message
-     * again in two passes to report exactly what {@code decodePush} reports.
-     */
+    /** {@link #decodePush} with {@code p}, a message's parser on the payload's start; ends on the payload's end. */
     static PushRequest readPush(JsonParser p) throws IOException, WireFormatException {
         return readFields(p, "Push", pushFields());
     }
@@ -209,7 +204,7 @@ public final class SyncRpc {
     /** The fields of the payload object whose {@code START_OBJECT} is current; {@code p} ends on its end. */
     private static <T> T readFields(JsonParser p, String what, RpcFields<T> rpc) throws IOException, WireFormatException {
         String storeId = null;
-        Optional<String> payload = Optional.empty();
+        var payload = Optional.<String>empty();
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
