@@ -67,7 +67,10 @@ public final class StoredEvent {
         Encoding e = encoding;
         if (e == null) {
             String text = ProtocolJson.encodeStoredEvent(this);
-            long bytes = isAscii(text) ? text.length() : ProtocolJson.encodedSize(this);
+            // the encoding is ASCII exactly when these fields are (the rest is ASCII, escapes included)
+            boolean ascii = isAscii(event.name()) && isAscii(event.clientId()) && isAscii(event.sessionId())
+                    && (event.args().isEmpty() || isAscii(event.args().get()));
+            long bytes = ascii ? text.length() : ProtocolJson.encodedSize(this);
             e = new Encoding(text, bytes);
             encoding = e;
         }
@@ -75,12 +78,11 @@ public final class StoredEvent {
     }
 
     private static boolean isAscii(String s) {
+        int bits = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
+            bits |= s.charAt(i); // no exit inside the loop: it compiles to a tight reduction
         }
-        return true;
+        return bits < 0x80;
     }
 
     @Override
