@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The codec's share of a push and of a page, old way against new way in one JVM, alternating in short slices so
@@ -29,10 +31,11 @@ import java.util.function.LongSupplier;
  *       as text (an event's first page now), and built from the events' kept encodings ({@link RpcCodec#chunk}, every
  *       later page and every other subscriber).</li>
  * </ul>
- * {@code java -cp <bench classpath> dev.eventsync.bench.CodecPaths [rounds]}; prints one line per measurement.
+ * {@code java -cp <bench classpath> dev.eventsync.bench.CodecPaths [rounds]}; logs one line per measurement.
  */
 public final class CodecPaths {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CodecPaths.class);
     private static final int BATCH = 50;
 
     private CodecPaths() {
@@ -149,7 +152,7 @@ public final class CodecPaths {
             }
         }
         for (int k = 0; k < ops.length; k++) {
-            System.out.println(String.format(Locale.ROOT, "%-36s %8.2f µs CPU per operation (%.3f per event)",
+            LOG.info(String.format(Locale.ROOT, "%-36s %8.2f µs CPU per operation (%.3f per event)",
                     names[k], sums[k] / rounds, sums[k] / rounds / BATCH));
         }
     }
