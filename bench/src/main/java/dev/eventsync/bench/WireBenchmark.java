@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class WireBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(WireBenchmark.class);
+    /** Connections of Eventsync's pool in the PostgreSQL scenarios: one per store, as the raw-JDBC baseline opens. */
+    static final int POSTGRESQL_POOL = 16;
 
     /** What is compared: the ratio B/A of {@code metric}; {@code target} is what issue 13 asks of it. */
     record Scenario(String name, Workload workload, Side a, Side b, Metric metric, String target) {
@@ -346,6 +348,10 @@ public final class WireBenchmark {
                     db.settings().username().ifPresent(u -> extra.addAll(List.of("--db-user", u)));
                     db.settings().password().filter(p -> !p.isEmpty())
                             .ifPresent(p -> extra.addAll(List.of("--db-password", p)));
+                    if (side == Side.POSTGRESQL) {
+                        // one connection per store of the PostgreSQL scenarios, as the raw-JDBC baseline has
+                        extra.addAll(List.of("--db-pool-size", String.valueOf(POSTGRESQL_POOL)));
+                    }
                     List<String> arguments = eventsync(db.settings().url(), extra);
                     yield new Storage() {
                         @Override

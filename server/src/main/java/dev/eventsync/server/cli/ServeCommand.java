@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--db-password", description = "Database password.")
     String dbPassword;
 
-    @CommandLine.Option(names = "--db-pool-size", defaultValue = "10", description = "Database connections (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--db-pool-size", defaultValue = "10", description = "Database connections (default: ${DEFAULT-VALUE}); the engine runs at least as many storage workers.")
     int dbPoolSize;
 
     @CommandLine.Option(names = "--max-push-events", defaultValue = "100", description = "Most events in one push (default: ${DEFAULT-VALUE}).")
