@@ -27,12 +27,41 @@ final class RawJdbcAppender implements AutoCloseable {
     private static final String UPDATE_HEAD = "UPDATE eventsync_store SET head = ?, event_count = ? WHERE store_id = ?";
 
     private final HikariDataSource pool;
+    private final boolean ownsPool;
     private final JdbcDialect dialect;
     private final String storeId;
 
+    /** A writer of {@code storeId} with a pool of its own (closed with it). */
     RawJdbcAppender(JdbcSettings settings, JdbcDialect dialect, String storeId) throws SQLException {
+        this(pool(settings, dialect), true, dialect, storeId);
+    }
+
+    /** A writer of {@code storeId} on a shared {@code pool} (not closed with it), as several writers of one server. */
+    RawJdbcAppender(HikariDataSource pool, JdbcDialect dialect, String storeId) throws SQLException {
+        this(pool, false, dialect, storeId);
+    }
+
+    private RawJdbcAppender(HikariDataSource pool, boolean ownsPool, JdbcDialect dialect, String storeId)
+            throws SQLException {
+        this.pool = pool;
+        this.ownsPool = ownsPool;
         this.dialect = dialect;
         this.storeId = storeId;
+        try (Connection connection = pool.getConnection();
+             PreparedStatement insert = connection.prepareStatement(dialect.insertStoreIfAbsentSql())) {
+            insert.setString(1, storeId);
+            insert.setString(2, "raw-baseline");
+            insert.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            if (ownsPool) {
+                pool.close();
+            }
+            throw e;
+        }
+    }
+
+    /** A pool configured as {@code JdbcEventStore} configures its own: same size, timeouts and driver properties. */
+    static HikariDataSource pool(JdbcSettings settings, JdbcDialect dialect) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("bench-raw-" + dialect.name());
         config.setJdbcUrl(settings.url());
@@ -42,13 +71,12 @@ final class RawJdbcAppender implements AutoCloseable {
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setValidationTimeout(settings.validationTimeout().toMillis());
         dialect.configurePool(config, settings, "bench-raw");
-        this.pool = new HikariDataSource(config);
-        try (Connection connection = pool.getConnection();
-             PreparedStatement insert = connection.prepareStatement(dialect.insertStoreIfAbsentSql())) {
-            insert.setString(1, storeId);
-            insert.setString(2, "raw-baseline");
-            insert.executeUpdate();
-        }
+        return new HikariDataSource(config);
+    }
+
+    /** The store this writer appends to. */
+    String storeId() {
+        return storeId;
     }
 
     /** Appends {@code batch} if the head is {@code expectedHead}; returns the new head, or -1 on mismatch. */
@@ -108,6 +136,8 @@ final class RawJdbcAppender implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        }
     }
 }

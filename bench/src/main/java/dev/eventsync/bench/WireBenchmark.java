@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.eventsync.bench.wire.LoadGenerator;
 import dev.eventsync.bench.wire.Workload;
+import dev.eventsync.jdbc.JdbcDialect;
+import dev.eventsync.jdbc.JdbcDialects;
+import dev.eventsync.jdbc.JdbcEventStore;
+import dev.eventsync.jdbc.JdbcSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class WireBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(WireBenchmark.class);
+    /** Connections of Eventsync's pool in the PostgreSQL scenarios: one per store, as the raw-JDBC baseline opens. */
+    static final int POSTGRESQL_POOL = 16;
 
     /** What is compared: the ratio B/A of {@code metric}; {@code target} is what issue 13 asks of it. */
     record Scenario(String name, Workload workload, Side a, Side b, Metric metric, String target) {
@@ -64,7 +70,11 @@ public final class WireBenchmark {
     }
 
     /** A server under test. */
-    enum Side { FLOOR, MEMORY, MEMORY_DEFLATE, SQLITE, POSTGRESQL }
+    enum Side {
+        FLOOR, MEMORY, MEMORY_DEFLATE, SQLITE, POSTGRESQL,
+        /** No server: {@link RawJdbcLoad}'s writers append the same rows to PostgreSQL from the driver's JVM. */
+        RAW_POSTGRESQL
+    }
 
     static final List<Scenario> SCENARIOS = List.of(
             new Scenario("push-4x1", Workload.push(4, 1, 50, false), Side.FLOOR, Side.MEMORY, Metric.RATE, ">= 0.6"),
@@ -76,7 +86,16 @@ public final class WireBenchmark {
             new Scenario("sqlite-4x1", Workload.push(4, 1, 50, false), Side.MEMORY, Side.SQLITE, Metric.RATE, ">= 0.5"),
             new Scenario("postgresql-16x1", Workload.push(16, 1, 50, false), Side.MEMORY, Side.POSTGRESQL,
                     Metric.RATE, "report"),
+            // the same rows appended by raw JDBC (one writer per store, no server) against Eventsync over the wire
+            new Scenario("postgresql-16x1-raw", Workload.push(16, 1, 50, false), Side.RAW_POSTGRESQL, Side.POSTGRESQL,
+                    Metric.RATE, "report"),
             new Scenario("fanout-1000", Workload.fanout(1000, 100), Side.FLOOR, Side.MEMORY, Metric.P99,
+                    "p99 <= 20 ms"),
+            // the same target at a tenth of the deliveries (10 000/s), which a 2-core machine that also runs the
+            // generator can carry: 1 000 subscribers at 10 pushes/s, and 100 subscribers at 100 pushes/s
+            new Scenario("fanout-1000-10", Workload.fanout(1000, 10), Side.FLOOR, Side.MEMORY, Metric.P99,
+                    "p99 <= 20 ms"),
+            new Scenario("fanout-100", Workload.fanout(100, 100), Side.FLOOR, Side.MEMORY, Metric.P99,
                     "p99 <= 20 ms"),
             new Scenario("idle-10000", Workload.idle(10_000), Side.FLOOR, Side.MEMORY, Metric.RSS, "<= 1.1"),
             // the cost of permessage-deflate (--ws-compression true) against the default (off), same workload
@@ -178,6 +197,9 @@ public final class WireBenchmark {
     private static Run runOnce(LoadGenerator generator, Scenario scenario, Side side, int round,
                                List<String> serverJvm, Optional<Path> jfr) throws Exception {
         double loadBefore = ServerProcess.loadAverage();
+        if (side == Side.RAW_POSTGRESQL) {
+            return runRaw(scenario, side, round, loadBefore);
+        }
         try (Storage storage = Storage.of(side)) {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -188,6 +210,7 @@ public final class WireBenchmark {
             long[] cpu = new long[2];
             long[] switches = new long[2];
             long[] rss = new long[1];
+            long[] database = new long[2];
             LoadGenerator.Outcome outcome;
             try (ServerProcess server = ServerProcess.start(command, Duration.ofSeconds(60))) {
                 outcome = runGuarded(generator, scenario, server, new LoadGenerator.Window() {
@@ -196,12 +219,14 @@ public final class WireBenchmark {
                         jfr.ifPresent(dir -> server.jcmd("JFR.start", "name=window", "settings=profile"));
                         cpu[0] = server.cpuTicks();
                         switches[0] = server.contextSwitches();
+                        database[0] = storage.databaseTicks();
                     }
 
                     @Override
                     public void end() {
                         cpu[1] = server.cpuTicks();
                         switches[1] = server.contextSwitches();
+                        database[1] = storage.databaseTicks();
                         rss[0] = server.rssKiB();
                         jfr.ifPresent(dir -> server.jcmd("JFR.stop", "name=window", "filename=" + dir.resolve(
                                 scenario.name() + "-" + side.name().toLowerCase(Locale.ROOT) + "-" + round + ".jfr")
@@ -217,22 +242,79 @@ public final class WireBenchmark {
             double switchesPerEvent = outcome.events() == 0 ? Double.NaN
                     : (double) (switches[1] - switches[0]) / outcome.events();
             double rssMiB = rss[0] / 1024.0;
-            double value = switch (scenario.metric()) {
-                case RATE -> outcome.rate();
-                case P99 -> outcome.extra().getOrDefault("p99_ms", Double.NaN);
-                case RSS -> rssMiB;
-            };
-            Run run = new Run(side.name().toLowerCase(Locale.ROOT), round, value, outcome.rate(), outcome.events(),
-                    perEvent, switchesPerEvent, rssMiB, outcome.verified(),
-                    outcome.problems().stream().limit(5).toList(),
-                    outcome.extra(), loadBefore, ServerProcess.loadAverage());
-            LOG.info("   round {} {}: {} {} ({} ev/s, {} us CPU/event, {} switches/event, RSS {} MiB, load {}) {}{}",
-                    round, side, fmt(value), scenario.metric().unit, fmt(outcome.rate()), fmt(perEvent),
-                    fmt(switchesPerEvent), fmt(rssMiB),
-                    fmt(run.loadAfter()), outcome.verified() ? "verified" : "NOT VERIFIED " + outcome.verdict() + " "
-                            + run.problems(), outcome.extra().isEmpty() ? "" : " " + outcome.extra());
-            return run;
+            return report(scenario, side, round, withDatabaseCpu(outcome, database), perEvent, switchesPerEvent,
+                    rssMiB, loadBefore);
         }
+    }
+
+    /** The raw-JDBC baseline: no server process; the CPU per event is the writer threads' own. */
+    private static Run runRaw(Scenario scenario, Side side, int round, double loadBefore) throws Exception {
+        BenchDatabase db = BenchDatabase.create("postgresql");
+        try {
+            // one connection per writer; the same pool and driver settings as the server's store
+            JdbcSettings settings = db.settings().withMaximumPoolSize(scenario.workload().stores());
+            JdbcDialect dialect = JdbcDialects.forUrl(settings.url());
+            try (JdbcEventStore migrated = JdbcEventStore.open(
+                    settings.withChangeFeed(false))) {
+                // opening the store once applies the schema migrations; the baseline then writes on its own pool
+                migrated.checkHealth();
+            }
+            long[] database = new long[2];
+            LoadGenerator.Outcome outcome;
+            try {
+                outcome = RawJdbcLoad.run(settings, dialect, scenario.workload(), new LoadGenerator.Window() {
+                    @Override
+                    public void begin() {
+                        database[0] = DatabaseCpu.ticks("postgres");
+                    }
+
+                    @Override
+                    public void end() {
+                        database[1] = DatabaseCpu.ticks("postgres");
+                    }
+                });
+            } catch (Exception e) {
+                LOG.warn("   the run failed: {}", e.toString());
+                outcome = new LoadGenerator.Outcome(Double.NaN, 0, 0,
+                        dev.eventsync.bench.wire.EchoCheck.Verdict.none(), List.of("the run failed: " + e), Map.of());
+            }
+            return report(scenario, side, round, withDatabaseCpu(outcome, database),
+                    outcome.extra().getOrDefault("writer_cpu_us_per_event", Double.NaN), Double.NaN, Double.NaN,
+                    loadBefore);
+        } finally {
+            db.close();
+        }
+    }
+
+    /** {@code outcome} with the database server's CPU µs per event in its extra figures, when it was sampled. */
+    private static LoadGenerator.Outcome withDatabaseCpu(LoadGenerator.Outcome outcome, long[] ticks) {
+        if (ticks[0] <= 0 || ticks[1] <= 0 || outcome.events() == 0) {
+            return outcome;
+        }
+        Map<String, Double> extra = new LinkedHashMap<>(outcome.extra());
+        extra.put("db_cpu_us_per_event", (ticks[1] - ticks[0]) / ServerProcess.TICKS_PER_SECOND * 1e6
+                / outcome.events());
+        return new LoadGenerator.Outcome(outcome.rate(), outcome.events(), outcome.seconds(), outcome.verdict(),
+                outcome.problems(), extra);
+    }
+
+    private static Run report(Scenario scenario, Side side, int round, LoadGenerator.Outcome outcome, double perEvent,
+                              double switchesPerEvent, double rssMiB, double loadBefore) {
+        double value = switch (scenario.metric()) {
+            case RATE -> outcome.rate();
+            case P99 -> outcome.extra().getOrDefault("p99_ms", Double.NaN);
+            case RSS -> rssMiB;
+        };
+        Run run = new Run(side.name().toLowerCase(Locale.ROOT), round, value, outcome.rate(), outcome.events(),
+                perEvent, switchesPerEvent, rssMiB, outcome.verified(),
+                outcome.problems().stream().limit(5).toList(),
+                outcome.extra(), loadBefore, ServerProcess.loadAverage());
+        LOG.info("   round {} {}: {} {} ({} ev/s, {} us CPU/event, {} switches/event, RSS {} MiB, load {}) {}{}",
+                round, side, fmt(value), scenario.metric().unit, fmt(outcome.rate()), fmt(perEvent),
+                fmt(switchesPerEvent), fmt(rssMiB),
+                fmt(run.loadAfter()), outcome.verified() ? "verified" : "NOT VERIFIED " + outcome.verdict() + " "
+                        + run.problems(), outcome.extra().isEmpty() ? "" : " " + outcome.extra());
+        return run;
     }
 
     /** The run, or, when the generator could not finish it (a refused connection, ...), a run that is not verified. */
@@ -251,6 +333,11 @@ public final class WireBenchmark {
     private abstract static class Storage implements AutoCloseable {
         abstract List<String> serverArguments();
 
+        /** CPU ticks of the database server behind this storage so far ({@link DatabaseCpu}), or -1: none. */
+        long databaseTicks() {
+            return -1;
+        }
+
         @Override
         public void close() {
         }
@@ -260,17 +347,27 @@ public final class WireBenchmark {
                 case FLOOR -> fixed(List.of(dev.eventsync.bench.floor.FloorServer.class.getName(), "--port", "0"));
                 case MEMORY -> fixed(eventsync("memory", List.of()));
                 case MEMORY_DEFLATE -> fixed(eventsync("memory", List.of("--ws-compression", "true")));
+                case RAW_POSTGRESQL -> throw new IllegalArgumentException("the raw-JDBC baseline runs no server");
                 case SQLITE, POSTGRESQL -> {
                     BenchDatabase db = BenchDatabase.create(side == Side.SQLITE ? "sqlite" : "postgresql");
                     List<String> extra = new ArrayList<>();
                     db.settings().username().ifPresent(u -> extra.addAll(List.of("--db-user", u)));
                     db.settings().password().filter(p -> !p.isEmpty())
                             .ifPresent(p -> extra.addAll(List.of("--db-password", p)));
+                    if (side == Side.POSTGRESQL) {
+                        // one connection per store of the PostgreSQL scenarios, as the raw-JDBC baseline has
+                        extra.addAll(List.of("--db-pool-size", String.valueOf(POSTGRESQL_POOL)));
+                    }
                     List<String> arguments = eventsync(db.settings().url(), extra);
                     yield new Storage() {
                         @Override
                         List<String> serverArguments() {
                             return arguments;
+                        }
+
+                        @Override
+                        long databaseTicks() {
+                            return side == Side.POSTGRESQL ? DatabaseCpu.ticks("postgres") : -1;
                         }
 
                         @Override

@@ -2,8 +2,11 @@ package dev.eventsync.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import dev.eventsync.api.StoreId;
+import dev.eventsync.api.Event;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,6 +57,24 @@ public interface JdbcDialect {
      */
     default boolean groupsCommits() {
         return false;
+    }
+
+    /**
+     * Writes an accepted batch inside the append transaction, under the row lock taken by {@link #lockStoreSql()}
+     * and after the head check: inserts its rows (the first with {@code ord = eventCount + 1}), moves the store's
+     * head row to the batch's last seqNum and {@code eventCount + batch.size()}, and announces the append
+     * ({@link #announceAppend}). By default multi-row INSERTs, an UPDATE of the head row, then the announcement,
+     * each its own statement; a dialect may send them in fewer round trips (PostgreSQL does).
+     *
+     * @param batch the events, not empty, in seqNum order
+     * @throws SQLException when the database fails, or when the store's head row was not moved
+     */
+    default void writeBatch(Connection connection, String nodeId, StoreId storeId, List<Event> batch, long eventCount,
+            Instant createdAt) throws SQLException {
+        EventRows.insert(connection, storeId, batch, eventCount, createdAt);
+        long head = batch.get(batch.size() - 1).seqNum();
+        EventRows.moveHead(connection, storeId, head, eventCount + batch.size());
+        announceAppend(connection, nodeId, storeId, head);
     }
 
     /**

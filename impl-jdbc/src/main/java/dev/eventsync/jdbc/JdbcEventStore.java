@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Conditional append</h2>
  * One transaction: lock the store's head row ({@code SELECT ... FOR UPDATE}; on SQLite a no-op
  * {@code UPDATE ... RETURNING} that takes the file's write lock first), compare its head with the expected one inside the database, insert the
- * batch as one JDBC batch, move the head, announce the append (PostgreSQL), commit. On SQLite the appends that
+ * batch in multi-row INSERTs, move the head and announce the append ({@link JdbcDialect#writeBatch}; on
+ * PostgreSQL the last INSERT, the head move and the notification are one statement), commit. On SQLite the appends that
  * arrive while a commit is in progress share the next transaction, each in its own savepoint with its own head
  * check, and one commit (one fsync): see {@link GroupCommit}. Another node's
  * append to the same store waits for the lock and then sees the new head, so there is no
@@ -61,7 +62,6 @@ public final class JdbcEventStore implements EventStore {
 
     private static final String SELECT_HEAD = "SELECT head FROM eventsync_store WHERE store_id = ?";
     private static final String SELECT_BACKEND_ID = "SELECT backend_id FROM eventsync_store WHERE store_id = ?";
-    private static final String UPDATE_HEAD = "UPDATE eventsync_store SET head = ?, event_count = ? WHERE store_id = ?";
     private static final String SELECT_EVENTS = "SELECT seq_num, parent_seq_num, name, args, client_id, session_id,"
             + " created_at_second, created_at_nano FROM eventsync_event WHERE store_id = ? AND seq_num > ?"
             + " ORDER BY seq_num LIMIT ?";
@@ -228,15 +228,8 @@ public final class JdbcEventStore implements EventStore {
         if (batch.isEmpty()) {
             return new AppendResult.Appended(head);
         }
-        EventRows.insert(connection, storeId, batch, count, createdAt);
+        dialect.writeBatch(connection, nodeId, storeId, batch, count, createdAt);
         long newHead = batch.get(batch.size() - 1).seqNum();
-        try (PreparedStatement update = connection.prepareStatement(UPDATE_HEAD)) {
-            update.setLong(1, newHead);
-            update.setLong(2, count + batch.size());
-            update.setString(3, storeId.value());
-            update.executeUpdate();
-        }
-        dialect.announceAppend(connection, nodeId, storeId, newHead);
         return new AppendResult.Appended(newHead);
     }
 

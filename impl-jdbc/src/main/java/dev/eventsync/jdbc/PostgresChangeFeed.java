@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The PostgreSQL change feed: one dedicated connection per store instance that {@code LISTEN}s on the
  * schema's channel, where every append publishes {@code "<nodeId> <head> <storeId>"} at commit (see
- * {@link PostgresDialect#announceAppend}). Notifications from this instance's own appends are skipped.
+ * {@link PostgresDialect#writeBatch}). Notifications from this instance's own appends are skipped.
  *
  * <p>The listening connection lives outside the pool, on a daemon thread that starts with the first
  * subscriber. When the connection breaks (server restart, {@code pg_terminate_backend}, network), the

@@ -90,6 +90,41 @@ abstract class JdbcEventStoreTestBase {
         assertThat(read.get(1).event().args()).isEmpty();
     }
 
+    /**
+     * Batches are written in multi-row INSERTs of at most {@link EventRows#MAX_ROWS_PER_STATEMENT} rows: batches
+     * that end just before, at and after a statement's boundary, and across several statements, must come back
+     * row for row (every column in its place, args byte for byte, absent args absent) with exact positions.
+     */
+    @Test
+    void batchesSpanningSeveralInsertStatementsComeBackRowForRow() {
+        StoreId id = uniqueStore();
+        int perStatement = EventRows.MAX_ROWS_PER_STATEMENT;
+        List<Event> all = new ArrayList<>();
+        long head = 0;
+        for (int size : new int[] {1, perStatement - 1, perStatement, perStatement + 1, 2 * perStatement + 3}) {
+            List<Event> batch = new ArrayList<>();
+            for (int i = 1; i <= size; i++) {
+                long seq = head + i;
+                batch.add(Event.of("n" + seq, seq % 7 == 0 ? null : "{\"s\":" + seq + ",\"t\":\"\u00e9" + seq + "\"}",
+                        seq, seq - 1, "client-" + seq, "session-" + (seq % 3)));
+            }
+            Instant createdAt = Instant.ofEpochSecond(1_764_000_000L + size, size);
+            assertThat(store.append(id, head, batch, createdAt)).isEqualTo(new AppendResult.Appended(head + size));
+            assertThat(store.read(id, head, 1000)).extracting(StoredEvent::createdAt).containsOnly(createdAt);
+            head += size;
+            all.addAll(batch);
+        }
+
+        long last = head;
+        assertThat(store.read(id, 0, 1000)).extracting(StoredEvent::event).containsExactlyElementsOf(all);
+        assertThat(store.head(id)).isEqualTo(last);
+        for (long after = 0; after <= last; after += 13) {
+            assertThat(store.countAfter(id, after)).as("countAfter(%d)", after).isEqualTo(last - after);
+        }
+        assertThat(store.stores()).filteredOn(info -> info.storeId().equals(id)).singleElement()
+                .satisfies(info -> assertThat(info.eventCount()).isEqualTo(last));
+    }
+
     @Test
     void headMismatchAppendsNothing() {
         StoreId id = uniqueStore();

@@ -47,6 +47,10 @@ import java.util.Optional;
  * @param corsAllowedOrigins   origins allowed to call the HTTP transport from a browser ({@code *} for any),
  *                             normalised by {@link CorsOrigins#normalise(String)}; empty disables CORS. Requests
  *                             from the server's own origin and WebSocket upgrades are never refused by it
+ * @param eventLoops           Vert.x event loops (threads) that accept and serve connections, each connection
+ *                             staying on one of them for its lifetime; one per core by default
+ *                             ({@link #DEFAULT_EVENT_LOOPS}). On a Vert.x given to the server they come from its
+ *                             pool, which needs at least as many event loops to run them on distinct threads
  * @param tls                  when present, the server speaks TLS only ({@code wss://}, {@code https://}) with this
  *                             PEM certificate chain and private key
  */
@@ -55,7 +59,7 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
                             boolean storeHeadMetrics, List<String> corsAllowedOrigins, Optional<Tls> tls,
                             int maxStoreHeadMetrics, int maxJsonDepth, boolean webSocketCompression,
                             int maxConnections, int maxConnectionsPerAddress, Optional<String> metricsToken,
-                            boolean metricsRequireToken, Duration healthTimeout) {
+                            boolean metricsRequireToken, Duration healthTimeout, int eventLoops) {
 
     public static final int DEFAULT_PORT = 8787;
 
@@ -79,6 +83,7 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         requirePositive("maxJsonDepth", maxJsonDepth);
         requirePositive("maxConnections", maxConnections);
         requirePositive("maxConnectionsPerAddress", maxConnectionsPerAddress);
+        requirePositive("eventLoops", eventLoops);
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
@@ -102,15 +107,17 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
      * Ack pacing of 1 chunk, 60 s idle timeout, 1 MiB write queue, Effect 3 causes, no per-store head gauges (at
      * most 1 000 when turned on), JSON nesting up to 1 000 levels, permessage-deflate declined, at most
      * {@link #DEFAULT_MAX_CONNECTIONS} connections and {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} per address,
-     * open {@code /metrics}, a 1 s health timeout, no CORS.
+     * open {@code /metrics}, a 1 s health timeout, no CORS, one event loop per available processor.
      */
     public static VertxSettings defaults() {
         return new VertxSettings("127.0.0.1", DEFAULT_PORT, 1 << 20, 16, 1, Duration.ofSeconds(60), 1 << 20,
                 CauseFormat.EFFECT3_TREE, false, List.of(), Optional.empty(), 1000, DEFAULT_MAX_JSON_DEPTH, false,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, Optional.empty(), false,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), DEFAULT_EVENT_LOOPS);
     }
 
+    /** Default of {@link #eventLoops()}: the processors available to the JVM. */
+    public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
     /** Default (and largest value) of {@link #maxJsonDepth()}: the JSON parser's own nesting limit. */
     public static final int DEFAULT_MAX_JSON_DEPTH = RpcCodec.MAX_JSON_DEPTH;
     /** Default of {@link #maxConnections()}: keep it below the process's file descriptor limit. */
@@ -125,63 +132,63 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         return new VertxSettings(value, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withPort(int value) {
         return new VertxSettings(host, value, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withMaxFrameBytes(int value) {
         return new VertxSettings(host, port, value, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withMaxRequestsInFlight(int value) {
         return new VertxSettings(host, port, maxFrameBytes, value, maxUnackedChunks, idleTimeout, writeQueueMaxBytes,
                 causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
                 webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     public VertxSettings withMaxUnackedChunks(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, value, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withIdleTimeout(Duration value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, value,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withWriteQueueMaxBytes(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout, value,
                 causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
                 webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     public VertxSettings withCauseFormat(CauseFormat value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, value, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withStoreHeadMetrics(boolean value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, value, corsAllowedOrigins, tls, maxStoreHeadMetrics, maxJsonDepth,
                 webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     /** Allows browser apps on these origins ({@code *} for any) to use the HTTP transport. */
@@ -189,63 +196,71 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, value, tls, maxStoreHeadMetrics, maxJsonDepth,
                 webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     public VertxSettings withMaxStoreHeadMetrics(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, value, maxJsonDepth,
                 webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     public VertxSettings withMaxJsonDepth(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 value, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withWebSocketCompression(boolean value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, value, maxConnections, maxConnectionsPerAddress, metricsToken, metricsRequireToken,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     public VertxSettings withMaxConnections(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, value, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withMaxConnectionsPerAddress(int value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, value, metricsToken, metricsRequireToken,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     public VertxSettings withMetricsToken(Optional<String> value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, value,
-                metricsRequireToken, healthTimeout);
+                metricsRequireToken, healthTimeout, eventLoops);
     }
 
     public VertxSettings withMetricsRequireToken(boolean value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken, value,
-                healthTimeout);
+                healthTimeout, eventLoops);
     }
 
     public VertxSettings withHealthTimeout(Duration value) {
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
                 maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
-                metricsRequireToken, value);
+                metricsRequireToken, value, eventLoops);
+    }
+
+    /** Serves connections on {@code value} event loops (at least 1). */
+    public VertxSettings withEventLoops(int value) {
+        return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
+                writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, tls, maxStoreHeadMetrics,
+                maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress, metricsToken,
+                metricsRequireToken, healthTimeout, value);
     }
 
     /** Serves TLS only ({@code wss://}, {@code https://}) with the given PEM files. */
@@ -253,7 +268,7 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         return new VertxSettings(host, port, maxFrameBytes, maxRequestsInFlight, maxUnackedChunks, idleTimeout,
                 writeQueueMaxBytes, causeFormat, storeHeadMetrics, corsAllowedOrigins, Optional.of(value),
                 maxStoreHeadMetrics, maxJsonDepth, webSocketCompression, maxConnections, maxConnectionsPerAddress,
-                metricsToken, metricsRequireToken, healthTimeout);
+                metricsToken, metricsRequireToken, healthTimeout, eventLoops);
     }
 
     /**

@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param metricsToken             a bearer token {@code /metrics} requires. Without one, {@code /metrics} is public
  *                                 unless clients must authenticate: then it takes the admin token, or is refused
  *                                 when there is none. An admin token alone never closes {@code /metrics}
+ * @param eventLoops               event loops (threads) serving connections, each connection on one of them for its
+ *                                 lifetime; one per available processor by default
  */
 public record ResourceLimits(int maxConnections, int maxConnectionsPerAddress, int maxJsonDepth,
                              boolean webSocketCompression, int maxIdleStores, boolean metricsPerStore,
-                             Optional<String> metricsToken) {
+                             Optional<String> metricsToken, int eventLoops) {
 
     public ResourceLimits {
         requireAtLeast("max-connections", maxConnections, 1);
@@ -30,6 +32,7 @@ public record ResourceLimits(int maxConnections, int maxConnectionsPerAddress, i
                     + VertxSettings.DEFAULT_MAX_JSON_DEPTH + ", got " + maxJsonDepth);
         }
         requireAtLeast("max-idle-stores", maxIdleStores, 0);
+        requireAtLeast("event-loops", eventLoops, 1);
         if (metricsToken.filter(String::isBlank).isPresent()) {
             throw new ConfigurationException("an empty --metrics-token protects nothing: give a secret, or none");
         }
@@ -40,19 +43,19 @@ public record ResourceLimits(int maxConnections, int maxConnectionsPerAddress, i
         return new ResourceLimits(VertxSettings.DEFAULT_MAX_CONNECTIONS,
                 VertxSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, VertxSettings.DEFAULT_MAX_JSON_DEPTH,
                 VertxSettings.defaults().webSocketCompression(),
-                EngineSettings.DEFAULT_MAX_IDLE_STORES, false, Optional.empty());
+                EngineSettings.DEFAULT_MAX_IDLE_STORES, false, Optional.empty(), VertxSettings.DEFAULT_EVENT_LOOPS);
     }
 
     public ResourceLimits withMetricsToken(String value) {
         return new ResourceLimits(maxConnections, maxConnectionsPerAddress, maxJsonDepth, webSocketCompression,
-                maxIdleStores, metricsPerStore, Optional.of(value));
+                maxIdleStores, metricsPerStore, Optional.of(value), eventLoops);
     }
 
     /** {@code settings} with these limits; {@code clientAuth} and {@code adminToken} decide who reads /metrics. */
     VertxSettings applyTo(VertxSettings settings, boolean clientAuth, Optional<String> adminToken) {
         return settings.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(maxConnectionsPerAddress)
                 .withMaxJsonDepth(maxJsonDepth).withWebSocketCompression(webSocketCompression)
-                .withStoreHeadMetrics(metricsPerStore)
+                .withStoreHeadMetrics(metricsPerStore).withEventLoops(eventLoops)
                 // the admin token alone does not close /metrics: it opens it when clients' credentials close it
                 .withMetricsToken(metricsToken.or(() -> clientAuth ? adminToken : Optional.empty()))
                 .withMetricsRequireToken(clientAuth);

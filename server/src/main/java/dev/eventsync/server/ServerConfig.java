@@ -1,6 +1,7 @@
 package dev.eventsync.server;
 
 import dev.eventsync.api.SyncLimits;
+import dev.eventsync.core.EngineSettings;
 import dev.eventsync.server.auth.JwtSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -99,5 +100,20 @@ public record ServerConfig(String host, int port, StorageSpec storage, Optional<
     public ServerConfig withResources(ResourceLimits value) {
         return new ServerConfig(host, port, storage, dbUser, dbPassword, dbPoolSize, limits, authToken, jwt,
                 shutdownGrace, http, changeFeedInterval, value);
+    }
+
+    /**
+     * The engine's settings for this configuration: {@link EngineSettings#DEFAULTS} with {@code --max-idle-stores},
+     * and, for a storage other than {@code memory}, at least as many storage workers as the pool has connections
+     * ({@code --db-pool-size}). Storage calls block on a connection, so fewer workers than connections would leave
+     * connections idle while appends to other stores wait (16 stores pushing at once on a 2-core machine had only 4
+     * appends in the database at a time); more would only wait for the pool.
+     */
+    public EngineSettings engineSettings() {
+        EngineSettings defaults = EngineSettings.DEFAULTS;
+        int workers = "memory".equals(storage.kind()) ? defaults.workerThreads()
+                : Math.max(defaults.workerThreads(), dbPoolSize);
+        return new EngineSettings(workers, defaults.queueCapacity(), defaults.readBatchSize(),
+                resources.maxIdleStores());
     }
 }

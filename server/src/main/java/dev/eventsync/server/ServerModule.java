@@ -2,7 +2,6 @@ package dev.eventsync.server;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
-import dev.eventsync.core.EngineSettings;
 import dev.eventsync.core.EventsyncBinder;
 import dev.eventsync.server.admin.AdminDisabled;
 import dev.eventsync.server.admin.AdminRoutes;
@@ -36,7 +35,7 @@ public final class ServerModule extends AbstractModule {
     protected void configure() {
         EventsyncBinder eventsync = EventsyncBinder.of(binder());
         eventsync.limits().toInstance(config.limits());
-        eventsync.engineSettings().toInstance(EngineSettings.DEFAULTS.withMaxIdleStores(config.resources().maxIdleStores()));
+        eventsync.engineSettings().toInstance(config.engineSettings());
         config.authToken().ifPresent(token -> eventsync.addAuthenticator().toInstance(new SharedTokenAuthenticator(token)));
         config.jwt().ifPresent(jwt -> eventsync.addAuthenticator().toInstance(new JwtAuthenticator(jwt)));
         transports(binder());

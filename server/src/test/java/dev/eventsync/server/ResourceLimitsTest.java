@@ -37,8 +37,12 @@ class ResourceLimitsTest {
         assertThat(defaults.resources().metricsPerStore()).isFalse();
         ServerConfig set = ServeCommandAccess.parse(Map.of("EVENTSYNC_MAX_IDLE_STORES", "7"), new Properties(),
                 "--max-connections", "50", "--max-connections-per-address", "5", "--max-json-depth", "64",
-                "--ws-compression", "false", "--metrics-per-store", "--metrics-token", "scrape-me");
-        assertThat(set.resources()).isEqualTo(new ResourceLimits(50, 5, 64, false, 7, true, Optional.of("scrape-me")));
+                "--ws-compression", "false", "--metrics-per-store", "--metrics-token", "scrape-me", "--event-loops", "3");
+        assertThat(set.resources()).isEqualTo(new ResourceLimits(50, 5, 64, false, 7, true, Optional.of("scrape-me"),
+                3));
+        assertThat(defaults.resources().eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThatThrownBy(() -> ServeCommandAccess.parse(Map.of(), new Properties(), "--event-loops", "0"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("event-loops");
         assertThatThrownBy(() -> ServeCommandAccess.parse(Map.of(), new Properties(), "--max-json-depth", "5000"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("max-json-depth");
         assertThatThrownBy(() -> ServeCommandAccess.parse(Map.of(), new Properties(), "--max-connections", "0"))

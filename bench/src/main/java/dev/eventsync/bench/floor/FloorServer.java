@@ -60,7 +60,9 @@ public final class FloorServer implements AutoCloseable {
         int loops = Math.max(1, instances);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         FloorServer server = new FloorServer(vertx);
-        HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port)
+        // port 0 would give every instance its own free port (and clients reach only the last one reported):
+        // -1 is Vert.x's random port shared by the instances of one deployment
+        HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port == 0 ? -1 : port)
                 .setPerMessageWebSocketCompressionSupported(deflate)
                 .setMaxWebSocketFrameSize(2 * 1024 * 1024).setMaxWebSocketMessageSize(2 * 1024 * 1024);
         vertx.deployVerticle(() -> new AbstractVerticle() {

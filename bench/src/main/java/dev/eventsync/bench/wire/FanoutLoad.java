@@ -57,7 +57,7 @@ final class FanoutLoad {
         for (PullStream stream : streams) {
             await(stream.firstPage(), "first live page");
         }
-        WireClient pusher = await(WireClient.connect(g.sockets(), port, storeId), "connect");
+        WireClient pusher = await(g.connect(port, storeId), "connect");
         PullStream pusherPull = pusher.pull(true, Optional.empty());
         String backendId = await(pusherPull.firstPage(), "first live page");
         AtomicLong head = new AtomicLong();
@@ -102,9 +102,11 @@ final class FanoutLoad {
         long h0 = head.get();
         long t0 = System.nanoTime();
         measuring.set(true);
+        ProcessorShare.Sample cpu0 = ProcessorShare.sample();
         window.begin();
         Thread.sleep(w.measure().toMillis());
         long t1 = System.nanoTime();
+        ProcessorShare.Sample cpu1 = ProcessorShare.sample();
         window.end();
         stopping.set(true);
         try {
@@ -160,6 +162,11 @@ final class FanoutLoad {
         extra.put("lost", (double) verdict.lost());
         extra.put("duplicates", (double) verdict.duplicates());
         extra.put("out_of_order", (double) verdict.outOfOrder());
+        // whether the machine, not the server, was the limit: the generator's and the machine's share of all cores
+        extra.put("generator_cpu_share", ProcessorShare.generatorShare(cpu0, cpu1));
+        extra.put("machine_cpu_busy", ProcessorShare.busyShare(cpu0, cpu1));
+        extra.put("generator_cpu_us_per_delivery", all.length == 0 ? Double.NaN
+                : ProcessorShare.generatorSeconds(cpu0, cpu1) * 1e6 / all.length);
         return new Outcome(all.length / seconds, all.length, seconds, verdict, snapshot(problems), extra);
     }
 

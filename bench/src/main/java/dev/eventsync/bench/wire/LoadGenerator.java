@@ -1,5 +1,9 @@
 package dev.eventsync.bench.wire;
 
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
@@ -10,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +33,9 @@ public final class LoadGenerator implements AutoCloseable {
     private final Vertx vertx;
     private final WebSocketClient sockets;
     private final Duration drain;
+    /** One context per event loop of {@link #vertx}: connections are spread over them (see {@link #connect}). */
+    private final List<Context> loops;
+    private final AtomicInteger nextLoop = new AtomicInteger();
 
     /**
      * @param offerDeflate whether to offer permessage-deflate at the upgrade, as every LiveStore client does
@@ -42,7 +50,9 @@ public final class LoadGenerator implements AutoCloseable {
      */
     public LoadGenerator(boolean offerDeflate, Duration drain) {
         this.drain = drain;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
+        this.loops = eventLoopContexts(vertx, cores);
         this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxConnections(1_000_000)
                 .setTryUsePerMessageCompression(offerDeflate)
@@ -100,6 +110,48 @@ public final class LoadGenerator implements AutoCloseable {
         return sockets;
     }
 
+    /** How many event loops the generator's connections are spread over. */
+    int eventLoops() {
+        return loops.size();
+    }
+
+    /**
+     * Connects a client for {@code storeId} on the next of the generator's event loops in turn. A connection's
+     * frames are handled on the event loop it was opened from: opened from one callback chain, all of them shared
+     * one loop (one core for the 1 000 subscribers of fan-out).
+     */
+    CompletableFuture<WireClient> connect(int port, String storeId) {
+        Context loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+        CompletableFuture<WireClient> connected = new CompletableFuture<>();
+        loop.runOnContext(v -> WireClient.connect(sockets, port, storeId).whenComplete((c, err) -> {
+            if (err != null) {
+                connected.completeExceptionally(err);
+            } else {
+                connected.complete(c);
+            }
+        }));
+        return connected;
+    }
+
+    /** One event-loop context per event loop: the instances of a verticle deployment each get their own. */
+    private static List<Context> eventLoopContexts(Vertx vertx, int count) {
+        List<Context> contexts = new CopyOnWriteArrayList<>();
+        try {
+            vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    contexts.add(context);
+                    return Future.succeededFuture();
+                }
+            }, new DeploymentOptions().setInstances(count)).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("could not start the generator's event loops", e);
+        }
+        return List.copyOf(contexts);
+    }
+
     /** How long an answer may take after the measurement before it counts as missing. */
     Duration drain() {
         return drain;
@@ -146,7 +198,10 @@ public final class LoadGenerator implements AutoCloseable {
         return events;
     }
 
-    /** Connects one client per entry of {@code storeIds}, at most {@link #CONNECT_PARALLELISM} at a time. */
+    /**
+     * Connects one client per entry of {@code storeIds}, at most {@link #CONNECT_PARALLELISM} at a time, spread
+     * over the generator's event loops.
+     */
     List<WireClient> connectAll(List<String> storeIds, int port) throws Exception {
         WireClient[] clients = new WireClient[storeIds.size()];
         AtomicInteger next = new AtomicInteger();
@@ -167,7 +222,7 @@ public final class LoadGenerator implements AutoCloseable {
             done.complete(null);
             return;
         }
-        WireClient.connect(sockets, port, storeIds.get(i)).whenComplete((c, err) -> {
+        connect(port, storeIds.get(i)).whenComplete((c, err) -> {
             if (err != null) {
                 done.completeExceptionally(err);
                 return;

@@ -29,6 +29,8 @@ public final class WireClient {
     private final Map<String, Consumer<ServerFrame>> handlers = new ConcurrentHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final AtomicLong framesIn = new AtomicLong();
+    /** The event-loop thread that handles this connection's frames. */
+    private final String eventLoop = Thread.currentThread().getName();
     private volatile boolean closed;
 
     private WireClient(WebSocket socket, String storeId) {
@@ -69,13 +71,19 @@ public final class WireClient {
         return clientId;
     }
 
+    /** The event-loop thread that handles this connection's frames. */
+    String eventLoop() {
+        return eventLoop;
+    }
+
     /** Opens a pull (live or not) from {@code cursor} (empty: from the start). */
     public PullStream pull(boolean live, Optional<ClientFrames.Cursor> cursor) {
         String id = Integer.toString(nextId.getAndIncrement());
         PullStream stream = new PullStream(cursor.map(ClientFrames.Cursor::seqNum).orElse(0L));
+        String ack = ClientFrames.ack(id); // the same frame for every chunk of this pull: built once
         handlers.put(id, frame -> {
             if (frame.kind() == ServerFrame.Kind.CHUNK) {
-                send(ClientFrames.ack(id));
+                send(ack);
                 stream.onChunk(frame);
             } else {
                 handlers.remove(id);

@@ -16,9 +16,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -63,7 +63,9 @@ public final class SyncHttpServer {
     private final HealthCheck healthCheck;
 
     private Vertx vertx;
-    private HttpServer httpServer;
+    private EventLoopServers httpServers;
+    /** The start under way, until its servers listen or it fails. */
+    private CompletableFuture<Integer> starting;
     private JvmMetrics jvmMetrics;
     private volatile boolean stopping;
     private volatile int port = -1;
@@ -93,10 +95,11 @@ public final class SyncHttpServer {
     }
 
     public synchronized CompletionStage<Integer> start() {
-        if (httpServer != null) {
+        if (httpServers != null || starting != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the server is already started"));
         }
-        vertx = givenVertx.orElseGet(Vertx::vertx);
+        // an own Vert.x has exactly the event loops that serve connections, as many as asked
+        vertx = givenVertx.orElseGet(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops())));
         stopping = false; // a stopped server may be started again
         jvmMetrics = new JvmMetrics(registry);
         HttpServerOptions options = new HttpServerOptions()
@@ -137,61 +140,75 @@ public final class SyncHttpServer {
         router.route().last().handler(ctx -> plain(ctx.response(), 404, "no such endpoint: " + ctx.request().path()
                 + "; sync requests need ?storeId=<store>&transport=ws|http, other endpoints are /health and /metrics"));
         Vertx owner = vertx;
-        httpServer = vertx.createHttpServer(options).connectionHandler(c -> gate.onConnection(c, owner))
-                .requestHandler(request -> {
-                    // the router decodes the path before any route runs, and fails a bad %-escape with an ERROR
-                    // and a stack trace: refuse it here, as the client's mistake it is
-                    String path = request.path();
-                    if (path != null && !hasValidEscapes(path)) {
-                        metrics.connectionRejected("bad_request");
-                        LOG.debug("malformed path in {}", uri(request));
-                        String problem = "malformed path: every % must start an escape such as %20";
-                        if (routes.stream().noneMatch(r -> r.refuseMalformed(request, problem))) {
-                            plain(request.response(), 400, problem);
-                        }
-                        return;
-                    }
-                    if (request.headers().getAll(HttpHeaders.ORIGIN).size() > 1) {
-                        // a browser sends one Origin; with several, which one CORS and same-origin checks would
-                        // judge is the server's guess: refuse instead of guessing
-                        metrics.connectionRejected("bad_request");
-                        String problem = "several Origin headers: send at most one";
-                        if (routes.stream().noneMatch(r -> r.refuseMalformed(request, problem))) {
-                            plain(request.response(), 400, problem);
-                        }
-                        return;
-                    }
-                    router.handle(request);
-                });
         CompletableFuture<Integer> started = new CompletableFuture<>();
-        httpServer.listen().onComplete(ar -> {
+        starting = started;
+        EventLoopServers.listen(vertx, settings.eventLoops(), options, c -> gate.onConnection(c, owner),
+                request -> handle(request, router)).onComplete(ar -> {
+            synchronized (this) {
+                starting = null;
+                if (ar.succeeded()) {
+                    httpServers = ar.result();
+                    port = httpServers.port();
+                }
+            }
             if (ar.succeeded()) {
-                port = ar.result().actualPort();
-                LOG.info("Eventsync Vert.x transport listening on {}:{}{} (at most {} connections, {} per address)",
-                        settings.host(), port, settings.tls().isPresent() ? " (TLS)" : "", gate.maxConnections(),
-                        settings.maxConnectionsPerAddress());
+                LOG.info("Eventsync Vert.x transport listening on {}:{}{} on {} event loop(s) (at most {} connections, "
+                        + "{} per address)", settings.host(), port, settings.tls().isPresent() ? " (TLS)" : "",
+                        settings.eventLoops(), gate.maxConnections(), settings.maxConnectionsPerAddress());
                 started.complete(port);
             } else {
                 // the caller reports the failure (the server exits with one line): no stack trace here
                 LOG.debug("Eventsync Vert.x transport could not listen on {}:{}: {}", settings.host(),
                         settings.port(), ar.cause().toString());
-                httpServer = null;
+                jvmMetrics.close();
                 closeOwnVertx().onComplete(x -> started.completeExceptionally(ar.cause()));
             }
         });
         return started;
     }
 
+    /** The request handler of every event loop's server: refuses what the router must not see, routes the rest. */
+    private void handle(HttpServerRequest request, Router router) {
+        // the router decodes the path before any route runs, and fails a bad %-escape with an ERROR and a stack
+        // trace: refuse it here, as the client's mistake it is
+        String path = request.path();
+        if (path != null && !hasValidEscapes(path)) {
+            metrics.connectionRejected("bad_request");
+            LOG.debug("malformed path in {}", uri(request));
+            String problem = "malformed path: every % must start an escape such as %20";
+            if (routes.stream().noneMatch(r -> r.refuseMalformed(request, problem))) {
+                plain(request.response(), 400, problem);
+            }
+            return;
+        }
+        if (request.headers().getAll(HttpHeaders.ORIGIN).size() > 1) {
+            // a browser sends one Origin; with several, which one CORS and same-origin checks would judge is the
+            // server's guess: refuse instead of guessing
+            metrics.connectionRejected("bad_request");
+            String problem = "several Origin headers: send at most one";
+            if (routes.stream().noneMatch(r -> r.refuseMalformed(request, problem))) {
+                plain(request.response(), 400, problem);
+            }
+            return;
+        }
+        router.handle(request);
+    }
+
     /**
-     * Stops accepting, lets in-flight pushes finish within {@code grace}, closes every WebSocket with 1001 and a
-     * reason, then closes the listener (and the own Vert.x).
+     * Stops accepting, lets in-flight pushes finish within {@code grace}, closes every WebSocket (on every event
+     * loop) with 1001 and a reason, then closes the listeners (and the own Vert.x). Stopping a stopped server does
+     * nothing; a stopped server may be started again.
      */
     public synchronized CompletionStage<Void> stop(Duration grace) {
-        HttpServer server = httpServer;
-        if (server == null) {
+        EventLoopServers servers = httpServers;
+        if (servers == null && starting != null) {
+            // a stop during the start stops what the start brings up
+            return starting.handle((port, failure) -> null).thenCompose(x -> stop(grace));
+        }
+        if (servers == null) {
             return CompletableFuture.completedFuture(null);
         }
-        httpServer = null;
+        httpServers = null;
         stopping = true;
         jvmMetrics.close();
         routes.forEach(HttpRoutes::stopping);
@@ -200,7 +217,7 @@ public final class SyncHttpServer {
             c.context().runOnContext(v -> c.beginShutdown());
         }
         Vertx own = givenVertx.isPresent() ? null : vertx;
-        return server.shutdown(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
+        return servers.shutdown(grace)
                 .toCompletionStage()
                 .handle((v, failure) -> {
                     if (failure != null) {

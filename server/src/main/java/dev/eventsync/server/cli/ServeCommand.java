@@ -8,6 +8,7 @@ import dev.eventsync.server.Eventsync;
 import dev.eventsync.server.EventsyncServer;
 import dev.eventsync.server.HttpOptions;
 import dev.eventsync.server.ResourceLimits;
+import dev.eventsync.vertx.VertxSettings;
 import dev.eventsync.server.ServerConfig;
 import dev.eventsync.server.StorageSpec;
 import dev.eventsync.server.auth.JwtSettings;
@@ -55,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--db-password", description = "Database password.")
     String dbPassword;
 
-    @CommandLine.Option(names = "--db-pool-size", defaultValue = "10", description = "Database connections (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--db-pool-size", defaultValue = "10", description = "Database connections (default: ${DEFAULT-VALUE}); the engine runs at least as many storage workers.")
     int dbPoolSize;
 
     @CommandLine.Option(names = "--max-push-events", defaultValue = "100", description = "Most events in one push (default: ${DEFAULT-VALUE}).")
@@ -147,6 +148,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "limit either way (default: ${DEFAULT-VALUE}).")
     boolean wsCompression;
 
+    @CommandLine.Option(names = "--event-loops", paramLabel = "N",
+            description = "Event loops (threads) that accept and serve connections, each connection staying on one; "
+                    + "default: one per available processor.")
+    Integer eventLoops;
+
     @CommandLine.Option(names = "--max-idle-stores", defaultValue = "1000", paramLabel = "N",
             description = "Idle stores whose state the engine keeps in memory; others are read again from storage "
                     + "on their next use (default: ${DEFAULT-VALUE}).")
@@ -223,7 +229,8 @@ final class ServeCommand implements Callable<Integer> {
                         Optional.ofNullable(adminToken)),
                 Duration.ofMillis(changeFeedIntervalMillis),
                 new ResourceLimits(maxConnections, maxConnectionsPerAddress, maxJsonDepth, wsCompression, maxIdleStores,
-                        metricsPerStore, Optional.ofNullable(metricsToken)));
+                        metricsPerStore, Optional.ofNullable(metricsToken),
+                        eventLoops == null ? VertxSettings.DEFAULT_EVENT_LOOPS : eventLoops));
     }
 
     /**

@@ -599,7 +599,7 @@ class AdminApiTest {
         ResourceLimits perStore = new ResourceLimits(ResourceLimits.defaults().maxConnections(),
                 ResourceLimits.defaults().maxConnectionsPerAddress(), ResourceLimits.defaults().maxJsonDepth(),
                 ResourceLimits.defaults().webSocketCompression(), ResourceLimits.defaults().maxIdleStores(), true,
-                Optional.empty());
+                Optional.empty(), ResourceLimits.defaults().eventLoops());
         try (EventsyncServer metered = Eventsync.builder().config(ServerConfig.defaults().withPort(0)
                 .withStorage(StorageSpec.parse("memory")).withHttp(HttpOptions.defaults().withAdminToken(TOKEN))
                 .withResources(perStore)).build().start()) {
