@@ -1,7 +1,5 @@
 package dev.eventsync.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.eventsync.bench.wire.LoadGenerator;
 import dev.eventsync.bench.wire.Workload;
 import dev.eventsync.jdbc.JdbcDialect;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * The wire-level benchmark of issue 13: for each scenario, a baseline server (A: the transport floor, or
  * Eventsync on memory storage) and Eventsync (B) run alternately, A B A B ..., each run in a fresh server
  * process, under the same {@link LoadGenerator} workload; it reports medians per side, the ratio B/A of every
- * round and their median, and writes {@code wire-<time>.json}, {@code wire-latest.json} and two charts into
- * the results directory. A run the generator could not verify counts for nothing.
+ * round and their median, and writes {@code wire-<time>.json} and its two charts into the results directory (a full
+ * run without JFR also {@code wire-latest.json} and {@code wire-latest-*.png}). A run the generator could not
+ * verify counts for nothing, and the driver exits with 1 when any scenario is not verified.
  *
  * <p>System properties ({@code -Deventsync.bench.<name>}): {@code scenarios} (comma-separated names of
  * {@link #SCENARIOS}, default all), {@code rounds} (2), {@code warmup} / {@code measure} (seconds, 2 / 3),
@@ -108,49 +106,48 @@ public final class WireBenchmark {
     /** One measured run of one side. */
     record Run(String side, int round, double value, double rate, long events, double cpuMicrosPerEvent,
                double switchesPerEvent, double rssMiB, boolean verified, List<String> problems,
-               Map<String, Double> extra,
+               Map<String, Object> extra,
                double loadBefore, double loadAfter) {
     }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
-        List<String> names = Arrays.asList(setting("scenarios", String.join(",",
-                SCENARIOS.stream().map(Scenario::name).toList())).split(","));
-        int rounds = Integer.parseInt(setting("rounds", "2"));
-        Duration warmup = Duration.ofMillis((long) (Double.parseDouble(setting("warmup", "2")) * 1000));
-        Duration measure = Duration.ofMillis((long) (Double.parseDouble(setting("measure", "3")) * 1000));
-        Path results = Path.of(setting("results", "bench/results"));
-        boolean deflate = Boolean.parseBoolean(setting("deflate", "true"));
-        boolean jfr = Boolean.parseBoolean(setting("jfr", "false"));
-        List<String> serverJvm = List.of(setting("serverJvm", "-Xms256m -Xmx1g").trim().split("\\s+"));
+        WireSettings settings;
+        try {
+            settings = WireSettings.parse(name -> System.getProperty("eventsync.bench." + name),
+                    SCENARIOS.stream().map(Scenario::name).toList());
+        } catch (IllegalArgumentException e) {
+            LOG.error("bad setting: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path results = settings.results();
         Files.createDirectories(results);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("started", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         report.put("cores", Runtime.getRuntime().availableProcessors());
-        report.put("settings", Map.of("rounds", rounds, "warmup_s", warmup.toMillis() / 1e3,
-                "measure_s", measure.toMillis() / 1e3, "deflate_offered", deflate, "server_jvm", serverJvm));
+        report.put("settings", settings.toJson(WireReport.gitCommit()));
         List<Map<String, Object>> out = new ArrayList<>();
-        try (LoadGenerator generator = new LoadGenerator(deflate)) {
-            for (String name : names) {
-                Scenario scenario = SCENARIOS.stream().filter(s -> s.name().equals(name.trim())).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'; known: "
-                                + SCENARIOS.stream().map(Scenario::name).toList()));
+        try (LoadGenerator generator = new LoadGenerator(settings.deflate())) {
+            for (String name : settings.scenarios()) {
+                Scenario scenario = SCENARIOS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
                 if (scenario.workload().mode() == Workload.Mode.IDLE) {
-                    scenario = scenario.withIdle(Integer.parseInt(setting("idle", "10000")));
+                    scenario = scenario.withIdle(settings.idle());
                 }
-                out.add(runScenario(generator, scenario.withTimes(warmup, measure), rounds, serverJvm,
-                        jfr ? Optional.of(results) : Optional.empty()));
+                out.add(runScenario(generator, scenario.withTimes(settings.warmup(), settings.measure()),
+                        settings.rounds(), settings.serverJvm(), settings.jfr() ? Optional.of(results) : Optional.empty()));
             }
         }
         report.put("finished", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         report.put("scenarios", out);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         String stamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
-        json.writeValue(results.resolve("wire-" + stamp + ".json").toFile(), report);
-        json.writeValue(results.resolve("wire-latest.json").toFile(), report);
-        WireCharts.write(out, results);
-        LOG.info("results: {}", results.toAbsolutePath().resolve("wire-latest.json"));
+        WireReport.write(report, out, results, stamp, settings.updatesLatest());
         table(out);
+        List<String> unverified = WireReport.unverified(out);
+        if (!unverified.isEmpty()) {
+            LOG.error("{} scenario(s) not verified: {}", unverified.size(), String.join(", ", unverified));
+            System.exit(1);
+        }
     }
 
     private static Map<String, Object> runScenario(LoadGenerator generator, Scenario scenario, int rounds,
@@ -188,9 +185,14 @@ public final class WireBenchmark {
         r.put("b_switches_per_event", median(b, Run::switchesPerEvent));
         r.put("runs_a", a);
         r.put("runs_b", b);
-        LOG.info("   {}: A {} / B {} {}, ratio {} (rounds {}), {}", scenario.name(), fmt(median(a, Run::value)),
+        String rateNote = WireReport.rateNote(a, b);
+        if (!rateNote.isEmpty()) {
+            r.put("rate_not_reached", rateNote);
+        }
+        LOG.info("   {}: A {} / B {} {}, ratio {} (rounds {}), {}{}", scenario.name(), fmt(median(a, Run::value)),
                 fmt(median(b, Run::value)), scenario.metric().unit, fmt(median(ratios)), ratios.stream()
-                        .map(WireBenchmark::fmt).toList(), verified ? "verified" : "NOT VERIFIED: figures void");
+                        .map(WireBenchmark::fmt).toList(), verified ? "verified" : "NOT VERIFIED: figures void",
+                rateNote.isEmpty() ? "" : "; WARNING: " + rateNote + " (p99 at different loads is not comparable)");
         return r;
     }
 
@@ -300,6 +302,11 @@ public final class WireBenchmark {
 
     private static Run report(Scenario scenario, Side side, int round, LoadGenerator.Outcome outcome, double perEvent,
                               double switchesPerEvent, double rssMiB, double loadBefore) {
+        Map<String, Object> extra = new LinkedHashMap<>(outcome.extra());
+        if (scenario.workload().mode() == Workload.Mode.FANOUT) {
+            extra.putAll(WireSettings.rateCheck(scenario.workload().pushesPerSecond(),
+                    outcome.extra().getOrDefault("pushes_per_s", Double.NaN)));
+        }
         double value = switch (scenario.metric()) {
             case RATE -> outcome.rate();
             case P99 -> outcome.extra().getOrDefault("p99_ms", Double.NaN);
@@ -308,12 +315,12 @@ public final class WireBenchmark {
         Run run = new Run(side.name().toLowerCase(Locale.ROOT), round, value, outcome.rate(), outcome.events(),
                 perEvent, switchesPerEvent, rssMiB, outcome.verified(),
                 outcome.problems().stream().limit(5).toList(),
-                outcome.extra(), loadBefore, ServerProcess.loadAverage());
+                extra, loadBefore, ServerProcess.loadAverage());
         LOG.info("   round {} {}: {} {} ({} ev/s, {} us CPU/event, {} switches/event, RSS {} MiB, load {}) {}{}",
                 round, side, fmt(value), scenario.metric().unit, fmt(outcome.rate()), fmt(perEvent),
                 fmt(switchesPerEvent), fmt(rssMiB),
                 fmt(run.loadAfter()), outcome.verified() ? "verified" : "NOT VERIFIED " + outcome.verdict() + " "
-                        + run.problems(), outcome.extra().isEmpty() ? "" : " " + outcome.extra());
+                        + run.problems(), extra.isEmpty() ? "" : " " + extra);
         return run;
     }
 
@@ -407,10 +414,11 @@ public final class WireBenchmark {
         LOG.info(String.format(Locale.ROOT, "%-18s %-8s %-10s %14s %14s %8s  %-13s %s", "scenario", "A", "B",
                 "A", "B", "B/A", "target", "unit"));
         for (Map<String, Object> r : out) {
-            LOG.info(String.format(Locale.ROOT, "%-18s %-8s %-10s %14s %14s %8s  %-13s %s%s", r.get("name"),
+            LOG.info(String.format(Locale.ROOT, "%-18s %-8s %-10s %14s %14s %8s  %-13s %s%s%s", r.get("name"),
                     r.get("a"), r.get("b"), fmt((Double) r.get("a_median")), fmt((Double) r.get("b_median")),
                     fmt((Double) r.get("ratio_median")), r.get("target"), r.get("metric"),
-                    Boolean.TRUE.equals(r.get("verified")) ? "" : "  NOT VERIFIED"));
+                    Boolean.TRUE.equals(r.get("verified")) ? "" : "  NOT VERIFIED",
+                    r.containsKey("rate_not_reached") ? "  rate not reached (" + r.get("rate_not_reached") + ")" : ""));
         }
     }
 
