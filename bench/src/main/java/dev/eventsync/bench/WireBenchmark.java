@@ -418,7 +418,7 @@ public final class WireBenchmark {
                     r.get("a"), r.get("b"), fmt((Double) r.get("a_median")), fmt((Double) r.get("b_median")),
                     fmt((Double) r.get("ratio_median")), r.get("target"), r.get("metric"),
                     Boolean.TRUE.equals(r.get("verified")) ? "" : "  NOT VERIFIED",
-                    r.containsKey("rate_not_reached") ? "  rate not reached (" + r.get("rate_not_reached") + ")" : ""));
+                    r.containsKey("rate_not_reached") ? "  " + r.get("rate_not_reached") : ""));
         }
     }
 
