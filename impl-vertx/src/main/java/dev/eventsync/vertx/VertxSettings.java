@@ -83,7 +83,9 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
         requirePositive("maxJsonDepth", maxJsonDepth);
         requirePositive("maxConnections", maxConnections);
         requirePositive("maxConnectionsPerAddress", maxConnectionsPerAddress);
-        requirePositive("eventLoops", eventLoops);
+        if (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS) {
+            throw new IllegalArgumentException("eventLoops must be between 1 and " + MAX_EVENT_LOOPS + ", got " + eventLoops);
+        }
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
@@ -115,6 +117,12 @@ public record VertxSettings(String host, int port, int maxFrameBytes, int maxReq
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, Optional.empty(), false,
                 Duration.ofSeconds(1), DEFAULT_EVENT_LOOPS);
     }
+
+    /**
+     * The most {@link #eventLoops()} may be: each loop holds its own selector (two to three file descriptors) and thread,
+     * and a loop beyond one per core only adds switching; 256 covers any machine this server runs on.
+     */
+    public static final int MAX_EVENT_LOOPS = 256;
 
     /** Default of {@link #eventLoops()}: the processors available to the JVM. */
     public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();

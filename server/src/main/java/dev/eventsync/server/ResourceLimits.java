@@ -32,7 +32,10 @@ public record ResourceLimits(int maxConnections, int maxConnectionsPerAddress, i
                     + VertxSettings.DEFAULT_MAX_JSON_DEPTH + ", got " + maxJsonDepth);
         }
         requireAtLeast("max-idle-stores", maxIdleStores, 0);
-        requireAtLeast("event-loops", eventLoops, 1);
+        if (eventLoops < 1 || eventLoops > VertxSettings.MAX_EVENT_LOOPS) {
+            throw new ConfigurationException("event-loops must be between 1 and " + VertxSettings.MAX_EVENT_LOOPS
+                    + ", got " + eventLoops + " (one per processor is the default and usually best)");
+        }
         if (metricsToken.filter(String::isBlank).isPresent()) {
             throw new ConfigurationException("an empty --metrics-token protects nothing: give a secret, or none");
         }

@@ -43,6 +43,13 @@ class ResourceLimitsTest {
         assertThat(defaults.resources().eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThatThrownBy(() -> ServeCommandAccess.parse(Map.of(), new Properties(), "--event-loops", "0"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("event-loops");
+        for (String tooMany : new String[] {"257", "100000", "2147483647"}) {
+            assertThatThrownBy(() -> ServeCommandAccess.parse(Map.of(), new Properties(), "--event-loops", tooMany))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("event-loops must be between 1 and 256, got " + tooMany);
+        }
+        assertThat(ServeCommandAccess.parse(Map.of(), new Properties(), "--event-loops", "256").resources().eventLoops())
+                .isEqualTo(256);
         assertThatThrownBy(() -> ServeCommandAccess.parse(Map.of(), new Properties(), "--max-json-depth", "5000"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("max-json-depth");
         assertThatThrownBy(() -> ServeCommandAccess.parse(Map.of(), new Properties(), "--max-connections", "0"))

@@ -150,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--event-loops", paramLabel = "N",
             description = "Event loops (threads) that accept and serve connections, each connection staying on one; "
-                    + "default: one per available processor.")
+                    + "1.." + VertxSettings.MAX_EVENT_LOOPS + ", default: one per available processor.")
     Integer eventLoops;
 
     @CommandLine.Option(names = "--max-idle-stores", defaultValue = "1000", paramLabel = "N",
